@@ -1,0 +1,158 @@
+#include "nats/headers.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace nats {
+namespace {
+
+constexpr std::string_view kVersion = "NATS/1.0";
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Status line after "NATS/1.0": " 503 No Responders" → (503, "No Responders").
+bool parse_status(std::string_view rest, int &code, std::string_view &desc) {
+  rest = trim(rest);
+  code = 0;
+  desc = {};
+  if (rest.empty()) return true;
+  std::size_t sp = rest.find(' ');
+  std::string_view num = rest.substr(0, sp);
+  if (num.size() != 3) return false;
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), code);
+  if (ec != std::errc() || p != num.data() + num.size()) return false;
+  if (sp != std::string_view::npos) desc = trim(rest.substr(sp + 1));
+  return true;
+}
+
+bool valid_key(std::string_view key) {
+  if (key.empty()) return false;
+  return std::none_of(key.begin(), key.end(), [](char c) {
+    return c == ':' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+           static_cast<unsigned char>(c) < 33 || c == 127;
+  });
+}
+
+bool valid_value(std::string_view value) {
+  return value.find_first_of("\r\n") == std::string_view::npos;
+}
+
+} // namespace
+
+void Headers::append(std::string key, std::string value) {
+  entries_.emplace_back(std::move(key), std::move(value));
+}
+
+void Headers::set(std::string key, std::string value) {
+  erase(key);
+  append(std::move(key), std::move(value));
+}
+
+std::size_t Headers::erase(std::string_view key) {
+  auto before = entries_.size();
+  std::erase_if(entries_, [&](const auto &e) { return e.first == key; });
+  return before - entries_.size();
+}
+
+std::string_view Headers::get(std::string_view key) const {
+  for (const auto &[k, v] : entries_) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+bool Headers::has(std::string_view key) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const auto &e) { return e.first == key; });
+}
+
+std::vector<std::string_view> Headers::values(std::string_view key) const {
+  std::vector<std::string_view> out;
+  for (const auto &[k, v] : entries_) {
+    if (k == key) out.push_back(v);
+  }
+  return out;
+}
+
+Error Headers::validate() const {
+  if (status < 0 || status > 999) {
+    return {Errc::invalid_header, "status must be a 3-digit code"};
+  }
+  if (!valid_value(description)) {
+    return {Errc::invalid_header, "status description contains CR or LF"};
+  }
+  for (const auto &[k, v] : entries_) {
+    if (!valid_key(k)) {
+      return {Errc::invalid_header, "invalid header key '" + k + "'"};
+    }
+    if (!valid_value(v)) {
+      return {Errc::invalid_header,
+              "header '" + k + "' has a value containing CR or LF"};
+    }
+  }
+  return {};
+}
+
+std::string Headers::encode() const {
+  std::string out(kVersion);
+  if (status > 0) {
+    out.push_back(' ');
+    out.append(std::to_string(status));
+    if (!description.empty()) {
+      out.push_back(' ');
+      out.append(description);
+    }
+  }
+  out.append("\r\n");
+  for (const auto &[k, v] : entries_) {
+    out.append(k);
+    out.append(": ");
+    out.append(v);
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+  return out;
+}
+
+Result<Headers> Headers::parse(std::string_view block) {
+  if (block.size() < kVersion.size() + 4 || block.substr(0, kVersion.size()) != kVersion ||
+      block.substr(block.size() - 4) != "\r\n\r\n") {
+    return Error{Errc::protocol_error, "header block is not NATS/1.0 ... CRLFCRLF"};
+  }
+  Headers h;
+  std::string_view rest = block.substr(0, block.size() - 2); // keep last CRLF
+  std::size_t eol = rest.find("\r\n");
+  std::string_view desc;
+  if (!parse_status(rest.substr(kVersion.size(), eol - kVersion.size()), h.status, desc)) {
+    return Error{Errc::protocol_error, "malformed header status line"};
+  }
+  h.description = std::string(desc);
+  rest.remove_prefix(eol + 2);
+  while (!rest.empty()) {
+    eol = rest.find("\r\n");
+    std::string_view line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 2);
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return Error{Errc::protocol_error, "header line without a key: '" + std::string(line) + "'"};
+    }
+    h.append(std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+  }
+  return h;
+}
+
+int header_status(std::string_view block) {
+  if (block.substr(0, kVersion.size()) != kVersion) return 0;
+  std::size_t eol = block.find("\r\n");
+  if (eol == std::string_view::npos) return 0;
+  int code = 0;
+  std::string_view desc;
+  if (!parse_status(block.substr(kVersion.size(), eol - kVersion.size()), code, desc)) return 0;
+  return code;
+}
+
+} // namespace nats

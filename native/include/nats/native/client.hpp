@@ -1,0 +1,129 @@
+#pragma once
+/// A blocking-friendly C++ client on top of the engine: one background I/O
+/// thread (Asio) per connection, TCP or WebSocket. Thread-safe.
+///
+///   auto nc = nats::native::Client::connect("ws://127.0.0.1:8080");
+///   auto sub = (*nc)->subscribe("greet.*");
+///   (*nc)->publish("greet.joe", "hello");
+///   auto msg = (*sub)->next_msg(std::chrono::seconds(1));
+///
+/// Callbacks run on the I/O thread: they must not call the blocking methods
+/// (request, flush, drain, next_msg) of their own client; those return
+/// invalid_argument when called from there.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "nats/engine.hpp"
+#include "nats/error.hpp"
+#include "nats/headers.hpp"
+
+namespace nats::native {
+
+/// A received message with owned data.
+struct Msg {
+  std::string subject;
+  std::string reply;
+  std::string headers_raw; ///< the NATS/1.0 block, empty when none
+  std::string data;
+  std::uint64_t sid = 0;
+
+  /// Parsed headers (empty Headers when there are none).
+  Result<Headers> headers() const;
+};
+
+class Client;
+namespace detail {
+struct ClientImpl;
+struct SubState;
+} // namespace detail
+
+/// A subscription handle. Without a callback, messages queue for next_msg().
+class Subscription {
+public:
+  /// The subscription id.
+  std::uint64_t sid() const { return sid_; }
+  /// Waits for the next queued message. Errors: timeout, or the reason the
+  /// subscription closed (connection_closed / bad_subscription when it ended
+  /// cleanly and the queue is empty, permission_violation ...).
+  Result<Msg> next_msg(std::chrono::milliseconds timeout);
+  /// Unsubscribes now, or after max messages in total.
+  Error unsubscribe(std::uint64_t max = 0);
+  /// Stops interest, delivers what is in flight, then closes.
+  Error drain();
+  /// True when no more messages will be queued.
+  bool is_closed() const;
+  /// Messages delivered so far (queued or handed to the callback).
+  std::uint64_t delivered() const;
+  /// Messages queued and not yet taken by next_msg().
+  std::size_t pending() const;
+
+private:
+  friend class Client;
+  Subscription(std::shared_ptr<detail::ClientImpl> impl, std::shared_ptr<detail::SubState> state,
+               std::uint64_t sid)
+      : impl_(std::move(impl)), state_(std::move(state)), sid_(sid) {}
+  std::shared_ptr<detail::ClientImpl> impl_;
+  std::shared_ptr<detail::SubState> state_;
+  std::uint64_t sid_;
+};
+
+/// A connection to one server.
+class Client {
+public:
+  /// Connects to url (nats://, tcp://, ws://) and waits for the handshake
+  /// (bounded by options.connect_timeout).
+  static Result<std::unique_ptr<Client>> connect(std::string_view url, Options options = {});
+  /// Closes the connection (without draining) and joins the I/O thread.
+  ~Client();
+  Client(const Client &) = delete;
+  Client &operator=(const Client &) = delete;
+
+  /// Publishes without waiting.
+  Error publish(std::string_view subject, std::string_view data, std::string_view reply = {},
+                const Headers *headers = nullptr);
+  /// Subscribes with a pull queue (next_msg).
+  Result<std::shared_ptr<Subscription>> subscribe(std::string_view subject,
+                                                  std::string_view queue = {},
+                                                  std::uint64_t max = 0);
+  /// Subscribes with a callback run on the I/O thread.
+  Result<std::shared_ptr<Subscription>> subscribe(std::string_view subject,
+                                                  std::function<void(const Msg &)> callback,
+                                                  std::string_view queue = {},
+                                                  std::uint64_t max = 0);
+  /// Sends a request and waits for one reply (timeout, no_responders ...).
+  Result<Msg> request(std::string_view subject, std::string_view data,
+                      std::chrono::milliseconds timeout, const Headers *headers = nullptr);
+  /// Round trip to the server: everything published before is processed.
+  Error flush(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Drains all subscriptions and closes; waits up to timeout.
+  Error drain(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Closes now. Pending requests fail with connection_closed.
+  void close();
+
+  /// True once the connection is closed (by us, the server or an error).
+  bool is_closed() const;
+  /// Why the connection closed (ok when closed cleanly or still open).
+  Error last_error() const;
+  /// The server's INFO.
+  ServerInfo info() const;
+  /// Message and byte counters.
+  Stats stats() const;
+  /// Requests waiting for a reply (for cancellation tests).
+  std::size_t pending_requests() const;
+  /// A fresh unique inbox subject.
+  std::string new_inbox();
+
+private:
+  explicit Client(std::shared_ptr<detail::ClientImpl> impl) : impl_(std::move(impl)) {}
+  Result<std::shared_ptr<Subscription>> subscribe_impl(std::string_view subject,
+                                                       std::string_view queue, std::uint64_t max,
+                                                       std::function<void(const Msg &)> callback);
+  std::shared_ptr<detail::ClientImpl> impl_;
+};
+
+} // namespace nats::native

@@ -1,0 +1,37 @@
+#pragma once
+// Starts a real nats-server on free loopback ports from a config template in
+// tests/config/, and always stops it.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+namespace nats::testing {
+
+/// A running nats-server. The destructor stops it (SIGTERM, then SIGKILL).
+class NatsServer {
+public:
+  /// Starts from tests/config/<config_name>; aborts the test run on failure.
+  explicit NatsServer(const std::string &config_name);
+  ~NatsServer();
+  NatsServer(const NatsServer &) = delete;
+  NatsServer &operator=(const NatsServer &) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::uint16_t ws_port() const { return ws_port_; }
+  /// "nats://127.0.0.1:<port>"
+  std::string tcp_url() const;
+  /// "ws://127.0.0.1:<ws port>"
+  std::string ws_url() const;
+  /// Stops the server now (for connection-loss tests).
+  void stop();
+
+private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::uint16_t ws_port_ = 0;
+  std::string dir_;
+};
+
+} // namespace nats::testing
