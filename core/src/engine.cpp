@@ -326,6 +326,7 @@ void Engine::handle_info(std::string_view json) {
   }
   bool was_lame = info_.lame_duck;
   info_ = std::move(*parsed);
+  info_json_.assign(json);
   parser_.set_max_payload(info_.max_payload);
   if (!saw_info_) {
     saw_info_ = true;

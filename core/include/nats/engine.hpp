@@ -167,6 +167,8 @@ public:
   State state() const { return state_; }
   /// The latest INFO.
   const ServerInfo &info() const { return info_; }
+  /// The latest INFO as the server sent it (JSON text).
+  const std::string &info_json() const { return info_json_; }
   /// Why the connection failed (code ok when closed cleanly or still open).
   const Error &last_error() const { return last_error_; }
   const Stats &stats() const { return stats_; }
@@ -228,6 +230,7 @@ private:
   State state_ = State::awaiting_info;
   Parser parser_;
   ServerInfo info_;
+  std::string info_json_;
   Error last_error_;
   Stats stats_;
   std::string out_;

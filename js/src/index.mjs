@@ -1,0 +1,7 @@
+// nats-wasm: a NATS client whose protocol engine is C++ compiled to WebAssembly.
+export { connect, NatsConnection } from './connection.mjs';
+export { Subscription } from './subscription.mjs';
+export { Msg } from './msg.mjs';
+export { headers, MsgHdrsImpl } from './headers.mjs';
+export * from './errors.mjs';
+export { loadCore } from './core.mjs';

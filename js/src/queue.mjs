@@ -1,0 +1,80 @@
+// A single-consumer async queue: push() from event handlers, iterate with
+// for await. end(err) finishes it after what is queued.
+
+/** @template T */
+export class AsyncQueue {
+  constructor() {
+    /** @type {T[]} */
+    this._items = [];
+    this._head = 0;
+    this._waiter = null; // {resolve, reject} of a pending next()
+    this._done = false;
+    this._error = null;
+  }
+  /** Items queued and not yet taken. */
+  get length() { return this._items.length - this._head; }
+  /** True once end() was called. */
+  get ended() { return this._done; }
+
+  /** @param {T} item */
+  push(item) {
+    if (this._done) return;
+    if (this._waiter) {
+      const w = this._waiter;
+      this._waiter = null;
+      w.resolve({ value: item, done: false });
+      return;
+    }
+    this._items.push(item);
+  }
+
+  /** Ends the queue; queued items are still delivered, then err (if any) is thrown. */
+  end(err = null) {
+    if (this._done) return;
+    this._done = true;
+    this._error = err;
+    if (this._waiter && this.length === 0) {
+      const w = this._waiter;
+      this._waiter = null;
+      if (err) w.reject(err);
+      else w.resolve({ value: undefined, done: true });
+    }
+  }
+
+  /** Takes up to max queued items at once (for batch consumers). */
+  takeBatch(max = Infinity) {
+    const n = Math.min(max, this.length);
+    const out = this._items.slice(this._head, this._head + n);
+    this._head += n;
+    this._compact();
+    return out;
+  }
+
+  _compact() {
+    if (this._head > 1024 && this._head * 2 > this._items.length) {
+      this._items = this._items.slice(this._head);
+      this._head = 0;
+    }
+  }
+
+  /** @returns {Promise<IteratorResult<T>>} */
+  next() {
+    if (this.length > 0) {
+      const value = this._items[this._head];
+      this._items[this._head++] = undefined;
+      this._compact();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this._done) {
+      if (this._error) {
+        const err = this._error;
+        this._error = null; // thrown once
+        return Promise.reject(err);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this._waiter = { resolve, reject };
+    });
+  }
+}

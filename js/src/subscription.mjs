@@ -1,0 +1,142 @@
+// Subscriptions: async iterables of Msg (or a callback), as in nats.js v3.
+import { AsyncQueue } from './queue.mjs';
+import { AbortError } from './errors.mjs';
+
+/** A subscription. Iterate it with `for await`, or pass `callback`. */
+export class Subscription {
+  /**
+   * @param {object} nc NatsConnection
+   * @param {number} sid
+   * @param {string} subject
+   * @param {{queue?: string, max?: number, callback?: Function, signal?: AbortSignal}} opts
+   */
+  constructor(nc, sid, subject, opts) {
+    this._nc = nc;
+    this.sid = sid;
+    this._subject = subject;
+    this._queueName = opts.queue ?? '';
+    this._max = opts.max ?? 0;
+    this._callback = opts.callback ?? null;
+    this._queue = this._callback ? null : new AsyncQueue();
+    this._received = 0;
+    this._processed = 0;
+    this._closedFlag = false;
+    this._iterating = false;
+    /** Resolves when the subscription ends: undefined, or the Error that ended it. */
+    this.closed = new Promise((resolve) => { this._resolveClosed = resolve; });
+    this._signal = opts.signal;
+    if (this._signal) {
+      this._onAbort = () => this._abort();
+      if (this._signal.aborted) queueMicrotask(this._onAbort);
+      else this._signal.addEventListener('abort', this._onAbort, { once: true });
+    }
+  }
+
+  // Called by the connection for every message of this sid.
+  _push(msg) {
+    this._received++;
+    if (this._callback) {
+      this._processed++;
+      try {
+        this._callback(null, msg);
+      } catch (err) {
+        this._nc._reportError(err);
+      }
+      return;
+    }
+    this._queue.push(msg);
+  }
+
+  // Called by the connection when the engine closed this sid.
+  _end(err) {
+    if (this._closedFlag) return;
+    this._closedFlag = true;
+    if (this._signal) this._signal.removeEventListener('abort', this._onAbort);
+    if (this._callback) {
+      if (err) {
+        try {
+          this._callback(err, null);
+        } catch (e) {
+          this._nc._reportError(e);
+        }
+      }
+    } else {
+      this._queue.end(err);
+    }
+    this._resolveClosed(err ?? undefined);
+  }
+
+  _abort() {
+    if (this._closedFlag) return;
+    const reason = this._signal?.reason;
+    const err = reason instanceof Error ? reason : new AbortError('subscription aborted', { code: 'aborted' });
+    this._nc._unsubscribeNow(this.sid);
+    this._end(err);
+  }
+
+  /** Stops now (max 0), or after max messages in total. */
+  unsubscribe(max) {
+    if (this._closedFlag) return;
+    this._nc._unsubscribe(this.sid, max ?? 0);
+  }
+
+  /** Unsubscribes, delivers what is in flight, then closes. Resolves when closed. */
+  async drain() {
+    if (!this._closedFlag) this._nc._drainSubscription(this.sid);
+    await this.closed;
+  }
+
+  /** True once no more messages will arrive. */
+  isClosed() { return this._closedFlag; }
+  /** Messages handed to the iterator or the callback. */
+  getProcessed() { return this._processed; }
+  /** Messages received and not yet processed. */
+  getPending() { return this._queue ? this._queue.length : 0; }
+  /** Messages received. */
+  getReceived() { return this._received; }
+  /** The subject subscribed to. */
+  getSubject() { return this._subject; }
+  /** The subscription id. */
+  getID() { return this.sid; }
+  /** The auto-unsubscribe limit (0 when none). */
+  getMax() { return this._max; }
+
+  /** Takes every queued message at once (for batching consumers such as Pyodide). */
+  nextBatch(max = 1024) {
+    if (!this._queue) throw new TypeError('subscription has a callback');
+    if (this._queue.length > 0) {
+      const batch = this._queue.takeBatch(max);
+      this._processed += batch.length;
+      return Promise.resolve(batch);
+    }
+    return this._queue.next().then((r) => {
+      if (r.done) return [];
+      this._processed++;
+      return [r.value];
+    });
+  }
+
+  [Symbol.asyncIterator]() {
+    if (!this._queue) throw new TypeError('subscription has a callback: it cannot be iterated');
+    if (this._iterating) throw new TypeError('subscription is already being iterated');
+    this._iterating = true;
+    const sub = this;
+    return {
+      next() {
+        return sub._queue.next().then((r) => {
+          if (!r.done) sub._processed++;
+          return r;
+        });
+      },
+      return() {
+        // Breaking out of for-await ends interest in the subject.
+        if (!sub._closedFlag) {
+          sub._nc._unsubscribeNow(sub.sid);
+          sub._end(null);
+        }
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
+}

@@ -1,0 +1,30 @@
+# The WebAssembly build (emcmake): an ES module + .wasm for browsers, Node.js
+# and Pyodide. Included from the root CMakeLists.txt when EMSCRIPTEN is set.
+
+# C++ exceptions never cross to JS (bindings catch them); wasm-native
+# exception handling costs nothing on the happy path (TOOLCHAIN.md).
+target_compile_options(nats_core PRIVATE -fwasm-exceptions)
+
+add_executable(nats_wasm_core wasm/bindings.cpp)
+target_link_libraries(nats_wasm_core PRIVATE nats_core)
+target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions)
+set_target_properties(nats_wasm_core PROPERTIES SUFFIX ".mjs")
+target_link_options(nats_wasm_core PRIVATE
+  --bind
+  -Oz
+  -fwasm-exceptions
+  -sMODULARIZE=1
+  -sEXPORT_ES6=1
+  -sEXPORT_NAME=createNatsCore
+  # Node gets the .wasm bytes from js/src/core.mjs (wasmBinary), so the glue
+  # needs no Node-specific code (no require/__dirname in ESM).
+  -sENVIRONMENT=web,worker
+  -sALLOW_MEMORY_GROWTH=1
+  -sINITIAL_MEMORY=4MB
+  -sTOTAL_STACK=256KB
+  -sNODEJS_CATCH_EXIT=0
+  -sNODEJS_CATCH_REJECTION=0
+  -sFILESYSTEM=0
+  -sEXPORTED_RUNTIME_METHODS=[HEAPU8,HEAPU32]
+  -sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,instantiateWasm,print,printErr]
+)
