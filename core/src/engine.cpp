@@ -54,9 +54,15 @@ std::string_view state_name(State s) {
 Engine::Engine(Options options)
     : options_(std::move(options)),
       parser_(options_.max_control_line, Parser::default_max_payload) {
-  // xorshift128+ must not start at zero; hosts pass real randomness.
-  rng_[0] = options_.seed[0] ^ 0x9E3779B97F4A7C15ULL;
-  rng_[1] = options_.seed[1] ^ 0xD1B54A32D192ED03ULL;
+  // Hosts pass real randomness. Without it, the object's address keeps two
+  // engines in one process from sharing inbox names (xorshift128+ also must
+  // not start at zero).
+  const std::uint64_t fallback =
+      options_.seed[0] == 0 && options_.seed[1] == 0
+          ? static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this))
+          : 0;
+  rng_[0] = options_.seed[0] ^ fallback ^ 0x9E3779B97F4A7C15ULL;
+  rng_[1] = options_.seed[1] ^ (fallback << 17) ^ 0xD1B54A32D192ED03ULL;
 }
 
 // ---------------------------------------------------------------------------
@@ -124,6 +130,8 @@ void Engine::transition(State to) {
     flushes_.clear();
     flush_deadlines_.clear();
     subs_.clear();
+    mux_sid_ = 0;
+    mux_prefix_.clear();
     pongs_.clear();
     connect_deadline_.reset();
     next_ping_.reset();
@@ -527,9 +535,14 @@ Result<std::uint64_t> Engine::request(std::string_view subject, std::string_view
   if (Error e = check_usable(false)) return e;
   if (timeout.count() <= 0) return Error{Errc::invalid_argument, "request timeout must be > 0"};
   if (Error e = validate_publish_subject(subject)) return e;
+  if (headers.size() + payload.size() > info_.max_payload) {
+    // Checked before the reply subscription exists: a failed call sends nothing.
+    return publish(subject, payload, {}, headers);
+  }
   ensure_mux();
-  std::uint64_t id = next_request_++;
+  std::uint64_t id = next_request_;
   if (Error e = publish(subject, payload, mux_prefix_ + std::to_string(id), headers)) return e;
+  ++next_request_;
   Time deadline = now + timeout;
   requests_.emplace(id, Request{deadline, std::string(subject)});
   request_deadlines_.emplace(deadline, id);
@@ -537,6 +550,7 @@ Result<std::uint64_t> Engine::request(std::string_view subject, std::string_view
 }
 
 Error Engine::cancel_request(std::uint64_t id) {
+  if (state_ == State::closed) return closed_error(last_error_);
   auto it = requests_.find(id);
   if (it == requests_.end()) {
     return {Errc::invalid_argument, "no pending request " + std::to_string(id)};

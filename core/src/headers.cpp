@@ -16,15 +16,19 @@ std::string_view trim(std::string_view s) {
 
 // Status line after "NATS/1.0": " 503 No Responders" → (503, "No Responders").
 bool parse_status(std::string_view rest, int &code, std::string_view &desc) {
-  rest = trim(rest);
   code = 0;
   desc = {};
-  if (rest.empty()) return true;
+  if (trim(rest).empty()) return true;
+  // "NATS/1.0503" is not a status line: the code must follow a blank.
+  if (rest.front() != ' ' && rest.front() != '\t') return false;
+  rest = trim(rest);
   std::size_t sp = rest.find(' ');
   std::string_view num = rest.substr(0, sp);
-  if (num.size() != 3) return false;
+  if (num.size() != 3 || num.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
   auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), code);
-  if (ec != std::errc() || p != num.data() + num.size()) return false;
+  if (ec != std::errc() || p != num.data() + num.size() || code < 100) return false;
   if (sp != std::string_view::npos) desc = trim(rest.substr(sp + 1));
   return true;
 }
@@ -79,8 +83,8 @@ std::vector<std::string_view> Headers::values(std::string_view key) const {
 }
 
 Error Headers::validate() const {
-  if (status < 0 || status > 999) {
-    return {Errc::invalid_header, "status must be a 3-digit code"};
+  if (status != 0 && (status < 100 || status > 999)) {
+    return {Errc::invalid_header, "status must be 0 or a 3-digit code (100-999)"};
   }
   if (!valid_value(description)) {
     return {Errc::invalid_header, "status description contains CR or LF"};
@@ -137,10 +141,15 @@ Result<Headers> Headers::parse(std::string_view block) {
     std::string_view line = rest.substr(0, eol);
     rest.remove_prefix(eol + 2);
     std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) {
-      return Error{Errc::protocol_error, "header line without a key: '" + std::string(line) + "'"};
+    std::string_view key = colon == std::string_view::npos ? std::string_view{}
+                                                           : trim(line.substr(0, colon));
+    std::string_view value = colon == std::string_view::npos ? std::string_view{}
+                                                             : trim(line.substr(colon + 1));
+    // Accept exactly what validate() would let us send.
+    if (!valid_key(key) || !valid_value(value)) {
+      return Error{Errc::protocol_error, "malformed header line: '" + std::string(line) + "'"};
     }
-    h.append(std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    h.append(std::string(key), std::string(value));
   }
   return h;
 }

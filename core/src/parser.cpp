@@ -98,15 +98,17 @@ ParseStatus Parser::next(Op &op) {
   }
   std::size_t pos = static_cast<std::size_t>(static_cast<const char *>(nl) - base);
   scanned_ = 0;
+  // Length first: a split input may hit the cap before the LF arrives, and
+  // every split must end in the same error.
+  if (pos > max_line_ + 1) {
+    return fail(Errc::control_line_too_long,
+                "control line longer than " + std::to_string(max_line_) + " bytes");
+  }
   if (pos == 0 || base[pos - 1] != '\r') {
     return fail(Errc::protocol_error, "control line not terminated by CRLF: '" +
                                           printable({base, pos}) + "'");
   }
   std::size_t content = pos - 1;
-  if (content > max_line_) {
-    return fail(Errc::control_line_too_long,
-                "control line longer than " + std::to_string(max_line_) + " bytes");
-  }
   return parse_line({base, content}, pos + 1, op);
 }
 

@@ -29,20 +29,16 @@ Error validate(std::string_view subject, bool allow_wildcards) {
                 "subject '" + std::string(subject) + "' contains whitespace"};
       }
     }
-    bool star = token.find('*') != std::string_view::npos;
-    bool gt = token.find('>') != std::string_view::npos;
-    if (star || gt) {
+    // A wildcard is a whole token; like nats-server, '*' or '>' inside a
+    // longer token is a literal character.
+    if (token == "*" || token == ">") {
       if (!allow_wildcards) {
-        return {Errc::invalid_subject, "publish subject '" +
-                                           std::string(subject) +
-                                           "' contains a wildcard"};
+        return {Errc::invalid_subject,
+                "publish subject '" + std::string(subject) + "' contains a wildcard"};
       }
-      // A wildcard must be a whole token; '>' only as the last one. Like
-      // nats-server, '*' or '>' inside a longer token is a literal.
       if (token == ">" && !last) {
         return {Errc::invalid_subject,
-                "subject '" + std::string(subject) +
-                    "' has '>' before the last token"};
+                "subject '" + std::string(subject) + "' has '>' before the last token"};
       }
     }
     if (last) {
