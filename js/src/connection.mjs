@@ -7,8 +7,8 @@ import { Msg } from './msg.mjs';
 import { Subscription } from './subscription.mjs';
 import { AsyncQueue } from './queue.mjs';
 import {
-  AbortError, ClosedConnectionError, ConnectionError, InvalidArgumentError, NoRespondersError,
-  RequestError, TimeoutError, errorFromCode,
+  AbortError, ClosedConnectionError, ConnectionError, DrainingConnectionError, InvalidArgumentError,
+  NoRespondersError, RequestError, TimeoutError, errorFromCode,
 } from './errors.mjs';
 
 const VERSION = '0.1.0';
@@ -92,6 +92,7 @@ export class NatsConnection {
     this._flushScheduled = false;
     this._timer = null;
     this._timerAt = -1;
+    this._dispatchDepth = 0; // > 0 while _process hands out a batch
     this._closed = new Promise((resolve) => { this._resolveClosed = resolve; });
     this._connected = new Promise((resolve, reject) => {
       this._resolveConnected = resolve;
@@ -190,33 +191,54 @@ export class NatsConnection {
     if (n > 0) {
       const M = this._M;
       const base = this._core.batchPtr() >>> 2;
-      for (let i = 0; i < n; i++) {
-        // Views are re-read per record: user code run from here may grow memory.
-        this._dispatch(M.HEAPU32, M.HEAPU8, base + i * RECORD_WORDS);
+      // Snapshot the records and their error texts before dispatching: a
+      // handler run from here (a subscription callback calling unsubscribe()
+      // or close(), an abort listener) re-enters the engine, whose poll()
+      // reuses the batch and text buffers. Reading them in place handed later
+      // records of this batch a clobbered text (error messages starting with
+      // NUL) and, after a nested close(), a freed engine.
+      const recs = M.HEAPU32.slice(base, base + n * RECORD_WORDS);
+      let textEnd = 0;
+      for (let r = 0; r < recs.length; r += RECORD_WORDS) {
+        const type = recs[r];
+        if (recs[r + 2] !== 0 && type !== EV.message && type !== EV.requestReply) {
+          textEnd = Math.max(textEnd, recs[r + 4] + recs[r + 5]);
+        }
+      }
+      const textBase = this._core.textPtr();
+      const text = textEnd > 0 ? M.HEAPU8.slice(textBase, textBase + textEnd) : EMPTY;
+      this._dispatchDepth++;
+      try {
+        for (let r = 0; r < recs.length; r += RECORD_WORDS) this._dispatch(recs, r, text);
+      } finally {
+        this._dispatchDepth--;
       }
     }
     this._writeOutput();
-    if (this._isClosed) this._releaseCore();
-    else this._armTimer();
+    // The engine is freed only by the outermost _process: an outer loop may
+    // still be reading payloads from its receive buffer.
+    if (!this._isClosed) this._armTimer();
+    else if (this._dispatchDepth === 0) this._releaseCore();
   }
 
-  _text(H32, H8, r) {
-    const textBase = this._core.textPtr();
-    return utf8.decode(H8.subarray(textBase + H32[r + 4], textBase + H32[r + 4] + H32[r + 5]));
+  _text(recs, r, text) {
+    return utf8.decode(text.subarray(recs[r + 4], recs[r + 4] + recs[r + 5]));
   }
 
-  _makeMsg(H32, H8, r) {
-    const hp = H32[r + 8], hl = H32[r + 9], pp = H32[r + 10], pl = H32[r + 11];
-    return new Msg(this, decodeString(H8, H32[r + 4], H32[r + 5]), decodeString(H8, H32[r + 6], H32[r + 7]),
-      H32[r + 3], H8.slice(pp, pp + pl), hl > 0 ? H8.slice(hp, hp + hl) : null);
+  _makeMsg(recs, r) {
+    // HEAPU8 is re-read per message: user code run before this one may have grown memory.
+    const H8 = this._M.HEAPU8;
+    const hp = recs[r + 8], hl = recs[r + 9], pp = recs[r + 10], pl = recs[r + 11];
+    return new Msg(this, decodeString(H8, recs[r + 4], recs[r + 5]), decodeString(H8, recs[r + 6], recs[r + 7]),
+      recs[r + 3], H8.slice(pp, pp + pl), hl > 0 ? H8.slice(hp, hp + hl) : null);
   }
 
-  _dispatch(H32, H8, r) {
-    const type = H32[r], id = H32[r + 1], code = H32[r + 2];
+  _dispatch(recs, r, text) {
+    const type = recs[r], id = recs[r + 1], code = recs[r + 2];
     switch (type) {
       case EV.message: {
         const sub = this._subs.get(id);
-        if (sub) sub._push(this._makeMsg(H32, H8, r));
+        if (sub) sub._push(this._makeMsg(recs, r));
         break;
       }
       case EV.requestReply: {
@@ -224,7 +246,7 @@ export class NatsConnection {
         if (req) {
           this._requests.delete(id);
           req.cleanup?.();
-          req.resolve(this._makeMsg(H32, H8, r));
+          req.resolve(this._makeMsg(recs, r));
         }
         break;
       }
@@ -233,7 +255,7 @@ export class NatsConnection {
         if (req) {
           this._requests.delete(id);
           req.cleanup?.();
-          const err = errorFromCode(code, this._text(H32, H8, r));
+          const err = errorFromCode(code, this._text(recs, r, text));
           if (code === ERRC_NO_RESPONDERS) {
             req.reject(new RequestError(err.message, { code: 'no_responders', cause: new NoRespondersError(req.subject) }));
           } else {
@@ -246,7 +268,7 @@ export class NatsConnection {
         const f = this._flushes.get(id);
         if (f) {
           this._flushes.delete(id);
-          if (code) f.reject(errorFromCode(code, this._text(H32, H8, r)));
+          if (code) f.reject(errorFromCode(code, this._text(recs, r, text)));
           else f.resolve();
         }
         break;
@@ -255,12 +277,12 @@ export class NatsConnection {
         const sub = this._subs.get(id);
         if (sub) {
           this._subs.delete(id);
-          sub._end(code ? errorFromCode(code, this._text(H32, H8, r)) : null);
+          sub._end(code ? errorFromCode(code, this._text(recs, r, text)) : null);
         }
         break;
       }
       case EV.error:
-        this._emitStatus({ type: 'error', error: errorFromCode(code, this._text(H32, H8, r)) });
+        this._emitStatus({ type: 'error', error: errorFromCode(code, this._text(recs, r, text)) });
         break;
       case EV.info:
         this._info = JSON.parse(this._core.infoJson());
@@ -274,7 +296,7 @@ export class NatsConnection {
         this._resolveConnected();
         break;
       case EV.closed:
-        this._onClosed(code ? errorFromCode(code, this._text(H32, H8, r)) : undefined);
+        this._onClosed(code ? errorFromCode(code, this._text(recs, r, text)) : undefined);
         break;
       default:
         break;
@@ -311,7 +333,9 @@ export class NatsConnection {
   }
 
   _reportError(err) {
-    this._emitStatus({ type: 'error', error: err });
+    // Status errors are always Error objects, even when a callback threw a string.
+    const error = err instanceof Error ? err : new NatsError(String(err), { code: 'callback_error', cause: err });
+    this._emitStatus({ type: 'error', error });
   }
 
   // --- staging: strings and bytes into the engine's argument area -----------
@@ -460,7 +484,8 @@ export class NatsConnection {
   /**
    * Sends one request and collects many replies (nats.js requestMany).
    * strategy: 'timer' (until maxWait), 'count' (maxMessages), 'stall' (no reply
-   * for `stall` ms after the first), 'sentinel' (an empty payload ends it).
+   * for `stall` ms after the first), 'sentinel' (an empty payload ends it; the
+   * empty message is yielded last, as in nats.js).
    * @param {string} subject
    * @param {Uint8Array|string} [data]
    * @param {{strategy?: 'timer'|'count'|'stall'|'sentinel', maxWait?: number, maxMessages?: number,
@@ -479,6 +504,8 @@ export class NatsConnection {
       throw new InvalidArgumentError("strategy 'count' needs maxMessages > 0", { code: 'invalid_argument' });
     }
     const stall = opts.stall ?? 300;
+    // Checked before subscribing: throwing later leaked the inbox subscription.
+    if (opts.signal?.aborted) throw this._abortError(opts.signal, 'requestMany aborted');
     const inbox = this._core.newInbox();
     const sub = this.subscribe(inbox, { max: strategy === 'count' ? maxMessages : 0 });
     const out = new AsyncQueue();
@@ -488,7 +515,10 @@ export class NatsConnection {
       if (timer) clearTimeout(timer);
       timer = null;
       opts.signal?.removeEventListener('abort', onAbort);
-      if (!sub.isClosed()) this._unsubscribeNow(sub.sid);
+      if (!sub.isClosed()) {
+        this._unsubscribeNow(sub.sid);
+        sub._end(null); // ends the collecting loop below too
+      }
       out.end(err);
     };
     const onAbort = () => finish(this._abortError(opts.signal, 'requestMany aborted'));
@@ -496,25 +526,25 @@ export class NatsConnection {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => finish(), ms);
     };
-    if (opts.signal) {
-      if (opts.signal.aborted) throw this._abortError(opts.signal, 'requestMany aborted');
-      opts.signal.addEventListener('abort', onAbort, { once: true });
-    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     arm(maxWait);
     (async () => {
       try {
         for await (const m of sub) {
-          const h = m._rawHeaders ? m.headers : undefined;
+          // No responders is an empty 503 (as nats.js checks): a responder's
+          // own 503 with a body is a reply like any other.
+          const h = m._rawHeaders && m.data.length === 0 ? m.headers : undefined;
           if (h && h.code === 503) {
             finish(count === 0 ? new NoRespondersError(String(subject)) : null);
             return;
           }
+          count++;
+          out.push(m);
+          // As in nats.js v3, the empty sentinel is yielded, then the iterator ends.
           if (strategy === 'sentinel' && m.data.length === 0) {
             finish();
             return;
           }
-          count++;
-          out.push(m);
           if (strategy === 'count' && count >= maxMessages) {
             finish();
             return;
@@ -569,6 +599,8 @@ export class NatsConnection {
   /** Drains every subscription, then closes. Resolves when closed. */
   async drain() {
     this._throwIfClosed();
+    // nats.js rejects a second drain(); the engine alone would accept it.
+    if (this.isDraining()) throw new DrainingConnectionError('connection draining', { code: 'connection_draining' });
     this._check(this._core.drain());
     this._process(this._core.poll());
     await this._closed;

@@ -5,3 +5,4 @@ export { Msg } from './msg.mjs';
 export { headers, MsgHdrsImpl } from './headers.mjs';
 export * from './errors.mjs';
 export { loadCore } from './core.mjs';
+export * as pyodide from './pyodide.mjs';

@@ -1,6 +1,5 @@
 // Subscriptions: async iterables of Msg (or a callback), as in nats.js v3.
 import { AsyncQueue } from './queue.mjs';
-import { AbortError } from './errors.mjs';
 
 /** A subscription. Iterate it with `for await`, or pass `callback`. */
 export class Subscription {
@@ -68,8 +67,9 @@ export class Subscription {
 
   _abort() {
     if (this._closedFlag) return;
-    const reason = this._signal?.reason;
-    const err = reason instanceof Error ? reason : new AbortError('subscription aborted', { code: 'aborted' });
+    // Same mapping as request(): the DOMException of a plain abort() becomes
+    // this package's AbortError (a NatsError); a custom Error reason is kept.
+    const err = this._nc._abortError(this._signal, 'subscription aborted');
     this._nc._unsubscribeNow(this.sid);
     this._end(err);
   }

@@ -1,0 +1,532 @@
+"""The Python client: coroutines and async iterators over the JS package.
+
+Names follow nats.py. Every call that waits is ``async``; errors from the
+JS/WebAssembly layer become :mod:`nats_wasm.errors` exceptions; cancelling a
+task cancels the operation on the JS/C++ side (an ``AbortSignal`` for
+requests, an unsubscribe for iterators).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Union
+
+from . import errors
+from ._loader import load
+
+ErrorCallback = Callable[[Exception], Awaitable[None]]
+Callback = Callable[[], Awaitable[None]]
+MsgCallback = Callable[["Msg"], Awaitable[None]]
+
+_BATCH = 4096
+
+
+def _js_object(**fields: Any) -> Any:
+    import js  # type: ignore[import-not-found]
+
+    obj = js.Object.new()
+    for key, value in fields.items():
+        if value is not None:
+            setattr(obj, key, value)
+    return obj
+
+
+def _to_js_bytes(data: Union[bytes, bytearray, memoryview, str, None]) -> Any:
+    from pyodide.ffi import to_js  # type: ignore[import-not-found]
+
+    if data is None:
+        data = b""
+    if isinstance(data, str):
+        data = data.encode()
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise errors.InvalidArgumentError("payload must be bytes", "invalid_argument")
+    return to_js(bytes(data))
+
+
+def parse_headers(raw: Optional[str]) -> Optional[dict[str, str]]:
+    """Parses a raw NATS/1.0 header block into a dict, as nats.py does: one
+    value per key (the first), and a status line as "Status"/"Description"."""
+    if not raw:
+        return None
+    lines = raw.split("\r\n")
+    headers: dict[str, str] = {}
+    status = lines[0][len("NATS/1.0") :].strip() if lines[0].startswith("NATS/1.0") else ""
+    if status:
+        code, _, description = status.partition(" ")
+        headers["Status"] = code
+        if description.strip():
+            headers["Description"] = description.strip()
+    for line in lines[1:]:
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            headers.setdefault(key.strip(), value.strip())
+    return headers
+
+
+@dataclass
+class Msg:
+    """A received message."""
+
+    subject: str
+    reply: str = ""
+    data: bytes = b""
+    headers: Optional[dict[str, str]] = None
+    sid: int = 0
+    _client: Optional["Client"] = field(default=None, repr=False, compare=False)
+
+    async def respond(self, data: bytes = b"", headers: Optional[dict[str, str]] = None) -> None:
+        """Publishes a reply to ``msg.reply``."""
+        if not self.reply:
+            raise errors.Error("no reply subject to respond to", "invalid_argument")
+        if self._client is None:
+            raise errors.ConnectionClosedError("message has no connection", "connection_closed")
+        await self._client.publish(self.reply, data, headers=headers)
+
+
+@dataclass
+class Status:
+    """A connection status event: type is "error", "update", "ldm",
+    "disconnect", "staleConnection" or "close"."""
+
+    type: str
+    error: Optional[BaseException] = None
+    data: Any = None
+
+
+def _msg_from_js(client: "Client", m: Any) -> Msg:
+    return Msg(
+        subject=m.subject,
+        reply=m.reply,
+        data=m.data.to_bytes(),
+        headers=parse_headers(m.headers),
+        sid=int(m.sid),
+        _client=client,
+    )
+
+
+class Subscription:
+    """A subscription. Read it with ``async for msg in sub.messages`` or
+    ``await sub.next_msg()``; messages reach Python in batches."""
+
+    def __init__(self, client: "Client", js_sub: Any, subject: str, queue: str) -> None:
+        self._client = client
+        self._js_sub = js_sub
+        self.subject = subject
+        self.queue = queue
+        self._buffer: deque[Msg] = deque()
+        self._fetch: Optional[asyncio.Future[None]] = None
+        self._ended: Optional[BaseException] = None
+        self._done = False
+        self._delivered = 0
+        self._cb_task: Optional[asyncio.Task[None]] = None
+
+    @property
+    def sid(self) -> int:
+        """The subscription id."""
+        return int(self._js_sub.sid)
+
+    @property
+    def pending_msgs(self) -> int:
+        """Messages received and not yet taken."""
+        return len(self._buffer) + int(self._js_sub.getPending())
+
+    @property
+    def delivered(self) -> int:
+        """Messages handed to Python so far."""
+        return self._delivered
+
+    async def _fetch_batch(self) -> None:
+        mod = await load()
+        try:
+            packed = await mod.pyodide.nextPacked(self._js_sub, _BATCH)
+        except Exception as exc:  # the JS side ended the subscription with an error
+            self._done = True
+            self._ended = errors.translate(exc)
+            return
+        n = int(packed.n)
+        if n == 0:
+            self._done = True
+            return
+        subjects = packed.subjects.to_py()
+        replies = packed.replies.to_py()
+        sids = packed.sids.to_py()
+        headers = packed.headers.to_py()
+        data = packed.data.to_bytes()
+        ends = memoryview(packed.ends.to_bytes()).cast("I")
+        start = 0
+        client = self._client
+        for i in range(n):
+            end = ends[i]
+            self._buffer.append(
+                Msg(subjects[i], replies[i], data[start:end], parse_headers(headers[i]),
+                    int(sids[i]), client)
+            )
+            start = end
+
+    async def _next(self, timeout: Optional[float]) -> Optional[Msg]:
+        """The next message; None when the subscription ended cleanly."""
+        while not self._buffer:
+            if self._done:
+                if self._ended is not None:
+                    err, self._ended = self._ended, None
+                    raise err
+                return None
+            # One fetch at a time, kept across cancellations and timeouts so
+            # that a batch that arrives later is buffered, never lost.
+            if self._fetch is None:
+                self._fetch = asyncio.ensure_future(self._fetch_batch())
+            fetch = self._fetch
+            try:
+                if timeout is None:
+                    await asyncio.shield(fetch)
+                else:
+                    await asyncio.wait_for(asyncio.shield(fetch), timeout)
+            except asyncio.TimeoutError:
+                raise errors.TimeoutError("timed out waiting for a message", "timeout") from None
+            if fetch.done():
+                self._fetch = None
+        self._delivered += 1
+        return self._buffer.popleft()
+
+    async def next_msg(self, timeout: Optional[float] = 1.0) -> Msg:
+        """Waits for the next message. Raises TimeoutError, or the error that
+        ended the subscription (BadSubscriptionError when it ended cleanly)."""
+        msg = await self._next(timeout)
+        if msg is None:
+            raise errors.BadSubscriptionError("subscription is closed", "bad_subscription")
+        return msg
+
+    @property
+    def messages(self) -> AsyncIterator[Msg]:
+        """Async iterator over messages. Cancelling the iterating task ends
+        the subscription (it unsubscribes)."""
+        return _MessageIterator(self)
+
+    async def unsubscribe(self, limit: int = 0) -> None:
+        """Unsubscribes now, or after ``limit`` messages in total."""
+        try:
+            self._js_sub.unsubscribe(limit)
+        except Exception as exc:
+            raise errors.translate(exc) from None
+
+    async def drain(self) -> None:
+        """Stops interest, delivers what is in flight, then closes."""
+        try:
+            await self._js_sub.drain()
+        except Exception as exc:
+            raise errors.translate(exc) from None
+        if self._cb_task is not None:
+            await asyncio.shield(self._cb_task)
+
+    def _cancel(self) -> None:
+        """Ends interest after the iterating task was cancelled."""
+        if not self._js_sub.isClosed():
+            try:
+                self._js_sub.unsubscribe()
+            except Exception:
+                pass
+
+    async def _run_callback(self, cb: MsgCallback) -> None:
+        while True:
+            try:
+                msg = await self._next(None)
+            except asyncio.CancelledError:
+                self._cancel()
+                raise
+            except Exception as exc:
+                await self._client._report(exc)
+                return
+            if msg is None:
+                return
+            try:
+                await cb(msg)
+            except Exception as exc:  # the callback's error must not end the subscription
+                await self._client._report(exc)
+
+
+class _MessageIterator:
+    def __init__(self, sub: Subscription) -> None:
+        self._sub = sub
+
+    def __aiter__(self) -> "_MessageIterator":
+        return self
+
+    async def __anext__(self) -> Msg:
+        try:
+            msg = await self._sub._next(None)
+        except asyncio.CancelledError:
+            self._sub._cancel()
+            raise
+        if msg is None:
+            raise StopAsyncIteration
+        return msg
+
+
+class Client:
+    """A connection to a NATS server over WebSocket. Create with :func:`connect`."""
+
+    def __init__(self, mod: Any, js_nc: Any, error_cb: Optional[ErrorCallback],
+                 disconnected_cb: Optional[Callback], closed_cb: Optional[Callback]) -> None:
+        self._mod = mod
+        self._nc = js_nc
+        self._error_cb = error_cb
+        self._disconnected_cb = disconnected_cb
+        self._closed_cb = closed_cb
+        self._status_task: Optional[asyncio.Task[None]] = None
+        if error_cb or disconnected_cb or closed_cb:
+            self._status_task = asyncio.ensure_future(self._watch_status())
+
+    # --- lifecycle ----------------------------------------------------------
+    async def __aenter__(self) -> "Client":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        if self.is_connected:
+            await self.drain()
+        else:
+            await self.close()
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the connection is closed."""
+        return bool(self._nc.isClosed())
+
+    @property
+    def is_connected(self) -> bool:
+        """True while the connection is open and not draining."""
+        return not self._nc.isClosed() and not self._nc.isDraining()
+
+    @property
+    def is_draining(self) -> bool:
+        """True while draining."""
+        return bool(self._nc.isDraining())
+
+    @property
+    def connected_url(self) -> str:
+        """The server URL."""
+        return str(self._nc.getServer())
+
+    @property
+    def server_info(self) -> dict[str, Any]:
+        """The server's INFO."""
+        info = self._nc.info
+        return info.to_py() if info is not None else {}
+
+    @property
+    def max_payload(self) -> int:
+        """The largest message (headers + payload) the server accepts."""
+        return int(self.server_info.get("max_payload", 0))
+
+    @property
+    def client_id(self) -> int:
+        """The id the server gave this connection."""
+        return int(self.server_info.get("client_id", 0))
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counters: in_msgs, out_msgs, in_bytes, out_bytes."""
+        s = self._nc.stats()
+        return {"in_msgs": int(s.inMsgs), "out_msgs": int(s.outMsgs),
+                "in_bytes": int(s.inBytes), "out_bytes": int(s.outBytes)}
+
+    def _engine_stats(self) -> dict[str, int]:
+        s = self._nc.engineStats
+        return {"pending_requests": int(s.pendingRequests), "subscriptions": int(s.subscriptions)}
+
+    async def close(self) -> None:
+        """Closes now; pending requests fail with ConnectionClosedError."""
+        await self._nc.close()
+        await self._finish_status()
+
+    async def drain(self) -> None:
+        """Drains every subscription, then closes."""
+        try:
+            await self._nc.drain()
+        except Exception as exc:
+            raise errors.translate(exc) from None
+        await self._finish_status()
+
+    async def _finish_status(self) -> None:
+        if self._status_task is not None:
+            await asyncio.shield(self._status_task)
+
+    # --- messaging ------------------------------------------------------------
+    def _js_headers(self, headers: Optional[dict[str, str]]) -> Any:
+        if not headers:
+            return None
+        from pyodide.ffi import to_js  # type: ignore[import-not-found]
+
+        flat: list[str] = []
+        for key, value in headers.items():
+            flat += [str(key), str(value)]
+        try:
+            return self._mod.pyodide.headersFromPairs(to_js(flat))
+        except Exception as exc:
+            raise errors.InvalidArgumentError(str(getattr(exc, "message", exc)),
+                                              "invalid_header") from None
+
+    async def publish(self, subject: str, payload: bytes = b"", reply: str = "",
+                      headers: Optional[dict[str, str]] = None) -> None:
+        """Publishes a message."""
+        opts = _js_object(reply=reply or None, headers=self._js_headers(headers))
+        try:
+            self._nc.publish(subject, _to_js_bytes(payload), opts)
+        except Exception as exc:
+            raise errors.translate(exc) from None
+
+    async def subscribe(self, subject: str, queue: str = "",
+                        cb: Optional[MsgCallback] = None, max_msgs: int = 0) -> Subscription:
+        """Subscribes. With ``cb``, the coroutine is awaited for each message
+        in order; otherwise read ``sub.messages`` or ``sub.next_msg()``."""
+        opts = _js_object(queue=queue or None, max=max_msgs or None)
+        try:
+            js_sub = self._nc.subscribe(subject, opts)
+        except Exception as exc:
+            raise errors.translate(exc) from None
+        sub = Subscription(self, js_sub, subject, queue)
+        if cb is not None:
+            sub._cb_task = asyncio.ensure_future(sub._run_callback(cb))
+        return sub
+
+    async def request(self, subject: str, payload: bytes = b"", timeout: float = 0.5,
+                      headers: Optional[dict[str, str]] = None) -> Msg:
+        """Sends a request and waits for one reply. Cancelling the task
+        cancels the request in the engine."""
+        import js  # type: ignore[import-not-found]
+
+        controller = js.AbortController.new()
+        opts = _js_object(timeout=max(1, int(timeout * 1000)), headers=self._js_headers(headers),
+                          signal=controller.signal)
+        try:
+            reply = await self._nc.request(subject, _to_js_bytes(payload), opts)
+        except asyncio.CancelledError:
+            controller.abort()
+            raise
+        except Exception as exc:
+            raise errors.translate(exc) from None
+        return _msg_from_js(self, self._mod.pyodide.packMsg(reply))
+
+    async def request_many(self, subject: str, payload: bytes = b"", *, timeout: float = 1.0,
+                           max_msgs: int = 0, stall: Optional[float] = None,
+                           sentinel: bool = False,
+                           headers: Optional[dict[str, str]] = None) -> AsyncIterator[Msg]:
+        """Sends one request and yields replies until ``timeout`` passes,
+        ``max_msgs`` arrived, no reply came for ``stall`` seconds, or (with
+        ``sentinel``) an empty reply arrived."""
+        import js  # type: ignore[import-not-found]
+
+        strategy = ("sentinel" if sentinel else "stall" if stall is not None
+                    else "count" if max_msgs else "timer")
+        controller = js.AbortController.new()
+        opts = _js_object(strategy=strategy, maxWait=max(1, int(timeout * 1000)),
+                          maxMessages=max_msgs or None,
+                          stall=int(stall * 1000) if stall is not None else None,
+                          headers=self._js_headers(headers), signal=controller.signal)
+        try:
+            iterable = await self._nc.requestMany(subject, _to_js_bytes(payload), opts)
+        except Exception as exc:
+            raise errors.translate(exc) from None
+        iterator = self._mod.pyodide.iteratorOf(iterable)
+        try:
+            while True:
+                try:
+                    step = await iterator.next()
+                except Exception as exc:
+                    raise errors.translate(exc) from None
+                if step.done:
+                    return
+                yield _msg_from_js(self, self._mod.pyodide.packMsg(step.value))
+        finally:
+            controller.abort()  # no-op when already finished
+
+    async def flush(self, timeout: float = 10.0) -> None:
+        """Waits until the server has processed everything sent before."""
+        try:
+            await asyncio.wait_for(self._flush(), timeout)
+        except asyncio.TimeoutError:
+            raise errors.TimeoutError("flush timed out", "timeout") from None
+
+    async def _flush(self) -> None:
+        try:
+            await self._nc.flush()
+        except Exception as exc:
+            raise errors.translate(exc) from None
+
+    async def rtt(self) -> float:
+        """Round-trip time to the server in seconds."""
+        try:
+            return float(await self._nc.rtt()) / 1000.0
+        except Exception as exc:
+            raise errors.translate(exc) from None
+
+    def new_inbox(self) -> str:
+        """A fresh unique inbox subject."""
+        try:
+            return str(self._nc.newInbox())
+        except Exception as exc:
+            raise errors.translate(exc) from None
+
+    async def status(self) -> AsyncIterator[Status]:
+        """Connection status events until the connection closes."""
+        iterator = self._mod.pyodide.iteratorOf(self._nc.status())
+        try:
+            while True:
+                step = await iterator.next()
+                if step.done:
+                    return
+                event = step.value
+                err = getattr(event, "error", None)
+                data = getattr(event, "data", None)
+                yield Status(str(event.type), errors.translate(err) if err is not None else None,
+                             data.to_py() if hasattr(data, "to_py") else data)
+        finally:
+            getattr(iterator, "return")()
+
+    async def _watch_status(self) -> None:
+        async for status in self.status():
+            if status.type == "error" and status.error is not None:
+                await self._report(status.error)
+            elif status.type == "disconnect" and self._disconnected_cb:
+                await self._safe(self._disconnected_cb())
+            elif status.type == "close" and self._closed_cb:
+                await self._safe(self._closed_cb())
+
+    async def _report(self, exc: BaseException) -> None:
+        if self._error_cb is not None:
+            await self._safe(self._error_cb(errors.translate(exc)))  # type: ignore[arg-type]
+
+    async def _safe(self, awaitable: Awaitable[None]) -> None:
+        try:
+            await awaitable
+        except Exception:
+            pass  # a user callback's failure must not stop status handling
+
+
+async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080", *,
+                  name: Optional[str] = None, token: Optional[str] = None,
+                  user: Optional[str] = None, password: Optional[str] = None,
+                  connect_timeout: float = 2.0, ping_interval: float = 120.0,
+                  max_outstanding_pings: int = 2, no_echo: bool = False,
+                  inbox_prefix: str = "_INBOX",
+                  error_cb: Optional[ErrorCallback] = None,
+                  disconnected_cb: Optional[Callback] = None,
+                  closed_cb: Optional[Callback] = None) -> Client:
+    """Connects to a NATS server's WebSocket port (ws:// or wss://)."""
+    from pyodide.ffi import to_js  # type: ignore[import-not-found]
+
+    mod = await load()
+    server_list = [servers] if isinstance(servers, str) else list(servers)
+    opts = _js_object(servers=to_js(server_list), name=name, token=token, user=user,
+                      timeout=max(1, int(connect_timeout * 1000)),
+                      pingInterval=max(1, int(ping_interval * 1000)),
+                      maxPingOut=max_outstanding_pings, noEcho=no_echo,
+                      inboxPrefix=inbox_prefix)
+    if password is not None:
+        setattr(opts, "pass", password)
+    try:
+        js_nc = await mod.connect(opts)
+    except Exception as exc:
+        raise errors.translate(exc, connecting=True) from None
+    return Client(mod, js_nc, error_cb, disconnected_cb, closed_cb)

@@ -1,0 +1,69 @@
+// Runs tests/py/test_*.py inside real Pyodide under Node: one node:test test
+// per Python `async def test_*`, with the Python traceback on failure. The
+// servers are started here and their URLs handed to Python as `js.natsTestEnv`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { loadPyodide } from 'pyodide';
+import { startServer } from '../harness/nats-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+
+const pyodide = await loadPyodide();
+pyodide.FS.mkdirTree('/nats/py');
+pyodide.FS.mkdirTree('/nats/tests');
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'py') }, '/nats/py');
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: here }, '/nats/tests');
+await pyodide.runPythonAsync(`
+import sys
+sys.path[:0] = ["/nats/py", "/nats/tests"]
+import asyncio, importlib, traceback
+
+async def __run_test(module_name, test_name, timeout):
+    module = importlib.import_module(module_name)
+    try:
+        await asyncio.wait_for(getattr(module, test_name)(), timeout)
+    except BaseException:
+        return traceback.format_exc()
+    return None
+`);
+
+const servers = {};
+globalThis.natsTestEnv = {};
+before(async () => {
+  servers.main = await startServer('default.conf');
+  servers.token = await startServer('token.conf');
+  servers.perms = await startServer('permissions.conf');
+  Object.assign(globalThis.natsTestEnv, {
+    wsUrl: servers.main.wsUrl,
+    tokenWsUrl: servers.token.wsUrl,
+    permsWsUrl: servers.perms.wsUrl,
+    // For tests that stop a server: a fresh one on demand.
+    startServer: async () => {
+      const s = await startServer('default.conf');
+      return { wsUrl: s.wsUrl, stop: () => s.stop() };
+    },
+  });
+});
+after(async () => {
+  await Promise.all(Object.values(servers).map((s) => s.stop()));
+});
+
+const runTest = pyodide.globals.get('__run_test');
+const files = readdirSync(here).filter((f) => /^test_.*\.py$/.test(f)).sort();
+for (const file of files) {
+  const moduleName = file.replace(/\.py$/, '');
+  const module = pyodide.pyimport(moduleName);
+  const names = pyodide.runPython(
+    `[n for n in dir(__import__('${moduleName}')) if n.startswith('test_')]`).toJs();
+  module.destroy();
+  for (const name of names) {
+    test(`${moduleName}.${name}`, async () => {
+      const failure = await runTest(moduleName, name, 30);
+      if (failure) assert.fail(`Python test failed:\n${failure}`);
+    });
+  }
+}

@@ -1,0 +1,101 @@
+"""Connection lifecycle: flush, rtt, stats, drain, context manager, status and callbacks."""
+
+import asyncio
+
+import js
+import nats_wasm
+from nats_wasm import errors
+
+
+async def test_flush_rtt_stats_info():
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl, name="py-life")
+    try:
+        await nc.publish("py.stats", b"12345")
+        await nc.flush(timeout=2)
+        rtt = await nc.rtt()
+        assert 0 < rtt < 2
+        stats = nc.stats
+        assert stats["out_msgs"] == 1 and stats["out_bytes"] == 5
+        assert nc.server_info["headers"] is True
+        assert nc.client_id > 0
+        assert nc.connected_url.startswith("ws://127.0.0.1:")
+        assert nc.new_inbox().startswith("_INBOX.")
+    finally:
+        await nc.close()
+
+
+async def test_drain_delivers_everything_then_closes():
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    pub = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    got = []
+
+    async def cb(msg):
+        got.append(msg.data)
+
+    await nc.subscribe("py.drain", cb=cb)
+    await nc.flush()
+    for _ in range(300):
+        await pub.publish("py.drain", b"m")
+    await pub.flush()
+    await nc.drain()
+    assert nc.is_closed
+    assert len(got) == 300
+    await pub.close()
+
+
+async def test_async_with_drains_on_exit():
+    async with await nats_wasm.connect(js.natsTestEnv.wsUrl) as nc:
+        sub = await nc.subscribe("py.ctx")
+        await nc.publish("py.ctx", b"in-context")
+        assert (await sub.next_msg(timeout=2)).data == b"in-context"
+    assert nc.is_closed
+
+
+async def test_status_events_and_callbacks():
+    events = []
+    errors_seen = []
+    closed = asyncio.Event()
+
+    async def error_cb(e):
+        errors_seen.append(e)
+
+    async def closed_cb():
+        closed.set()
+
+    nc = await nats_wasm.connect(js.natsTestEnv.permsWsUrl, user="limited",
+                                 password="limited-pass", error_cb=error_cb,
+                                 closed_cb=closed_cb)
+
+    async def watch():
+        async for status in nc.status():
+            events.append(status.type)
+
+    watcher = asyncio.ensure_future(watch())
+    await asyncio.sleep(0)
+    await nc.subscribe("secret.x")
+    await nc.flush()
+    await asyncio.sleep(0.1)
+    await nc.close()
+    await asyncio.wait_for(closed.wait(), 2)
+    await asyncio.wait_for(watcher, 2)
+    assert "error" in events and events[-1] == "close"
+    assert any(isinstance(e, errors.PermissionViolationError) for e in errors_seen)
+
+
+async def test_server_loss_calls_disconnected_cb():
+    server = await js.natsTestEnv.startServer()
+    disconnected = asyncio.Event()
+
+    async def disconnected_cb():
+        disconnected.set()
+
+    nc = await nats_wasm.connect(server.wsUrl, disconnected_cb=disconnected_cb)
+    await server.stop()
+    await asyncio.wait_for(disconnected.wait(), 5)
+    assert nc.is_closed
+    try:
+        await nc.publish("x", b"")
+    except errors.ConnectionClosedError:
+        pass
+    else:
+        raise AssertionError("publish after loss must fail")
