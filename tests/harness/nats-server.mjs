@@ -52,12 +52,12 @@ process.on('exit', () => {
 /**
  * Starts nats-server from a template in tests/config/ on fresh free ports.
  *
- * @param {string} [configName] file name under tests/config/
+ * @param {string} [configName] file name under tests/config/, or an absolute path
  * @param {{ extraConfig?: string }} [opts] extraConfig is appended to the rendered config
  * @returns {Promise<NatsServer>}
  */
 export async function startServer(configName = 'default.conf', opts = {}) {
-  const template = await readFile(path.join(CONFIG_DIR, configName), 'utf8');
+  const template = await readFile(path.resolve(CONFIG_DIR, configName), 'utf8');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nats-wasm-test-'));
   const confFile = path.join(dir, 'server.conf');
   const logFile = path.join(dir, 'server.log');
