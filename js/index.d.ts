@@ -1,0 +1,516 @@
+// Type declarations for nats-wasm (js/src/index.mjs). The API follows nats.js
+// v3 where the two overlap; everything here mirrors the JavaScript sources.
+
+// --- payloads and options ----------------------------------------------------
+
+/** A payload: a string is sent as UTF-8; null/undefined send an empty payload. */
+export type Payload = Uint8Array | string | ArrayBufferView | ArrayBuffer | null | undefined;
+
+/** Options of connect(). */
+export interface ConnectionOptions {
+  /** Server URL(s), ws:// or wss:// (a bare host:port gets ws://); only the first is used. Default "127.0.0.1:80". */
+  servers?: string | string[];
+  /** Client name sent in CONNECT. */
+  name?: string;
+  /** Authentication token. */
+  token?: string;
+  /** User name. */
+  user?: string;
+  /** Password. */
+  pass?: string;
+  /** Connect timeout in milliseconds (default 20000). */
+  timeout?: number;
+  /** Interval between client PINGs in milliseconds (default 120000). */
+  pingInterval?: number;
+  /** Unanswered PINGs before the connection is declared stale (default 2). */
+  maxPingOut?: number;
+  /** Do not receive messages this connection publishes. */
+  noEcho?: boolean;
+  /** Accepted for nats.js compatibility; currently ignored. */
+  debug?: boolean;
+  /** Prefix of reply inboxes (default "_INBOX"). */
+  inboxPrefix?: string;
+}
+
+/** Options of publish() and Msg.respond(). */
+export interface PublishOptions {
+  /** Headers to send (HPUB). */
+  headers?: MsgHdrsImpl;
+  /** Reply subject. */
+  reply?: string;
+}
+
+/** Options of subscribe(). */
+export interface SubscriptionOptions {
+  /** Queue group name. */
+  queue?: string;
+  /** Auto-unsubscribe after this many messages (0 = none). */
+  max?: number;
+  /** Receives each message (err null) or the error that ended the subscription (msg null); the subscription is then not iterable. */
+  callback?: (err: Error | null, msg: Msg | null) => void;
+  /** Aborting ends the subscription with an AbortError (or the signal's own Error reason). */
+  signal?: AbortSignal;
+}
+
+/** Options of request(). */
+export interface RequestOptions {
+  /** Milliseconds to wait for the reply (default 1000); then TimeoutError. */
+  timeout?: number;
+  /** Headers to send with the request. */
+  headers?: MsgHdrsImpl;
+  /** Aborting rejects with an AbortError (or the signal's own Error reason). */
+  signal?: AbortSignal;
+}
+
+/** How requestMany() decides it is done. */
+export type RequestStrategy = 'timer' | 'count' | 'stall' | 'sentinel';
+
+/** Options of requestMany(). */
+export interface RequestManyOptions {
+  /** 'timer' (until maxWait, the default), 'count' (maxMessages), 'stall' (stall ms without a reply), 'sentinel' (an empty payload ends it; that empty message is yielded last). */
+  strategy?: RequestStrategy;
+  /** Overall limit in milliseconds (default 1000). */
+  maxWait?: number;
+  /** Replies to collect with strategy 'count' (must be > 0 there). */
+  maxMessages?: number;
+  /** Milliseconds of silence that end strategy 'stall' (default 300). */
+  stall?: number;
+  /** Headers to send with the request. */
+  headers?: MsgHdrsImpl;
+  /** Aborting ends the iteration with an AbortError (or the signal's own Error reason). */
+  signal?: AbortSignal;
+}
+
+/** The server's INFO, as parsed JSON (only common fields are listed). */
+export interface ServerInfo {
+  /** Server id. */
+  server_id?: string;
+  /** Server name. */
+  server_name?: string;
+  /** Server version. */
+  version?: string;
+  /** Largest payload (headers included) the server accepts. */
+  max_payload?: number;
+  /** True when the server supports headers. */
+  headers?: boolean;
+  /** True when the server requires authentication. */
+  auth_required?: boolean;
+  /** True when JetStream is enabled. */
+  jetstream?: boolean;
+  /** Any other INFO field. */
+  [key: string]: unknown;
+}
+
+/** Byte and message counters of a connection. */
+export interface Stats {
+  /** Bytes received. */
+  inBytes: number;
+  /** Bytes sent. */
+  outBytes: number;
+  /** Messages received. */
+  inMsgs: number;
+  /** Messages sent. */
+  outMsgs: number;
+}
+
+/** Engine counters for tests and diagnostics. */
+export interface EngineStats {
+  /** Requests waiting for a reply. */
+  pendingRequests: number;
+  /** Open subscriptions. */
+  subscriptions: number;
+  /** Received bytes buffered in the parser. */
+  receiveBuffered: number;
+  /** 0 awaiting_info, 1 connecting, 2 connected, 3 draining, 4 closed. */
+  state: number;
+}
+
+/** An asynchronous error (e.g. -ERR, permissions, or a throwing subscription callback). */
+export interface ErrorStatus {
+  /** Event type. */
+  type: 'error';
+  /** The error. */
+  error: Error;
+}
+/** The server sent a new INFO. */
+export interface UpdateStatus {
+  /** Event type. */
+  type: 'update';
+  /** The new INFO. */
+  data: ServerInfo;
+}
+/** The server entered lame duck mode. */
+export interface LdmStatus {
+  /** Event type. */
+  type: 'ldm';
+  /** The server URL. */
+  data: string;
+}
+/** The connection was lost with an error. */
+export interface DisconnectStatus {
+  /** Event type. */
+  type: 'disconnect';
+  /** The server URL. */
+  data: string;
+  /** Why it was lost. */
+  error: NatsError;
+}
+/** The server stopped answering PINGs. */
+export interface StaleConnectionStatus {
+  /** Event type. */
+  type: 'staleConnection';
+}
+/** The connection closed (the last event). */
+export interface CloseStatus {
+  /** Event type. */
+  type: 'close';
+  /** The error that closed it, or undefined for a clean close. */
+  error: NatsError | undefined;
+}
+/** One event of NatsConnection.status(). */
+export type Status = ErrorStatus | UpdateStatus | LdmStatus | DisconnectStatus | StaleConnectionStatus | CloseStatus;
+
+// --- connection ----------------------------------------------------------------
+
+/** Connects to a NATS server over WebSocket (nats.js `connect`). */
+export declare function connect(opts?: ConnectionOptions): Promise<NatsConnection>;
+
+/** A connection to a NATS server over WebSocket (nats.js `NatsConnection`). */
+export declare class NatsConnection {
+  /** Internal: use connect(). */
+  constructor(M: NatsCoreModule, opts: ConnectionOptions, url: string);
+  /** Server INFO (parsed JSON); undefined before the handshake. */
+  readonly info: ServerInfo | undefined;
+  /** The server URL this connection uses. */
+  getServer(): string;
+  /** Publishes a message; throws (e.g. MaxPayloadError, InvalidSubjectError, ClosedConnectionError) synchronously. */
+  publish(subject: string, data?: Payload, opts?: PublishOptions): void;
+  /** Subscribes; iterate the result with for await, or pass opts.callback. */
+  subscribe(subject: string, opts?: SubscriptionOptions): Subscription;
+  /** Sends a request and resolves with the first reply; no responders rejects with RequestError (cause NoRespondersError). */
+  request(subject: string, data?: Payload, opts?: RequestOptions): Promise<Msg>;
+  /** Sends one request and collects many replies; no responders ends the iteration with NoRespondersError. */
+  requestMany(subject: string, data?: Payload, opts?: RequestManyOptions): Promise<AsyncIterable<Msg>>;
+  /** Resolves when the server has processed everything sent before. */
+  flush(): Promise<void>;
+  /** Round-trip time to the server in milliseconds. */
+  rtt(): Promise<number>;
+  /** Drains every subscription, then closes. Resolves when closed. */
+  drain(): Promise<void>;
+  /** Closes now; pending requests reject with ClosedConnectionError. */
+  close(): Promise<void>;
+  /** Resolves when the connection closes: undefined, or the Error that closed it. */
+  closed(): Promise<void | Error>;
+  /** True once closed. */
+  isClosed(): boolean;
+  /** True while draining. */
+  isDraining(): boolean;
+  /** Connection status events; ends when the connection closes. */
+  status(): AsyncIterable<Status>;
+  /** Byte and message counters. */
+  stats(): Stats;
+  /** A fresh unique inbox subject. */
+  newInbox(): string;
+  /** Engine counters for tests and diagnostics. */
+  readonly engineStats: EngineStats;
+}
+
+// --- subscriptions and messages ---------------------------------------------------
+
+/** A subscription: iterate it with `for await`, or pass `callback` to subscribe(). */
+export declare class Subscription implements AsyncIterable<Msg> {
+  /** Internal: use NatsConnection.subscribe(). */
+  constructor(nc: NatsConnection, sid: number, subject: string, opts: SubscriptionOptions);
+  /** The subscription id. */
+  readonly sid: number;
+  /** Resolves when the subscription ends: undefined, or the Error that ended it. */
+  readonly closed: Promise<void | Error>;
+  /** Stops now (no max), or after max messages in total. */
+  unsubscribe(max?: number): void;
+  /** Unsubscribes, delivers what is in flight, then closes. Resolves when closed. */
+  drain(): Promise<void>;
+  /** True once no more messages will arrive. */
+  isClosed(): boolean;
+  /** Messages handed to the iterator or the callback. */
+  getProcessed(): number;
+  /** Messages received and not yet processed. */
+  getPending(): number;
+  /** Messages received. */
+  getReceived(): number;
+  /** The subject subscribed to. */
+  getSubject(): string;
+  /** The subscription id. */
+  getID(): number;
+  /** The auto-unsubscribe limit (0 when none). */
+  getMax(): number;
+  /** Waits for at least one message, then takes up to max (default 1024) queued ones; [] once ended. Throws TypeError with a callback. */
+  nextBatch(max?: number): Promise<Msg[]>;
+  /** Iterates the messages; breaking out unsubscribes. Throws TypeError with a callback or when already iterated. */
+  [Symbol.asyncIterator](): AsyncIterator<Msg>;
+}
+
+/** A received message (nats.js `Msg`). */
+export declare class Msg {
+  /** Internal: messages are made by the connection. */
+  constructor(nc: NatsConnection, subject: string, reply: string, sid: number, data: Uint8Array, rawHeaders: Uint8Array | null);
+  /** The subject it was published to. */
+  subject: string;
+  /** The reply subject ("" when none). */
+  reply: string;
+  /** The id of the subscription that received it. */
+  sid: number;
+  /** The payload bytes (a copy owned by the message). */
+  data: Uint8Array;
+  /** Parsed headers, or undefined when the message has none. */
+  readonly headers: MsgHdrsImpl | undefined;
+  /** The payload decoded as UTF-8. */
+  string(): string;
+  /** The payload parsed as JSON. */
+  json(): any;
+  /** Publishes a reply to msg.reply; returns false when there is no reply subject. */
+  respond(data?: Payload, opts?: PublishOptions): boolean;
+}
+
+// --- headers --------------------------------------------------------------------
+
+/** NATS/1.0 headers: several values per key (exact-case keys), plus an optional status. */
+export declare class MsgHdrsImpl implements Iterable<[string, string[]]> {
+  /** Empty headers, optionally with a status code and description. */
+  constructor(code?: number, description?: string);
+  /** Status code (0 when none), e.g. 503. */
+  readonly code: number;
+  /** Status text, e.g. "No Responders". */
+  readonly description: string;
+  /** True when the status code is 300 or more. */
+  readonly hasError: boolean;
+  /** "503 No Responders" style status string ("0" when there is no status). */
+  readonly status: string;
+  /** Number of keys. */
+  readonly size: number;
+  /** First value of key, or "" when absent. */
+  get(key: string): string;
+  /** True when key has a value. */
+  has(key: string): boolean;
+  /** Replaces all values of key (the value is converted with String()); throws TypeError on a bad key or CR/LF in the value. */
+  set(key: string, value: string): void;
+  /** Adds a value for key, keeping earlier ones; throws TypeError like set(). */
+  append(key: string, value: string): void;
+  /** Removes key. */
+  delete(key: string): void;
+  /** All values of key ([] when absent). */
+  values(key: string): string[];
+  /** All keys in insertion order. */
+  keys(): string[];
+  /** [key, values[]] pairs. */
+  [Symbol.iterator](): IterableIterator<[string, string[]]>;
+  /** A plain object, one string per key (values joined by ", "). */
+  toRecord(): Record<string, string>;
+  /** The wire form as bytes. */
+  encode(): Uint8Array;
+  /** Parses a raw header block (bytes from the wire). */
+  static decode(bytes: Uint8Array): MsgHdrsImpl;
+}
+
+/** The headers type (nats.js `MsgHdrs`); created with headers(). */
+export type MsgHdrs = MsgHdrsImpl;
+
+/** Creates headers (nats.js `headers()`). */
+export declare function headers(code?: number, description?: string): MsgHdrsImpl;
+
+// --- errors ---------------------------------------------------------------------
+
+/** Base class of every nats-wasm error; `code` is the engine's error name. */
+export declare class NatsError extends Error {
+  /** Creates an error; opts.code defaults to "error". */
+  constructor(message: string, opts?: { code?: string; cause?: unknown });
+  /** The engine's error name, e.g. "timeout", "no_responders", "max_payload_exceeded". */
+  code: string;
+  /** The underlying error, when there is one. */
+  cause?: unknown;
+}
+/** The connection is closed. */
+export declare class ClosedConnectionError extends NatsError {}
+/** The connection is draining: no new subscriptions or requests. */
+export declare class DrainingConnectionError extends NatsError {}
+/** The connection could not be made or was lost. */
+export declare class ConnectionError extends NatsError {}
+/** An operation did not finish in time. */
+export declare class TimeoutError extends NatsError {}
+/** A request found no subscriber (status 503). */
+export declare class NoRespondersError extends NatsError {
+  /** code is "no_responders"; the message defaults to "no responders for '<subject>'". */
+  constructor(subject: string, message?: string);
+  /** The subject that had no responders ("" when unknown). */
+  subject: string;
+}
+/** A request failed; `cause` says why (e.g. NoRespondersError). */
+export declare class RequestError extends NatsError {
+  /** True when the cause is a NoRespondersError. */
+  isNoResponders(): boolean;
+}
+/** The server denied a publish or subscribe. */
+export declare class PermissionViolationError extends NatsError {
+  /** code is "permission_violation". */
+  constructor(message: string, what: { operation: 'publish' | 'subscription'; subject: string; queue?: string });
+  /** The denied operation. */
+  operation: 'publish' | 'subscription';
+  /** The denied subject. */
+  subject: string;
+  /** The queue group of a denied queue subscription, else undefined. */
+  queue: string | undefined;
+}
+/** Credentials were rejected. */
+export declare class AuthorizationError extends NatsError {}
+/** A bad argument: the operation was not attempted. */
+export declare class InvalidArgumentError extends NatsError {}
+/** A subject with whitespace, an empty token or a misplaced wildcard. */
+export declare class InvalidSubjectError extends InvalidArgumentError {}
+/** Headers plus payload exceed the server's max_payload. */
+export declare class MaxPayloadError extends InvalidArgumentError {}
+/** The operation is not valid now (e.g. an already closed subscription). */
+export declare class InvalidOperationError extends NatsError {}
+/** The server sent something that breaks the protocol, or an -ERR. */
+export declare class ProtocolError extends NatsError {}
+/** An AbortSignal ended the operation. */
+export declare class AbortError extends NatsError {}
+
+/** All error classes by name (nats.js exports a similar `errors` object). */
+export declare const errors: {
+  /** Base class. */
+  NatsError: typeof NatsError;
+  /** See ClosedConnectionError. */
+  ClosedConnectionError: typeof ClosedConnectionError;
+  /** See DrainingConnectionError. */
+  DrainingConnectionError: typeof DrainingConnectionError;
+  /** See ConnectionError. */
+  ConnectionError: typeof ConnectionError;
+  /** See TimeoutError. */
+  TimeoutError: typeof TimeoutError;
+  /** See NoRespondersError. */
+  NoRespondersError: typeof NoRespondersError;
+  /** See RequestError. */
+  RequestError: typeof RequestError;
+  /** See PermissionViolationError. */
+  PermissionViolationError: typeof PermissionViolationError;
+  /** See AuthorizationError. */
+  AuthorizationError: typeof AuthorizationError;
+  /** See InvalidArgumentError. */
+  InvalidArgumentError: typeof InvalidArgumentError;
+  /** See InvalidSubjectError. */
+  InvalidSubjectError: typeof InvalidSubjectError;
+  /** See MaxPayloadError. */
+  MaxPayloadError: typeof MaxPayloadError;
+  /** See InvalidOperationError. */
+  InvalidOperationError: typeof InvalidOperationError;
+  /** See ProtocolError. */
+  ProtocolError: typeof ProtocolError;
+  /** See AbortError. */
+  AbortError: typeof AbortError;
+};
+
+/** The name of an engine error code (e.g. 40 → "timeout"; "unknown" when not known). */
+export declare function codeName(code: number): string;
+
+/** Builds the Error for an engine error code and message. */
+export declare function errorFromCode(code: number, message: string): NatsError;
+
+// --- the WebAssembly engine --------------------------------------------------------
+
+/** One result of ParserProbe.next(); byte fields are copies. */
+export interface ParserProbeResult {
+  /** "op" when an operation was parsed, "need_more" for more bytes, "error" on a (sticky) protocol error. */
+  status: 'op' | 'need_more' | 'error';
+  /** Error name (nats::errc_name) when status is "error". */
+  error?: string;
+  /** Operation name when status is "op": INFO, MSG, HMSG, PING, PONG, OK or ERR. */
+  op?: 'INFO' | 'MSG' | 'HMSG' | 'PING' | 'PONG' | 'OK' | 'ERR';
+  /** Subscription id (MSG/HMSG). */
+  sid?: number;
+  /** Subject bytes (MSG/HMSG). */
+  subject?: Uint8Array;
+  /** Reply subject bytes (MSG/HMSG). */
+  reply?: Uint8Array;
+  /** Raw header block (HMSG). */
+  headers?: Uint8Array;
+  /** Payload bytes (MSG/HMSG). */
+  payload?: Uint8Array;
+  /** Text of INFO or -ERR. */
+  text?: Uint8Array;
+}
+
+/** The bare protocol parser of the engine (for protocol vectors). Free it with delete(). */
+export interface ParserProbe {
+  /** Heap address with room for n bytes; write them into HEAPU8 (re-read it after this call), then commit(n). */
+  receivePtr(n: number): number;
+  /** Declares that n bytes were written at the address from receivePtr(). */
+  commit(n: number): void;
+  /** The next parse result. */
+  next(): ParserProbeResult;
+  /** Frees the parser. */
+  delete(): void;
+}
+
+/** The instantiated Emscripten module (only what is useful outside the package is listed). */
+export interface NatsCoreModule {
+  /** The wasm heap as bytes; re-read it after any call that may grow memory. */
+  HEAPU8: Uint8Array;
+  /** The wasm heap as 32-bit words. */
+  HEAPU32: Uint32Array;
+  /** Creates a bare parser: new M.ParserProbe(maxLine, maxPayload). */
+  ParserProbe: new (maxLine: number, maxPayload: number) => ParserProbe;
+  /** The engine class used by NatsConnection (internal). */
+  Connection: new (opts: object) => unknown;
+  /** Other Emscripten exports. */
+  [key: string]: unknown;
+}
+
+/** Resolves to the WebAssembly engine, loaded once per realm; opts.wasmBinary (read by the first call only) supplies the .wasm bytes. */
+export declare function loadCore(opts?: { wasmBinary?: Uint8Array }): Promise<NatsCoreModule>;
+
+// --- Pyodide helpers ---------------------------------------------------------------
+
+/** Messages packed for one FFI crossing: payload i is data[ends[i-1] .. ends[i]). */
+export interface PackedMsgs {
+  /** Number of messages. */
+  n: number;
+  /** Subjects. */
+  subjects: string[];
+  /** Reply subjects. */
+  replies: string[];
+  /** Subscription ids. */
+  sids: number[];
+  /** Raw header blocks as text, or null. */
+  headers: (string | null)[];
+  /** All payloads back to back. */
+  data: Uint8Array;
+  /** End offset of each payload in data. */
+  ends: Uint32Array;
+}
+
+/** One message packed for Python. */
+export interface PackedMsg {
+  /** Subject. */
+  subject: string;
+  /** Reply subject. */
+  reply: string;
+  /** Subscription id. */
+  sid: number;
+  /** Raw header block as text, or null. */
+  headers: string | null;
+  /** Payload. */
+  data: Uint8Array;
+}
+
+/** Helpers for the Pyodide wrapper (py/nats_wasm): batched FFI crossings. */
+export declare namespace pyodide {
+  /** Packs messages into one object of parallel arrays. */
+  function packMsgs(msgs: Msg[]): PackedMsgs;
+  /** Waits for at least one message, then packs up to max (default 4096) queued ones; n is 0 once the subscription ended. */
+  function nextPacked(sub: Subscription, max?: number): Promise<PackedMsgs>;
+  /** One message as a plain object. */
+  function packMsg(m: Msg): PackedMsg;
+  /** Builds headers from a flat [k1, v1, k2, v2, ...] list. */
+  function headersFromPairs(flat: string[]): MsgHdrsImpl;
+  /** The async iterator of an async iterable (Python cannot spell Symbol.asyncIterator). */
+  function iteratorOf<T>(iterable: AsyncIterable<T>): AsyncIterator<T>;
+}
