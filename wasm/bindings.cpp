@@ -55,7 +55,7 @@ double read_number(const val &obj, const char *key, double fallback) {
   return v.isNumber() ? v.as<double>() : fallback;
 }
 
-} // namespace
+}  // namespace
 
 /// One connection's engine as seen from JavaScript.
 class Connection {
@@ -144,8 +144,8 @@ public:
   }
 
   int unsubscribe(double sid, double max) {
-    return code(engine_.unsubscribe(static_cast<std::uint64_t>(sid),
-                                    static_cast<std::uint64_t>(max)));
+    return code(
+        engine_.unsubscribe(static_cast<std::uint64_t>(sid), static_cast<std::uint64_t>(max)));
   }
   int drain_subscription(double sid) {
     return code(engine_.drain_subscription(static_cast<std::uint64_t>(sid)));
@@ -280,12 +280,12 @@ public:
     Op op;
     val out = val::object();
     switch (parser_.next(op)) {
-    case ParseStatus::need_more: out.set("status", std::string("need_more")); return out;
-    case ParseStatus::error:
-      out.set("status", std::string("error"));
-      out.set("error", std::string(errc_name(parser_.error().code)));
-      return out;
-    case ParseStatus::op: break;
+      case ParseStatus::need_more: out.set("status", std::string("need_more")); return out;
+      case ParseStatus::error:
+        out.set("status", std::string("error"));
+        out.set("error", std::string(errc_name(parser_.error().code)));
+        return out;
+      case ParseStatus::op: break;
     }
     static constexpr const char *kNames[] = {"INFO", "MSG", "HMSG", "PING", "PONG", "OK", "ERR"};
     out.set("status", std::string("op"));
@@ -351,4 +351,4 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("next", &ParserProbe::next);
 }
 
-} // namespace nats::wasm
+}  // namespace nats::wasm

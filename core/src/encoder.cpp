@@ -8,7 +8,7 @@ namespace {
 void append_number(std::string &out, std::uint64_t n) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  (void)ec; // 24 bytes always fit a uint64
+  (void)ec;  // 24 bytes always fit a uint64
   out.append(buf, end);
 }
 
@@ -17,7 +17,7 @@ void append_space(std::string &out, std::string_view s) {
   out.append(s);
 }
 
-} // namespace
+}  // namespace
 
 void encode_connect(std::string &out, std::string_view json) {
   out.append("CONNECT ");
@@ -25,8 +25,8 @@ void encode_connect(std::string &out, std::string_view json) {
   out.append("\r\n");
 }
 
-void encode_pub(std::string &out, std::string_view subject,
-                std::string_view reply, std::string_view payload) {
+void encode_pub(std::string &out, std::string_view subject, std::string_view reply,
+                std::string_view payload) {
   out.reserve(out.size() + subject.size() + reply.size() + payload.size() + 32);
   out.append("PUB ");
   out.append(subject);
@@ -40,11 +40,9 @@ void encode_pub(std::string &out, std::string_view subject,
   out.append("\r\n");
 }
 
-void encode_hpub(std::string &out, std::string_view subject,
-                 std::string_view reply, std::string_view headers,
-                 std::string_view payload) {
-  out.reserve(out.size() + subject.size() + reply.size() + headers.size() +
-              payload.size() + 48);
+void encode_hpub(std::string &out, std::string_view subject, std::string_view reply,
+                 std::string_view headers, std::string_view payload) {
+  out.reserve(out.size() + subject.size() + reply.size() + headers.size() + payload.size() + 48);
   out.append("HPUB ");
   out.append(subject);
   if (!reply.empty()) {
@@ -60,8 +58,8 @@ void encode_hpub(std::string &out, std::string_view subject,
   out.append("\r\n");
 }
 
-void encode_sub(std::string &out, std::string_view subject,
-                std::string_view queue, std::uint64_t sid) {
+void encode_sub(std::string &out, std::string_view subject, std::string_view queue,
+                std::uint64_t sid) {
   out.append("SUB ");
   out.append(subject);
   if (!queue.empty()) {
@@ -86,4 +84,4 @@ void encode_ping(std::string &out) { out.append("PING\r\n"); }
 
 void encode_pong(std::string &out) { out.append("PONG\r\n"); }
 
-} // namespace nats
+}  // namespace nats

@@ -38,15 +38,15 @@ Error closed_error(const Error &why) {
   return {Errc::connection_closed, "connection closed"};
 }
 
-} // namespace
+}  // namespace
 
 std::string_view state_name(State s) {
   switch (s) {
-  case State::awaiting_info: return "awaiting_info";
-  case State::connecting: return "connecting";
-  case State::connected: return "connected";
-  case State::draining: return "draining";
-  case State::closed: return "closed";
+    case State::awaiting_info: return "awaiting_info";
+    case State::connecting: return "connecting";
+    case State::connected: return "connected";
+    case State::draining: return "draining";
+    case State::closed: return "closed";
   }
   return "unknown";
 }
@@ -78,66 +78,66 @@ void Engine::transition(State to) {
   const State from = state_;
   bool legal = false;
   switch (to) {
-  case State::awaiting_info: legal = false; break;
-  case State::connecting: legal = from == State::awaiting_info; break;
-  case State::connected: legal = from == State::connecting; break;
-  case State::draining: legal = from == State::connected; break;
-  case State::closed: legal = from != State::closed; break;
+    case State::awaiting_info: legal = false; break;
+    case State::connecting: legal = from == State::awaiting_info; break;
+    case State::connected: legal = from == State::connecting; break;
+    case State::draining: legal = from == State::connected; break;
+    case State::closed: legal = from != State::closed; break;
   }
   if (!legal) return;
   state_ = to;
 
   switch (to) {
-  case State::awaiting_info: break;
-  case State::connecting: {
-    ConnectFields f{options_.name, options_.lang,  options_.version, options_.token,
-                    options_.user, options_.pass,  options_.echo};
-    encode_connect(out_, connect_json(f));
-    send_ping(PongFor::handshake, 0);
-    break;
-  }
-  case State::connected:
-    connect_deadline_.reset();
-    queue({EventType::connected, 0, {}, {}});
-    break;
-  case State::draining:
-    for (auto &[sid, sub] : subs_) {
-      if (!sub.draining) encode_unsub(out_, sid, 0);
-      sub.draining = true;
+    case State::awaiting_info: break;
+    case State::connecting: {
+      ConnectFields f{options_.name, options_.lang, options_.version, options_.token,
+                      options_.user, options_.pass, options_.echo};
+      encode_connect(out_, connect_json(f));
+      send_ping(PongFor::handshake, 0);
+      break;
     }
-    send_ping(PongFor::conn_drain, 0);
-    break;
-  case State::closed: {
-    // Everything still waiting ends now, in a fixed order: requests,
-    // flushes, subscriptions, then the connection itself.
-    const Error why = last_error_;
-    std::vector<std::uint64_t> ids;
-    for (const auto &[id, r] : requests_) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
-    for (auto id : ids) queue({EventType::request_failed, id, {}, closed_error(why)});
-    ids.clear();
-    for (const auto &[id, f] : flushes_) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
-    for (auto id : ids) queue({EventType::flush_done, id, {}, closed_error(why)});
-    ids.clear();
-    for (const auto &[sid, s] : subs_) {
-      if (sid != mux_sid_) ids.push_back(sid);
+    case State::connected:
+      connect_deadline_.reset();
+      queue({EventType::connected, 0, {}, {}});
+      break;
+    case State::draining:
+      for (auto &[sid, sub] : subs_) {
+        if (!sub.draining) encode_unsub(out_, sid, 0);
+        sub.draining = true;
+      }
+      send_ping(PongFor::conn_drain, 0);
+      break;
+    case State::closed: {
+      // Everything still waiting ends now, in a fixed order: requests,
+      // flushes, subscriptions, then the connection itself.
+      const Error why = last_error_;
+      std::vector<std::uint64_t> ids;
+      for (const auto &[id, r] : requests_) ids.push_back(id);
+      std::sort(ids.begin(), ids.end());
+      for (auto id : ids) queue({EventType::request_failed, id, {}, closed_error(why)});
+      ids.clear();
+      for (const auto &[id, f] : flushes_) ids.push_back(id);
+      std::sort(ids.begin(), ids.end());
+      for (auto id : ids) queue({EventType::flush_done, id, {}, closed_error(why)});
+      ids.clear();
+      for (const auto &[sid, s] : subs_) {
+        if (sid != mux_sid_) ids.push_back(sid);
+      }
+      std::sort(ids.begin(), ids.end());
+      for (auto sid : ids) queue({EventType::subscription_closed, sid, {}, why});
+      requests_.clear();
+      request_deadlines_.clear();
+      flushes_.clear();
+      flush_deadlines_.clear();
+      subs_.clear();
+      mux_sid_ = 0;
+      mux_prefix_.clear();
+      pongs_.clear();
+      connect_deadline_.reset();
+      next_ping_.reset();
+      queue({EventType::closed, 0, {}, why});
+      break;
     }
-    std::sort(ids.begin(), ids.end());
-    for (auto sid : ids) queue({EventType::subscription_closed, sid, {}, why});
-    requests_.clear();
-    request_deadlines_.clear();
-    flushes_.clear();
-    flush_deadlines_.clear();
-    subs_.clear();
-    mux_sid_ = 0;
-    mux_prefix_.clear();
-    pongs_.clear();
-    connect_deadline_.reset();
-    next_ping_.reset();
-    queue({EventType::closed, 0, {}, why});
-    break;
-  }
   }
 }
 
@@ -192,11 +192,11 @@ bool Engine::next_event(Event &event) {
     if (state_ == State::closed) return false;
     Op op;
     switch (parser_.next(op)) {
-    case ParseStatus::need_more: return false;
-    case ParseStatus::error: fail(parser_.error()); continue;
-    case ParseStatus::op:
-      if (handle_op(op, event)) return true;
-      continue;
+      case ParseStatus::need_more: return false;
+      case ParseStatus::error: fail(parser_.error()); continue;
+      case ParseStatus::op:
+        if (handle_op(op, event)) return true;
+        continue;
     }
   }
 }
@@ -246,7 +246,7 @@ void Engine::handle_timeout(Time now) {
   while (!flush_deadlines_.empty() && flush_deadlines_.begin()->first <= now) {
     auto id = flush_deadlines_.begin()->second;
     flush_deadlines_.erase(flush_deadlines_.begin());
-    flushes_.erase(id); // its PONG, if it ever comes, finds nothing to end
+    flushes_.erase(id);  // its PONG, if it ever comes, finds nothing to end
     queue({EventType::flush_done, id, {}, {Errc::timeout, "flush timed out"}});
   }
 }
@@ -269,13 +269,13 @@ std::optional<Time> Engine::next_deadline() const {
 // ---------------------------------------------------------------------------
 bool Engine::handle_op(const Op &op, Event &event) {
   switch (op.type) {
-  case OpType::msg:
-  case OpType::hmsg: return handle_msg(op, event);
-  case OpType::ping: encode_pong(out_); return false;
-  case OpType::pong: handle_pong(); return false;
-  case OpType::ok: return false;
-  case OpType::err: handle_err(op.text); return false;
-  case OpType::info: handle_info(op.text); return false;
+    case OpType::msg:
+    case OpType::hmsg: return handle_msg(op, event);
+    case OpType::ping: encode_pong(out_); return false;
+    case OpType::pong: handle_pong(); return false;
+    case OpType::ok: return false;
+    case OpType::err: handle_err(op.text); return false;
+    case OpType::info: handle_info(op.text); return false;
   }
   return false;
 }
@@ -288,7 +288,7 @@ bool Engine::handle_msg(const Op &op, Event &event) {
   ++stats_.in_msgs;
   stats_.in_bytes += op.headers.size() + op.payload.size();
   auto it = subs_.find(op.sid);
-  if (it == subs_.end()) return false; // raced with an UNSUB: drop
+  if (it == subs_.end()) return false;  // raced with an UNSUB: drop
   if (op.sid == mux_sid_) return handle_request_reply(op, event);
   Subscription &sub = it->second;
   ++sub.delivered;
@@ -310,13 +310,14 @@ bool Engine::handle_request_reply(const Op &op, Event &event) {
   auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), id);
   if (ec != std::errc() || p != token.data() + token.size()) return false;
   auto it = requests_.find(id);
-  if (it == requests_.end()) return false; // timed out or cancelled already
+  if (it == requests_.end()) return false;  // timed out or cancelled already
   request_deadlines_.erase({it->second.deadline, id});
   std::string subject = std::move(it->second.subject);
   requests_.erase(it);
   event.id = id;
   event.msg = Message{op.subject, op.reply, op.headers, op.payload, op.sid};
-  if (!op.headers.empty() && header_status(op.headers) == 503) {
+  // Only an empty 503 means "no responders"; a 503 with a body is a reply.
+  if (!op.headers.empty() && op.payload.empty() && header_status(op.headers) == 503) {
     event.type = EventType::request_failed;
     event.error = {Errc::no_responders, "no responders for '" + subject + "'"};
   } else {
@@ -391,24 +392,24 @@ void Engine::handle_err(std::string_view text) {
 }
 
 void Engine::handle_pong() {
-  pings_out_ = 0; // any PONG proves the server is alive
+  pings_out_ = 0;  // any PONG proves the server is alive
   if (pongs_.empty()) return;
   PongWaiter w = pongs_.front();
   pongs_.pop_front();
   switch (w.kind) {
-  case PongFor::handshake: transition(State::connected); break;
-  case PongFor::keepalive: break;
-  case PongFor::flush:
-    if (auto it = flushes_.find(w.id); it != flushes_.end()) {
-      if (it->second.has_deadline) flush_deadlines_.erase({it->second.deadline, w.id});
-      flushes_.erase(it);
-      queue({EventType::flush_done, w.id, {}, {}});
-    }
-    break;
-  case PongFor::sub_drain:
-    if (subs_.count(w.id) != 0) close_subscription(w.id, {});
-    break;
-  case PongFor::conn_drain: transition(State::closed); break;
+    case PongFor::handshake: transition(State::connected); break;
+    case PongFor::keepalive: break;
+    case PongFor::flush:
+      if (auto it = flushes_.find(w.id); it != flushes_.end()) {
+        if (it->second.has_deadline) flush_deadlines_.erase({it->second.deadline, w.id});
+        flushes_.erase(it);
+        queue({EventType::flush_done, w.id, {}, {}});
+      }
+      break;
+    case PongFor::sub_drain:
+      if (subs_.count(w.id) != 0) close_subscription(w.id, {});
+      break;
+    case PongFor::conn_drain: transition(State::closed); break;
   }
 }
 
@@ -427,19 +428,19 @@ void Engine::close_subscription(std::uint64_t sid, Error error) {
 // ---------------------------------------------------------------------------
 Error Engine::check_usable(bool allow_draining) const {
   switch (state_) {
-  case State::closed: return closed_error(last_error_);
-  case State::draining:
-    if (allow_draining) return {};
-    return {Errc::connection_draining, "connection is draining"};
-  case State::awaiting_info: return {Errc::not_connected, "not connected yet (no INFO)"};
-  case State::connecting:
-  case State::connected: return {};
+    case State::closed: return closed_error(last_error_);
+    case State::draining:
+      if (allow_draining) return {};
+      return {Errc::connection_draining, "connection is draining"};
+    case State::awaiting_info: return {Errc::not_connected, "not connected yet (no INFO)"};
+    case State::connecting:
+    case State::connected: return {};
   }
   return {};
 }
 
-Error Engine::publish(std::string_view subject, std::string_view payload,
-                      std::string_view reply, std::string_view headers) {
+Error Engine::publish(std::string_view subject, std::string_view payload, std::string_view reply,
+                      std::string_view headers) {
   if (Error e = check_usable(true)) return e;
   if (Error e = validate_publish_subject(subject)) return e;
   if (!reply.empty()) {
@@ -470,8 +471,8 @@ Error Engine::publish(std::string_view subject, std::string_view payload,
   return {};
 }
 
-Error Engine::publish(std::string_view subject, std::string_view payload,
-                      std::string_view reply, const Headers &headers) {
+Error Engine::publish(std::string_view subject, std::string_view payload, std::string_view reply,
+                      const Headers &headers) {
   if (headers.empty()) return publish(subject, payload, reply, std::string_view{});
   if (Error e = headers.validate()) return e;
   return publish(subject, payload, reply, std::string_view(headers.encode()));
@@ -530,8 +531,8 @@ Error Engine::ensure_mux() {
   return {};
 }
 
-Result<std::uint64_t> Engine::request(std::string_view subject, std::string_view payload,
-                                      Time now, Duration timeout, std::string_view headers) {
+Result<std::uint64_t> Engine::request(std::string_view subject, std::string_view payload, Time now,
+                                      Duration timeout, std::string_view headers) {
   if (Error e = check_usable(false)) return e;
   if (timeout.count() <= 0) return Error{Errc::invalid_argument, "request timeout must be > 0"};
   if (Error e = validate_publish_subject(subject)) return e;
@@ -582,8 +583,8 @@ Error Engine::drain() {
 
 void Engine::close() { transition(State::closed); }
 
-std::optional<std::pair<std::uint64_t, std::uint64_t>>
-Engine::subscription_progress(std::uint64_t sid) const {
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Engine::subscription_progress(
+    std::uint64_t sid) const {
   auto it = subs_.find(sid);
   if (it == subs_.end() || sid == mux_sid_) return std::nullopt;
   return std::make_pair(it->second.delivered, it->second.max);
@@ -609,4 +610,4 @@ std::string Engine::next_nuid() {
 
 std::string Engine::new_inbox() { return options_.inbox_prefix + "." + next_nuid(); }
 
-} // namespace nats
+}  // namespace nats

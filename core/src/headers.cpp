@@ -45,7 +45,7 @@ bool valid_value(std::string_view value) {
   return value.find_first_of("\r\n") == std::string_view::npos;
 }
 
-} // namespace
+}  // namespace
 
 void Headers::append(std::string key, std::string value) {
   entries_.emplace_back(std::move(key), std::move(value));
@@ -94,8 +94,7 @@ Error Headers::validate() const {
       return {Errc::invalid_header, "invalid header key '" + k + "'"};
     }
     if (!valid_value(v)) {
-      return {Errc::invalid_header,
-              "header '" + k + "' has a value containing CR or LF"};
+      return {Errc::invalid_header, "header '" + k + "' has a value containing CR or LF"};
     }
   }
   return {};
@@ -128,7 +127,7 @@ Result<Headers> Headers::parse(std::string_view block) {
     return Error{Errc::protocol_error, "header block is not NATS/1.0 ... CRLFCRLF"};
   }
   Headers h;
-  std::string_view rest = block.substr(0, block.size() - 2); // keep last CRLF
+  std::string_view rest = block.substr(0, block.size() - 2);  // keep last CRLF
   std::size_t eol = rest.find("\r\n");
   std::string_view desc;
   if (!parse_status(rest.substr(kVersion.size(), eol - kVersion.size()), h.status, desc)) {
@@ -141,10 +140,10 @@ Result<Headers> Headers::parse(std::string_view block) {
     std::string_view line = rest.substr(0, eol);
     rest.remove_prefix(eol + 2);
     std::size_t colon = line.find(':');
-    std::string_view key = colon == std::string_view::npos ? std::string_view{}
-                                                           : trim(line.substr(0, colon));
-    std::string_view value = colon == std::string_view::npos ? std::string_view{}
-                                                             : trim(line.substr(colon + 1));
+    std::string_view key =
+        colon == std::string_view::npos ? std::string_view{} : trim(line.substr(0, colon));
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view{} : trim(line.substr(colon + 1));
     // Accept exactly what validate() would let us send.
     if (!valid_key(key) || !valid_value(value)) {
       return Error{Errc::protocol_error, "malformed header line: '" + std::string(line) + "'"};
@@ -164,4 +163,4 @@ int header_status(std::string_view block) {
   return code;
 }
 
-} // namespace nats
+}  // namespace nats

@@ -31,7 +31,7 @@ void read(const nlohmann::json &j, const char *key, T &out) {
   }
 }
 
-} // namespace
+}  // namespace
 
 Result<ServerInfo> parse_server_info(std::string_view json) {
   auto j = nlohmann::json::parse(json, nullptr, false);
@@ -66,11 +66,9 @@ Result<ServerInfo> parse_server_info(std::string_view json) {
 
 std::string connect_json(const ConnectFields &fields) {
   nlohmann::json j = {
-      {"verbose", false},      {"pedantic", false},
-      {"tls_required", false}, {"headers", true},
-      {"no_responders", true}, {"protocol", 1},
-      {"lang", fields.lang},   {"version", fields.version},
-      {"echo", fields.echo},
+      {"verbose", false},    {"pedantic", false},         {"tls_required", false},
+      {"headers", true},     {"no_responders", true},     {"protocol", 1},
+      {"lang", fields.lang}, {"version", fields.version}, {"echo", fields.echo},
   };
   if (!fields.name.empty()) j["name"] = fields.name;
   if (!fields.token.empty()) j["auth_token"] = fields.token;
@@ -80,4 +78,4 @@ std::string connect_json(const ConnectFields &fields) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-} // namespace nats
+}  // namespace nats

@@ -41,7 +41,7 @@ std::string printable(std::string_view s) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 Parser::Parser(std::size_t max_line, std::size_t max_payload)
     : max_line_(max_line), max_payload_(max_payload) {}
@@ -85,9 +85,8 @@ ParseStatus Parser::next(Op &op) {
 
   const char *base = buf_.data() + rpos_;
   std::size_t avail = buf_.size() - rpos_;
-  const void *nl = avail > scanned_
-                       ? std::memchr(base + scanned_, '\n', avail - scanned_)
-                       : nullptr;
+  const void *nl =
+      avail > scanned_ ? std::memchr(base + scanned_, '\n', avail - scanned_) : nullptr;
   if (nl == nullptr) {
     scanned_ = avail;
     if (avail > max_line_ + 1) {
@@ -105,8 +104,8 @@ ParseStatus Parser::next(Op &op) {
                 "control line longer than " + std::to_string(max_line_) + " bytes");
   }
   if (pos == 0 || base[pos - 1] != '\r') {
-    return fail(Errc::protocol_error, "control line not terminated by CRLF: '" +
-                                          printable({base, pos}) + "'");
+    return fail(Errc::protocol_error,
+                "control line not terminated by CRLF: '" + printable({base, pos}) + "'");
   }
   std::size_t content = pos - 1;
   return parse_line({base, content}, pos + 1, op);
@@ -144,8 +143,8 @@ ParseStatus Parser::parse_line(std::string_view line, std::size_t line_len, Op &
   return ParseStatus::op;
 }
 
-ParseStatus Parser::parse_msg_args(std::string_view args, bool with_headers,
-                                   std::size_t line_len, Op &op) {
+ParseStatus Parser::parse_msg_args(std::string_view args, bool with_headers, std::size_t line_len,
+                                   Op &op) {
   // Split on blanks: MSG has 3 or 4 args, HMSG 4 or 5.
   std::array<std::string_view, 6> tok{};
   std::size_t n = 0;
@@ -162,8 +161,8 @@ ParseStatus Parser::parse_msg_args(std::string_view args, bool with_headers,
   }
   std::size_t min_args = with_headers ? 4 : 3;
   if (n < min_args || n > min_args + 1) {
-    return fail(Errc::protocol_error, std::string(with_headers ? "HMSG" : "MSG") +
-                                          " has a wrong number of arguments");
+    return fail(Errc::protocol_error,
+                std::string(with_headers ? "HMSG" : "MSG") + " has a wrong number of arguments");
   }
   bool has_reply = n == min_args + 1;
   std::uint64_t sid = 0, hdr = 0, total = 0;
@@ -218,4 +217,4 @@ ParseStatus Parser::finish_payload(Op &op) {
   return ParseStatus::op;
 }
 
-} // namespace nats
+}  // namespace nats

@@ -4,8 +4,7 @@ namespace nats {
 namespace {
 
 bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v' || c == '\0';
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' || c == '\0';
 }
 
 // Walks the '.'-separated tokens; wildcards decide per token.
@@ -17,11 +16,9 @@ Error validate(std::string_view subject, bool allow_wildcards) {
   while (true) {
     std::size_t end = subject.find('.', start);
     bool last = end == std::string_view::npos;
-    std::string_view token =
-        subject.substr(start, last ? std::string_view::npos : end - start);
+    std::string_view token = subject.substr(start, last ? std::string_view::npos : end - start);
     if (token.empty()) {
-      return {Errc::invalid_subject,
-              "subject '" + std::string(subject) + "' has an empty token"};
+      return {Errc::invalid_subject, "subject '" + std::string(subject) + "' has an empty token"};
     }
     for (char c : token) {
       if (is_space(c)) {
@@ -48,15 +45,11 @@ Error validate(std::string_view subject, bool allow_wildcards) {
   }
 }
 
-} // namespace
+}  // namespace
 
-Error validate_publish_subject(std::string_view subject) {
-  return validate(subject, false);
-}
+Error validate_publish_subject(std::string_view subject) { return validate(subject, false); }
 
-Error validate_subscribe_subject(std::string_view subject) {
-  return validate(subject, true);
-}
+Error validate_subscribe_subject(std::string_view subject) { return validate(subject, true); }
 
 Error validate_queue(std::string_view queue) {
   if (queue.empty()) {
@@ -64,11 +57,10 @@ Error validate_queue(std::string_view queue) {
   }
   for (char c : queue) {
     if (is_space(c)) {
-      return {Errc::invalid_queue,
-              "queue group '" + std::string(queue) + "' contains whitespace"};
+      return {Errc::invalid_queue, "queue group '" + std::string(queue) + "' contains whitespace"};
     }
   }
   return {};
 }
 
-} // namespace nats
+}  // namespace nats

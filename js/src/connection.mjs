@@ -7,7 +7,7 @@ import { Msg } from './msg.mjs';
 import { Subscription } from './subscription.mjs';
 import { AsyncQueue } from './queue.mjs';
 import {
-  AbortError, ClosedConnectionError, ConnectionError, DrainingConnectionError, InvalidArgumentError,
+  AbortError, ClosedConnectionError, ConnectionError, DrainingConnectionError, InvalidArgumentError, NatsError,
   NoRespondersError, RequestError, TimeoutError, errorFromCode,
 } from './errors.mjs';
 

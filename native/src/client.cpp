@@ -77,7 +77,7 @@ Msg to_msg(const Message &m) {
              std::string(m.payload), m.sid};
 }
 
-} // namespace
+}  // namespace
 
 struct SubState {
   std::deque<Msg> queue;
@@ -105,7 +105,7 @@ struct ClientImpl {
   std::thread::id io_thread_id;
 
   mutable std::mutex mu;
-  std::condition_variable cv; // any waiter: connect, request, flush, next_msg, close
+  std::condition_variable cv;  // any waiter: connect, request, flush, next_msg, close
   Engine engine;
   bool connected = false;
   bool transport_closed = false;
@@ -215,37 +215,37 @@ struct ClientImpl {
 
   void dispatch(const Event &ev, std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls) {
     switch (ev.type) {
-    case EventType::connected:
-      connected = true;
-      cv.notify_all();
-      break;
-    case EventType::message:
-      if (auto it = subs.find(ev.id); it != subs.end()) {
-        auto &sub = it->second;
-        ++sub->delivered;
-        if (sub->callback) {
-          calls.emplace_back(sub, to_msg(ev.msg));
-        } else {
-          sub->queue.push_back(to_msg(ev.msg));
+      case EventType::connected:
+        connected = true;
+        cv.notify_all();
+        break;
+      case EventType::message:
+        if (auto it = subs.find(ev.id); it != subs.end()) {
+          auto &sub = it->second;
+          ++sub->delivered;
+          if (sub->callback) {
+            calls.emplace_back(sub, to_msg(ev.msg));
+          } else {
+            sub->queue.push_back(to_msg(ev.msg));
+            cv.notify_all();
+          }
+        }
+        break;
+      case EventType::request_reply:
+      case EventType::request_failed: finish(requests, ev); break;
+      case EventType::flush_done: finish(flushes, ev); break;
+      case EventType::subscription_closed:
+        if (auto it = subs.find(ev.id); it != subs.end()) {
+          it->second->closed = true;
+          it->second->reason = ev.error;
+          subs.erase(it);
           cv.notify_all();
         }
-      }
-      break;
-    case EventType::request_reply:
-    case EventType::request_failed: finish(requests, ev); break;
-    case EventType::flush_done: finish(flushes, ev); break;
-    case EventType::subscription_closed:
-      if (auto it = subs.find(ev.id); it != subs.end()) {
-        it->second->closed = true;
-        it->second->reason = ev.error;
-        subs.erase(it);
-        cv.notify_all();
-      }
-      break;
-    case EventType::error:
-    case EventType::info:
-    case EventType::lame_duck: break;
-    case EventType::closed: cv.notify_all(); break;
+        break;
+      case EventType::error:
+      case EventType::info:
+      case EventType::lame_duck: break;
+      case EventType::closed: cv.notify_all(); break;
     }
   }
 
@@ -256,7 +256,7 @@ struct ClientImpl {
   }
 };
 
-} // namespace detail
+}  // namespace detail
 
 namespace {
 
@@ -268,7 +268,7 @@ Error blocked_on_io_thread() {
 // answers first; this only guards against a stuck I/O thread.
 constexpr milliseconds kSlack{5000};
 
-} // namespace
+}  // namespace
 
 // ---------------------------------------------------------------------------
 // Subscription
@@ -328,16 +328,16 @@ std::size_t Subscription::pending() const {
 Result<std::unique_ptr<Client>> Client::connect(std::string_view url_text, Options options) {
   auto url = parse_url(url_text);
   if (!url) return url.error();
-  milliseconds timeout = options.connect_timeout.count() > 0 ? options.connect_timeout
-                                                             : milliseconds(10000);
+  milliseconds timeout =
+      options.connect_timeout.count() > 0 ? options.connect_timeout : milliseconds(10000);
   if (options.seed[0] == 0 && options.seed[1] == 0) {
     std::random_device rd;
     options.seed[0] = (std::uint64_t{rd()} << 32) ^ rd();
     options.seed[1] = (std::uint64_t{rd()} << 32) ^ rd();
   }
   auto impl = std::make_shared<detail::ClientImpl>(std::move(options));
-  impl->transport = url->websocket ? detail::make_ws_transport(impl->io)
-                                   : detail::make_tcp_transport(impl->io);
+  impl->transport =
+      url->websocket ? detail::make_ws_transport(impl->io) : detail::make_tcp_transport(impl->io);
   detail::ClientImpl *p = impl.get();
   impl->thread = std::thread([p] {
     p->io_thread_id = std::this_thread::get_id();
@@ -365,14 +365,13 @@ Result<std::unique_ptr<Client>> Client::connect(std::string_view url_text, Optio
     });
   });
   std::unique_lock lock(impl->mu);
-  bool done = impl->wait(lock, timeout + milliseconds(500), [&] {
-    return impl->connected || impl->engine.state() == State::closed;
-  });
+  bool done = impl->wait(lock, timeout + milliseconds(500),
+                         [&] { return impl->connected || impl->engine.state() == State::closed; });
   if (impl->connected) return client;
   Error why = impl->connect_error ? impl->connect_error : impl->engine.last_error();
   if (!done || !why) why = {Errc::timeout, "connect to " + target + " timed out"};
   lock.unlock();
-  return why; // ~Client closes and joins
+  return why;  // ~Client closes and joins
 }
 
 Client::~Client() {
@@ -417,15 +416,13 @@ Result<std::shared_ptr<Subscription>> Client::subscribe_impl(
 }
 
 Result<std::shared_ptr<Subscription>> Client::subscribe(std::string_view subject,
-                                                        std::string_view queue,
-                                                        std::uint64_t max) {
+                                                        std::string_view queue, std::uint64_t max) {
   return subscribe_impl(subject, queue, max, nullptr);
 }
 
 Result<std::shared_ptr<Subscription>> Client::subscribe(std::string_view subject,
                                                         std::function<void(const Msg &)> callback,
-                                                        std::string_view queue,
-                                                        std::uint64_t max) {
+                                                        std::string_view queue, std::uint64_t max) {
   if (!callback) return Error{Errc::invalid_argument, "callback is empty"};
   return subscribe_impl(subject, queue, max, std::move(callback));
 }
@@ -529,4 +526,4 @@ std::string Client::new_inbox() {
   return impl_->engine.new_inbox();
 }
 
-} // namespace nats::native
+}  // namespace nats::native

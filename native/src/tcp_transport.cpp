@@ -47,10 +47,10 @@ private:
   tcp::socket socket_;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context &io) {
   return std::make_unique<TcpTransport>(io);
 }
 
-} // namespace nats::native::detail
+}  // namespace nats::native::detail

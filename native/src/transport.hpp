@@ -38,4 +38,4 @@ std::unique_ptr<Transport> make_tcp_transport(boost::asio::io_context &io);
 /// WebSocket over TCP (ws://), binary frames. The only Beast TU.
 std::unique_ptr<Transport> make_ws_transport(boost::asio::io_context &io);
 
-} // namespace nats::native::detail
+}  // namespace nats::native::detail

@@ -68,10 +68,10 @@ private:
   bool closing_ = false;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Transport> make_ws_transport(boost::asio::io_context &io) {
   return std::make_unique<WsTransport>(io);
 }
 
-} // namespace nats::native::detail
+}  // namespace nats::native::detail

@@ -183,9 +183,8 @@ TEST_P(ClientTest, RequestWithHeadersReachesService) {
   auto nc = connect();
   ASSERT_TRUE(nc);
   Client *c = nc.get();
-  auto sub = nc->subscribe("svc.hdr", [c](const Msg &m) {
-    c->publish(m.reply, std::string(m.headers()->get("Q")));
-  });
+  auto sub = nc->subscribe(
+      "svc.hdr", [c](const Msg &m) { c->publish(m.reply, std::string(m.headers()->get("Q"))); });
   ASSERT_TRUE(sub.ok());
   nats::Headers h;
   h.set("Q", "question");
@@ -208,14 +207,14 @@ TEST_P(ClientTest, RequestWithoutRespondersFailsFast) {
 TEST_P(ClientTest, RequestTimesOutWhenNobodyAnswers) {
   auto nc = connect();
   ASSERT_TRUE(nc);
-  auto silent = nc->subscribe("silent.service"); // a responder that never replies
+  auto silent = nc->subscribe("silent.service");  // a responder that never replies
   ASSERT_TRUE(silent.ok());
   ASSERT_FALSE(nc->flush());
   auto r = nc->request("silent.service", "x", 150ms);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Errc::timeout);
   EXPECT_EQ(nc->pending_requests(), 0u);
-  EXPECT_TRUE((*silent)->next_msg(1s).ok()); // the request did go out
+  EXPECT_TRUE((*silent)->next_msg(1s).ok());  // the request did go out
 }
 
 TEST_P(ClientTest, FlushRoundTripsAndOrdersAfterPublishes) {
@@ -475,4 +474,4 @@ TEST_P(AuthTest, PublishPermissionViolationFailsTheRequest) {
 INSTANTIATE_TEST_SUITE_P(Transports, AuthTest, ::testing::Values(Transport::tcp, Transport::ws),
                          transport_name);
 
-} // namespace
+}  // namespace

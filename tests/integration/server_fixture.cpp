@@ -58,13 +58,14 @@ void replace_all(std::string &s, const std::string &from, const std::string &to)
 
 std::string server_binary() {
   if (const char *env = std::getenv("NATS_SERVER_BIN")) return env;
-  for (const char *p : {"/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"}) {
+  for (const char *p :
+       {"/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"}) {
     if (fs::exists(p)) return p;
   }
   return "nats-server";
 }
 
-} // namespace
+}  // namespace
 
 NatsServer::NatsServer(const std::string &config_name) {
   std::ifstream in(std::string(NATS_TEST_CONFIG_DIR) + "/" + config_name);
@@ -97,10 +98,11 @@ NatsServer::NatsServer(const std::string &config_name) {
     while (std::chrono::steady_clock::now() < deadline) {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1; // exited: most likely a port race; try new ports
+        pid_ = -1;  // exited: most likely a port race; try new ports
         break;
       }
-      if (port_open(port_) && (tmpl.find("{{WS_PORT}}") == std::string::npos || port_open(ws_port_))) {
+      if (port_open(port_) &&
+          (tmpl.find("{{WS_PORT}}") == std::string::npos || port_open(ws_port_))) {
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -136,4 +138,4 @@ std::string NatsServer::tcp_url() const { return "nats://127.0.0.1:" + std::to_s
 
 std::string NatsServer::ws_url() const { return "ws://127.0.0.1:" + std::to_string(ws_port_); }
 
-} // namespace nats::testing
+}  // namespace nats::testing

@@ -34,4 +34,4 @@ private:
   std::string dir_;
 };
 
-} // namespace nats::testing
+}  // namespace nats::testing

@@ -384,6 +384,17 @@ TEST_F(EngineTest, NoRespondersStatusFailsRequest) {
   EXPECT_EQ(engine().pending_requests(), 0u);
 }
 
+TEST_F(EngineTest, StatusReplyWithBodyIsAReplyNotNoResponders) {
+  std::uint64_t id = 0;
+  std::string prefix = connect_and_request(id);
+  auto evs = peer_.feed(hmsg(prefix + std::to_string(id), 1, "NATS/1.0 503 Busy\r\n\r\n", "later"));
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].type, EventType::request_reply);
+  EXPECT_EQ(evs[0].id, id);
+  EXPECT_FALSE(evs[0].error);
+  EXPECT_EQ(engine().pending_requests(), 0u);
+}
+
 TEST_F(EngineTest, CancelledRequestGetsNoEvent) {
   std::uint64_t id = 0;
   std::string prefix = connect_and_request(id, Duration{100});

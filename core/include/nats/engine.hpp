@@ -43,22 +43,22 @@ struct Options {
   std::string token;              ///< token auth
   std::string user;               ///< user/password auth
   std::string pass;
-  bool echo = true;               ///< receive own publishes
-  Duration connect_timeout{10000}; ///< INFO..PONG of the handshake; 0 = none
-  Duration ping_interval{120000};  ///< keepalive PING period; 0 = none
-  int max_pings_out = 2;          ///< unanswered PINGs before stale
+  bool echo = true;                 ///< receive own publishes
+  Duration connect_timeout{10000};  ///< INFO..PONG of the handshake; 0 = none
+  Duration ping_interval{120000};   ///< keepalive PING period; 0 = none
+  int max_pings_out = 2;            ///< unanswered PINGs before stale
   std::size_t max_control_line = Parser::default_max_line;
-  std::string inbox_prefix = "_INBOX"; ///< prefix of reply subjects
-  std::uint64_t seed[2] = {0, 0};      ///< host randomness for inbox names
+  std::string inbox_prefix = "_INBOX";  ///< prefix of reply subjects
+  std::uint64_t seed[2] = {0, 0};       ///< host randomness for inbox names
 };
 
 /// Connection states. Every transition is in Engine::transition().
 enum class State : std::uint8_t {
-  awaiting_info, ///< started; nothing sent yet
-  connecting,    ///< CONNECT + PING sent; waiting for the PONG
-  connected,     ///< handshake done
-  draining,      ///< unsubscribed everything; waiting for the final PONG
-  closed,        ///< terminal
+  awaiting_info,  ///< started; nothing sent yet
+  connecting,     ///< CONNECT + PING sent; waiting for the PONG
+  connected,      ///< handshake done
+  draining,       ///< unsubscribed everything; waiting for the final PONG
+  closed,         ///< terminal
 };
 
 /// A stable name for a state ("connected").
@@ -68,30 +68,30 @@ std::string_view state_name(State s);
 struct Message {
   std::string_view subject;
   std::string_view reply;
-  std::string_view headers; ///< raw NATS/1.0 block, empty when none
+  std::string_view headers;  ///< raw NATS/1.0 block, empty when none
   std::string_view payload;
   std::uint64_t sid = 0;
 };
 
 /// What happened.
 enum class EventType : std::uint8_t {
-  connected,           ///< handshake done (PONG to the first PING)
-  message,             ///< msg for subscription `id`
-  request_reply,       ///< request `id` got `msg`
-  request_failed,      ///< request `id` failed with `error`
-  flush_done,          ///< flush `id` round-tripped (or failed: `error`)
-  subscription_closed, ///< sub `id` ended: max reached, drained,
-                       ///< unsubscribed, or `error` (e.g. permissions)
-  error,               ///< a non-fatal server error (e.g. permissions)
-  info,                ///< INFO changed after connect (info())
-  lame_duck,           ///< the server entered lame-duck mode
-  closed,              ///< terminal; `error` says why when it failed
+  connected,            ///< handshake done (PONG to the first PING)
+  message,              ///< msg for subscription `id`
+  request_reply,        ///< request `id` got `msg`
+  request_failed,       ///< request `id` failed with `error`
+  flush_done,           ///< flush `id` round-tripped (or failed: `error`)
+  subscription_closed,  ///< sub `id` ended: max reached, drained,
+                        ///< unsubscribed, or `error` (e.g. permissions)
+  error,                ///< a non-fatal server error (e.g. permissions)
+  info,                 ///< INFO changed after connect (info())
+  lame_duck,            ///< the server entered lame-duck mode
+  closed,               ///< terminal; `error` says why when it failed
 };
 
 /// One engine event.
 struct Event {
   EventType type = EventType::closed;
-  std::uint64_t id = 0; ///< sid, request id or flush id
+  std::uint64_t id = 0;  ///< sid, request id or flush id
   Message msg;
   Error error;
 };
@@ -119,9 +119,7 @@ public:
   /// Takes the next event; false when there is none until more input/time.
   bool next_event(Event &event);
   /// Bytes to write to the transport (stable until the next engine call).
-  std::string_view pending_output() const {
-    return std::string_view(out_).substr(out_pos_);
-  }
+  std::string_view pending_output() const { return std::string_view(out_).substr(out_pos_); }
   /// Marks n bytes of pending_output() as written.
   void consume_output(std::size_t n);
   /// Moves all pending output out.
@@ -133,14 +131,13 @@ public:
 
   // --- operations --------------------------------------------------------
   /// Publishes. `headers` is an encoded block (Headers::encode) or empty.
-  Error publish(std::string_view subject, std::string_view payload,
-                std::string_view reply = {}, std::string_view headers = {});
+  Error publish(std::string_view subject, std::string_view payload, std::string_view reply = {},
+                std::string_view headers = {});
   /// Publishes with a Headers object.
-  Error publish(std::string_view subject, std::string_view payload,
-                std::string_view reply, const Headers &headers);
+  Error publish(std::string_view subject, std::string_view payload, std::string_view reply,
+                const Headers &headers);
   /// Subscribes; returns the sid. max > 0 auto-unsubscribes after max msgs.
-  Result<std::uint64_t> subscribe(std::string_view subject,
-                                  std::string_view queue = {},
+  Result<std::uint64_t> subscribe(std::string_view subject, std::string_view queue = {},
                                   std::uint64_t max = 0);
   /// Unsubscribes now (max 0) or after `max` messages in total.
   Error unsubscribe(std::uint64_t sid, std::uint64_t max = 0);
@@ -150,10 +147,8 @@ public:
   /// Sends a request over the shared reply subscription; returns its id.
   /// Ends in request_reply or request_failed (timeout, no_responders,
   /// permission_violation, connection_closed). timeout must be > 0.
-  Result<std::uint64_t> request(std::string_view subject,
-                                std::string_view payload, Time now,
-                                Duration timeout,
-                                std::string_view headers = {});
+  Result<std::uint64_t> request(std::string_view subject, std::string_view payload, Time now,
+                                Duration timeout, std::string_view headers = {});
   /// Forgets a pending request (e.g. the caller gave up). No event follows.
   Error cancel_request(std::uint64_t id);
   /// Sends PING; returns an id ended by flush_done. timeout 0 = none.
@@ -179,8 +174,8 @@ public:
   /// Requests waiting for a reply.
   std::size_t pending_requests() const { return requests_.size(); }
   /// Delivered and max (0 none) for an open subscription.
-  std::optional<std::pair<std::uint64_t, std::uint64_t>>
-  subscription_progress(std::uint64_t sid) const;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> subscription_progress(
+      std::uint64_t sid) const;
   /// A fresh unique inbox subject ("<prefix>.<22 chars>").
   std::string new_inbox();
   /// Bytes held by the receive buffer (for bounded-memory checks).
@@ -199,8 +194,7 @@ private:
     std::string subject;
   };
   // What each PING we sent is waiting for, answered by PONGs in order.
-  enum class PongFor : std::uint8_t { handshake, keepalive, flush, sub_drain,
-                                      conn_drain };
+  enum class PongFor : std::uint8_t { handshake, keepalive, flush, sub_drain, conn_drain };
   struct PongWaiter {
     PongFor kind;
     std::uint64_t id = 0;
@@ -242,7 +236,7 @@ private:
   std::uint64_t next_sid_ = 1;
 
   std::uint64_t mux_sid_ = 0;
-  std::string mux_prefix_; // "<inbox>." — replies are mux_prefix_ + id
+  std::string mux_prefix_;  // "<inbox>." — replies are mux_prefix_ + id
   std::unordered_map<std::uint64_t, Request> requests_;
   std::set<std::pair<Time, std::uint64_t>> request_deadlines_;
   std::uint64_t next_request_ = 1;
@@ -258,4 +252,4 @@ private:
   std::uint64_t rng_[2];
 };
 
-} // namespace nats
+}  // namespace nats

@@ -33,9 +33,7 @@ public:
   /// All values of key in insertion order.
   std::vector<std::string_view> values(std::string_view key) const;
   /// Every key/value pair in insertion order.
-  const std::vector<std::pair<std::string, std::string>> &entries() const {
-    return entries_;
-  }
+  const std::vector<std::pair<std::string, std::string>> &entries() const { return entries_; }
   /// True when there is neither a status nor an entry.
   bool empty() const { return status == 0 && entries_.empty(); }
 
@@ -54,4 +52,4 @@ private:
 /// Cheap: the engine uses it on every request reply.
 int header_status(std::string_view block);
 
-} // namespace nats
+}  // namespace nats

@@ -27,9 +27,9 @@ struct Op {
   OpType type = OpType::ping;
   std::string_view subject;
   std::string_view reply;
-  std::string_view headers; ///< raw header block of HMSG (with final CRLFCRLF)
+  std::string_view headers;  ///< raw header block of HMSG (with final CRLFCRLF)
   std::string_view payload;
-  std::string_view text; ///< INFO JSON, or -ERR text without quotes
+  std::string_view text;  ///< INFO JSON, or -ERR text without quotes
   std::uint64_t sid = 0;
 };
 
@@ -71,15 +71,15 @@ public:
 private:
   ParseStatus fail(Errc code, std::string msg);
   ParseStatus parse_line(std::string_view line, std::size_t line_len, Op &op);
-  ParseStatus parse_msg_args(std::string_view args, bool with_headers,
-                             std::size_t line_len, Op &op);
+  ParseStatus parse_msg_args(std::string_view args, bool with_headers, std::size_t line_len,
+                             Op &op);
   ParseStatus finish_payload(Op &op);
   void compact();
 
   std::string buf_;
-  std::size_t rpos_ = 0;    // start of the first unparsed byte
-  std::size_t prepared_from_ = 0; // where prepare() handed out room
-  std::size_t scanned_ = 0; // bytes after rpos_ already searched for CRLF
+  std::size_t rpos_ = 0;           // start of the first unparsed byte
+  std::size_t prepared_from_ = 0;  // where prepare() handed out room
+  std::size_t scanned_ = 0;        // bytes after rpos_ already searched for CRLF
   std::size_t max_line_;
   std::size_t max_payload_;
   Error error_;
@@ -89,7 +89,7 @@ private:
   struct Pending {
     bool active = false;
     bool headers = false;
-    std::size_t line_len = 0; // including CRLF
+    std::size_t line_len = 0;  // including CRLF
     std::size_t subject_off = 0, subject_len = 0;
     std::size_t reply_off = 0, reply_len = 0;
     std::size_t header_len = 0, total_len = 0;
@@ -97,4 +97,4 @@ private:
   } pending_;
 };
 
-} // namespace nats
+}  // namespace nats

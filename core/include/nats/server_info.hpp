@@ -29,7 +29,7 @@ struct ServerInfo {
   std::string nonce;
   std::string cluster;
   std::string domain;
-  bool lame_duck = false; ///< "ldm": the server is shutting down
+  bool lame_duck = false;  ///< "ldm": the server is shutting down
   std::vector<std::string> connect_urls;
   std::vector<std::string> ws_connect_urls;
 };
@@ -52,4 +52,4 @@ struct ConnectFields {
 /// no_responders true, protocol 1, plus name/lang/version/auth fields.
 std::string connect_json(const ConnectFields &fields);
 
-} // namespace nats
+}  // namespace nats

@@ -16,4 +16,4 @@ Error validate_subscribe_subject(std::string_view subject);
 /// must be checked by the caller.
 Error validate_queue(std::string_view queue);
 
-} // namespace nats
+}  // namespace nats

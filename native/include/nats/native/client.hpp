@@ -28,7 +28,7 @@ namespace nats::native {
 struct Msg {
   std::string subject;
   std::string reply;
-  std::string headers_raw; ///< the NATS/1.0 block, empty when none
+  std::string headers_raw;  ///< the NATS/1.0 block, empty when none
   std::string data;
   std::uint64_t sid = 0;
 
@@ -40,7 +40,7 @@ class Client;
 namespace detail {
 struct ClientImpl;
 struct SubState;
-} // namespace detail
+}  // namespace detail
 
 /// A subscription handle. Without a callback, messages queue for next_msg().
 class Subscription {
@@ -126,4 +126,4 @@ private:
   std::shared_ptr<detail::ClientImpl> impl_;
 };
 
-} // namespace nats::native
+}  // namespace nats::native
