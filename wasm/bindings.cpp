@@ -60,7 +60,11 @@ double read_number(const val &obj, const char *key, double fallback) {
 /// One connection's engine as seen from JavaScript.
 class Connection {
 public:
-  explicit Connection(val opts) : engine_(make_options(opts)) {}
+  explicit Connection(val opts)
+      : options_error_(validate_options(make_options(opts))), engine_(make_options(opts)) {}
+
+  /// An Errc when the options are invalid (the message is errorMessage()).
+  int config_error() { return code(options_error_); }
 
   // --- driving ------------------------------------------------------------
   void start(double now) { engine_.start(to_time(now)); }
@@ -258,6 +262,7 @@ private:
     }
   }
 
+  Error options_error_;
   Engine engine_;
   std::vector<std::uint32_t> batch_;
   std::string text_;
@@ -312,6 +317,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   using emscripten::class_;
   class_<Connection>("Connection")
       .constructor<val>()
+      .function("configError", &Connection::config_error)
       .function("start", &Connection::start)
       .function("receivePtr", &Connection::receive_ptr)
       .function("feed", &Connection::feed)

@@ -9,6 +9,10 @@
 namespace nats {
 namespace {
 
+// Inbound messages may exceed max_payload by what the server adds (e.g.
+// JetStream headers on a full-size stored message): accept that much more.
+constexpr std::size_t kInboundSlack = 64 * 1024;
+
 constexpr std::string_view kAlphabet =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -152,6 +156,10 @@ void Engine::fail(Error error) {
 // ---------------------------------------------------------------------------
 void Engine::start(Time now) {
   if (state_ != State::awaiting_info) return;
+  if (Error e = validate_options(options_)) {
+    fail(std::move(e));
+    return;
+  }
   if (options_.connect_timeout.count() > 0) connect_deadline_ = now + options_.connect_timeout;
   if (options_.ping_interval.count() > 0) next_ping_ = now + options_.ping_interval;
 }
@@ -336,7 +344,7 @@ void Engine::handle_info(std::string_view json) {
   bool was_lame = info_.lame_duck;
   info_ = std::move(*parsed);
   info_json_.assign(json);
-  parser_.set_max_payload(info_.max_payload);
+  parser_.set_max_payload(info_.max_payload + kInboundSlack);
   if (!saw_info_) {
     saw_info_ = true;
     transition(State::connecting);
@@ -352,7 +360,13 @@ void Engine::handle_err(std::string_view text) {
   if (has("permissions violation")) {
     Error err{Errc::permission_violation, std::string(text)};
     std::string_view subject = quoted(text, 0);
-    if (has("for subscription")) {
+    if (has("for subscription") && mux_sid_ != 0 && subject == mux_prefix_ + "*") {
+      // No reply subscription means no request can ever get a reply.
+      subs_.erase(mux_sid_);
+      mux_sid_ = 0;
+      mux_prefix_.clear();
+      fail_requests([](const Request &) { return true; }, err);
+    } else if (has("for subscription")) {
       std::string_view queue_name = has("using queue") ? quoted(text, 1) : std::string_view{};
       std::vector<std::uint64_t> hit;
       for (const auto &[sid, s] : subs_) {
@@ -361,16 +375,7 @@ void Engine::handle_err(std::string_view text) {
       std::sort(hit.begin(), hit.end());
       for (auto sid : hit) close_subscription(sid, err);
     } else if (has("for publish")) {
-      std::vector<std::uint64_t> hit;
-      for (const auto &[id, r] : requests_) {
-        if (r.subject == subject) hit.push_back(id);
-      }
-      std::sort(hit.begin(), hit.end());
-      for (auto id : hit) {
-        request_deadlines_.erase({requests_[id].deadline, id});
-        requests_.erase(id);
-        queue({EventType::request_failed, id, {}, err});
-      }
+      fail_requests([&](const Request &r) { return r.subject == subject; }, err);
     }
     queue({EventType::error, 0, {}, err});
     return;
@@ -439,9 +444,8 @@ Error Engine::check_usable(bool allow_draining) const {
   return {};
 }
 
-Error Engine::publish(std::string_view subject, std::string_view payload, std::string_view reply,
-                      std::string_view headers) {
-  if (Error e = check_usable(true)) return e;
+Error Engine::check_publish(std::string_view subject, std::string_view payload,
+                            std::string_view reply, std::string_view headers) const {
   if (Error e = validate_publish_subject(subject)) return e;
   if (!reply.empty()) {
     if (Error e = validate_publish_subject(reply)) {
@@ -461,13 +465,25 @@ Error Engine::publish(std::string_view subject, std::string_view payload, std::s
                                             " bytes exceeds max_payload " +
                                             std::to_string(info_.max_payload)};
   }
+  return {};
+}
+
+void Engine::write_publish(std::string_view subject, std::string_view payload,
+                           std::string_view reply, std::string_view headers) {
   if (headers.empty()) {
     encode_pub(out_, subject, reply, payload);
   } else {
     encode_hpub(out_, subject, reply, headers, payload);
   }
   ++stats_.out_msgs;
-  stats_.out_bytes += size;
+  stats_.out_bytes += headers.size() + payload.size();
+}
+
+Error Engine::publish(std::string_view subject, std::string_view payload, std::string_view reply,
+                      std::string_view headers) {
+  if (Error e = check_usable(true)) return e;
+  if (Error e = check_publish(subject, payload, reply, headers)) return e;
+  write_publish(subject, payload, reply, headers);
   return {};
 }
 
@@ -485,7 +501,7 @@ Result<std::uint64_t> Engine::subscribe(std::string_view subject, std::string_vi
   if (!queue.empty()) {
     if (Error e = validate_queue(queue)) return e;
   }
-  std::uint64_t sid = next_sid_++;
+  std::uint64_t sid = take_id(next_sid_, subs_);
   encode_sub(out_, subject, queue, sid);
   if (max > 0) encode_unsub(out_, sid, max);
   subs_.emplace(sid, Subscription{std::string(subject), std::string(queue), max, 0, false});
@@ -524,7 +540,7 @@ Error Engine::drain_subscription(std::uint64_t sid) {
 Error Engine::ensure_mux() {
   if (mux_sid_ != 0) return {};
   mux_prefix_ = new_inbox() + ".";
-  std::uint64_t sid = next_sid_++;
+  std::uint64_t sid = take_id(next_sid_, subs_);
   encode_sub(out_, mux_prefix_ + "*", {}, sid);
   subs_.emplace(sid, Subscription{mux_prefix_ + "*", {}, 0, 0, false});
   mux_sid_ = sid;
@@ -535,15 +551,12 @@ Result<std::uint64_t> Engine::request(std::string_view subject, std::string_view
                                       Duration timeout, std::string_view headers) {
   if (Error e = check_usable(false)) return e;
   if (timeout.count() <= 0) return Error{Errc::invalid_argument, "request timeout must be > 0"};
-  if (Error e = validate_publish_subject(subject)) return e;
-  if (headers.size() + payload.size() > info_.max_payload) {
-    // Checked before the reply subscription exists: a failed call sends nothing.
-    return publish(subject, payload, {}, headers);
-  }
+  // Everything is checked before the reply subscription exists: a failed
+  // call sends nothing.
+  if (Error e = check_publish(subject, payload, {}, headers)) return e;
   ensure_mux();
-  std::uint64_t id = next_request_;
-  if (Error e = publish(subject, payload, mux_prefix_ + std::to_string(id), headers)) return e;
-  ++next_request_;
+  std::uint64_t id = take_id(next_request_, requests_);
+  write_publish(subject, payload, mux_prefix_ + std::to_string(id), headers);
   Time deadline = now + timeout;
   requests_.emplace(id, Request{deadline, std::string(subject)});
   request_deadlines_.emplace(deadline, id);
@@ -562,8 +575,10 @@ Error Engine::cancel_request(std::uint64_t id) {
 }
 
 Result<std::uint64_t> Engine::flush(Time now, Duration timeout) {
-  if (Error e = check_usable(true)) return e;
-  std::uint64_t id = next_flush_++;
+  // Not while draining: the drain's final PONG closes the connection before
+  // a later flush's PONG could arrive.
+  if (Error e = check_usable(false)) return e;
+  std::uint64_t id = take_id(next_flush_, flushes_);
   Flush f{now + timeout, timeout.count() > 0};
   flushes_.emplace(id, f);
   if (f.has_deadline) flush_deadlines_.emplace(f.deadline, id);
@@ -606,6 +621,43 @@ std::string Engine::next_nuid() {
     }
   }
   return out;
+}
+
+template <typename Pred>
+void Engine::fail_requests(Pred match, const Error &error) {
+  std::vector<std::uint64_t> hit;
+  for (const auto &[id, r] : requests_) {
+    if (match(r)) hit.push_back(id);
+  }
+  std::sort(hit.begin(), hit.end());
+  for (auto id : hit) {
+    request_deadlines_.erase({requests_[id].deadline, id});
+    requests_.erase(id);
+    queue({EventType::request_failed, id, {}, error});
+  }
+}
+
+template <typename Map>
+std::uint64_t Engine::take_id(std::uint64_t &counter, const Map &in_use) {
+  // Ids stay below 2^32 (the WASM event records carry 32-bit ids) and skip
+  // any id still in use after a wrap.
+  std::uint64_t id;
+  do {
+    id = counter;
+    counter = counter >= 0xFFFFFFFFu ? 1 : counter + 1;
+  } while (in_use.count(id) != 0);
+  return id;
+}
+
+Error validate_options(const Options &options) {
+  if (Error e = validate_publish_subject(options.inbox_prefix)) {
+    return {Errc::invalid_argument, "inbox prefix: " + e.message};
+  }
+  if (options.max_pings_out < 1) return {Errc::invalid_argument, "max_pings_out must be >= 1"};
+  if (options.ping_interval.count() < 0 || options.connect_timeout.count() < 0) {
+    return {Errc::invalid_argument, "intervals and timeouts must not be negative"};
+  }
+  return {};
 }
 
 std::string Engine::new_inbox() { return options_.inbox_prefix + "." + next_nuid(); }

@@ -78,6 +78,12 @@ export class NatsConnection {
       pingInterval: opts.pingInterval ?? 120000, maxPingOut: opts.maxPingOut ?? 2,
       inboxPrefix: opts.inboxPrefix ?? '', seed0, seed1,
     });
+    const configError = this._core.configError();
+    if (configError !== 0) {
+      const err = errorFromCode(configError, this._core.errorMessage());
+      this._core.delete();
+      throw err;
+    }
     /** @type {Map<number, Subscription>} */
     this._subs = new Map();
     /** @type {Map<number, {resolve: Function, reject: Function, subject: string, cleanup?: Function}>} */
@@ -103,9 +109,18 @@ export class NatsConnection {
 
   // --- transport ----------------------------------------------------------
   async _open(WebSocketImpl) {
-    const ws = WebSocketImpl.isWsPackage
-      ? new WebSocketImpl(this._server, { perMessageDeflate: false })
-      : new WebSocketImpl(this._server);
+    let ws;
+    try {
+      ws = WebSocketImpl.isWsPackage
+        ? new WebSocketImpl(this._server, { perMessageDeflate: false })
+        : new WebSocketImpl(this._server);
+    } catch (err) {
+      // A malformed URL throws here: free the engine, report a typed error.
+      this._core.close();
+      this._process(this._core.poll());
+      throw new InvalidArgumentError(`invalid server URL ${this._server}: ${err.message}`,
+        { code: 'invalid_argument', cause: err });
+    }
     ws.binaryType = 'arraybuffer';
     this._ws = ws;
     let opened = false;
@@ -509,9 +524,12 @@ export class NatsConnection {
     const inbox = this._core.newInbox();
     const sub = this.subscribe(inbox, { max: strategy === 'count' ? maxMessages : 0 });
     const out = new AsyncQueue();
-    let timer = null;
+    let timer = null; // the stall timer
     let count = 0;
+    // maxWait bounds every strategy; the stall timer only ends it earlier.
+    const maxTimer = setTimeout(() => finish(), maxWait);
     const finish = (err = null) => {
+      clearTimeout(maxTimer);
       if (timer) clearTimeout(timer);
       timer = null;
       opts.signal?.removeEventListener('abort', onAbort);
@@ -527,7 +545,6 @@ export class NatsConnection {
       timer = setTimeout(() => finish(), ms);
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    arm(maxWait);
     (async () => {
       try {
         for await (const m of sub) {

@@ -1,24 +1,36 @@
 // NATS/1.0 message headers, with nats.js v3 method names. Keys keep their
 // case and lookups are exact (as in nats.js v3 by default).
 
+import { InvalidArgumentError } from './errors.mjs';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const VERSION = 'NATS/1.0';
 
+// As nats.js: bad header input is an InvalidArgumentError.
+function invalid(message) {
+  return new InvalidArgumentError(message, { code: 'invalid_header' });
+}
+
 function checkKey(key) {
-  if (typeof key !== 'string' || key.length === 0 || /[\s:\u0000-\u001f\u007f]/.test(key)) {
-    throw new TypeError(`invalid header key '${key}'`);
+  // Printable ASCII except ':' (what the wire format and nats.js allow).
+  if (typeof key !== 'string' || key.length === 0 || !/^[\x21-\x39\x3b-\x7e]+$/.test(key)) {
+    throw invalid(`invalid header key '${key}'`);
   }
 }
 
 function checkValue(value) {
-  if (/[\r\n]/.test(value)) throw new TypeError('header values cannot contain CR or LF');
+  if (/[\r\n]/.test(value)) throw invalid('header values cannot contain CR or LF');
 }
 
 /** A set of headers: several values per key, plus an optional status. */
 export class MsgHdrsImpl {
   /** @param {number} [code] @param {string} [description] */
   constructor(code = 0, description = '') {
+    if (!(code === 0 || (Number.isInteger(code) && code >= 100 && code <= 999))) {
+      throw invalid(`header status must be 0 or a 3-digit code, got ${code}`);
+    }
+    checkValue(String(description));
     /** @type {Map<string, string[]>} */
     this._map = new Map();
     this._code = code;

@@ -114,6 +114,7 @@ struct ClientImpl {
   bool writing = false;
   std::string write_buf;
   std::atomic<bool> kick_posted{false};
+  std::atomic<std::uint64_t> callback_errors{0};
   std::array<char, 64 * 1024> read_buf{};
   std::optional<Time> armed;
   std::unordered_map<std::uint64_t, std::shared_ptr<SubState>> subs;
@@ -179,7 +180,15 @@ struct ClientImpl {
       timer.cancel();
       transport->close();
     }
-    for (auto &[sub, msg] : calls) sub->callback(msg);
+    for (auto &[sub, msg] : calls) {
+      // An exception must not unwind through io.run() (std::terminate) nor
+      // cost the other messages of this batch.
+      try {
+        sub->callback(msg);
+      } catch (...) {
+        ++callback_errors;
+      }
+    }
   }
 
   void arm_timer() {
@@ -328,6 +337,7 @@ std::size_t Subscription::pending() const {
 Result<std::unique_ptr<Client>> Client::connect(std::string_view url_text, Options options) {
   auto url = parse_url(url_text);
   if (!url) return url.error();
+  if (Error e = validate_options(options)) return e;
   milliseconds timeout =
       options.connect_timeout.count() > 0 ? options.connect_timeout : milliseconds(10000);
   if (options.seed[0] == 0 && options.seed[1] == 0) {
@@ -376,6 +386,13 @@ Result<std::unique_ptr<Client>> Client::connect(std::string_view url_text, Optio
 
 Client::~Client() {
   close();
+  if (impl_->on_io_thread()) {
+    // Destroyed from one of its own callbacks: the I/O thread cannot join
+    // itself. Let it finish on its own once the socket is closed.
+    impl_->work.reset();
+    impl_->thread.detach();
+    return;
+  }
   std::unique_lock lock(impl_->mu);
   // Let a close frame and pending output go out, then stop the loop.
   impl_->wait(lock, milliseconds(3000), [&] { return impl_->transport_closed; });

@@ -9,6 +9,8 @@ requests, an unsubscribe for iterators).
 from __future__ import annotations
 
 import asyncio
+import logging
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Union
@@ -21,6 +23,14 @@ Callback = Callable[[], Awaitable[None]]
 MsgCallback = Callable[["Msg"], Awaitable[None]]
 
 _BATCH = 4096
+_log = logging.getLogger("nats_wasm")
+
+
+async def _await_unless_current(task: "Optional[asyncio.Task[None]]") -> None:
+    """Waits for a helper task, unless we are running inside it (a callback
+    that calls close()/drain() would otherwise wait for itself forever)."""
+    if task is not None and task is not asyncio.current_task():
+        await asyncio.shield(task)
 
 
 def _js_object(**fields: Any) -> Any:
@@ -217,8 +227,7 @@ class Subscription:
             await self._js_sub.drain()
         except Exception as exc:
             raise errors.translate(exc) from None
-        if self._cb_task is not None:
-            await asyncio.shield(self._cb_task)
+        await _await_unless_current(self._cb_task)
 
     def _cancel(self) -> None:
         """Ends interest after the iterating task was cancelled."""
@@ -235,8 +244,9 @@ class Subscription:
             except asyncio.CancelledError:
                 self._cancel()
                 raise
-            except Exception as exc:
-                await self._client._report(exc)
+            except Exception:
+                # The error that ended the subscription already reached
+                # error_cb through the connection's status events.
                 return
             if msg is None:
                 return
@@ -274,19 +284,21 @@ class Client:
         self._error_cb = error_cb
         self._disconnected_cb = disconnected_cb
         self._closed_cb = closed_cb
-        self._status_task: Optional[asyncio.Task[None]] = None
-        if error_cb or disconnected_cb or closed_cb:
-            self._status_task = asyncio.ensure_future(self._watch_status())
+        self._subs: "weakref.WeakSet[Subscription]" = weakref.WeakSet()
+        # The status iterator is registered now, not when the task first
+        # runs: a close right after connect must still reach the callbacks.
+        self._status_task: Optional[asyncio.Task[None]] = asyncio.ensure_future(
+            self._watch_status(mod.pyodide.iteratorOf(js_nc.status())))
 
     # --- lifecycle ----------------------------------------------------------
     async def __aenter__(self) -> "Client":
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        if self.is_connected:
-            await self.drain()
-        else:
+        if self.is_closed:
             await self.close()
+        else:
+            await self.drain()
 
     @property
     def is_closed(self) -> bool:
@@ -295,8 +307,8 @@ class Client:
 
     @property
     def is_connected(self) -> bool:
-        """True while the connection is open and not draining."""
-        return not self._nc.isClosed() and not self._nc.isDraining()
+        """True while the connection is open (draining included, as in nats.py)."""
+        return not self._nc.isClosed()
 
     @property
     def is_draining(self) -> bool:
@@ -341,16 +353,21 @@ class Client:
         await self._finish_status()
 
     async def drain(self) -> None:
-        """Drains every subscription, then closes."""
-        try:
-            await self._nc.drain()
-        except Exception as exc:
-            raise errors.translate(exc) from None
+        """Drains every subscription, waits until their callbacks have seen
+        every message, then closes. A second call waits for the first."""
+        if self.is_draining:
+            await self._nc.closed()
+        else:
+            try:
+                await self._nc.drain()
+            except Exception as exc:
+                raise errors.translate(exc) from None
+        for sub in list(self._subs):
+            await _await_unless_current(sub._cb_task)
         await self._finish_status()
 
     async def _finish_status(self) -> None:
-        if self._status_task is not None:
-            await asyncio.shield(self._status_task)
+        await _await_unless_current(self._status_task)
 
     # --- messaging ------------------------------------------------------------
     def _js_headers(self, headers: Optional[dict[str, str]]) -> Any:
@@ -386,6 +403,7 @@ class Client:
         except Exception as exc:
             raise errors.translate(exc) from None
         sub = Subscription(self, js_sub, subject, queue)
+        self._subs.add(sub)
         if cb is not None:
             sub._cb_task = asyncio.ensure_future(sub._run_callback(cb))
         return sub
@@ -429,14 +447,17 @@ class Client:
         except Exception as exc:
             raise errors.translate(exc) from None
         iterator = self._mod.pyodide.iteratorOf(iterable)
+        count = 0
         try:
-            while True:
+            # max_msgs holds whatever the strategy (the JS side has one).
+            while not max_msgs or count < max_msgs:
                 try:
                     step = await iterator.next()
                 except Exception as exc:
                     raise errors.translate(exc) from None
                 if step.done:
                     return
+                count += 1
                 yield _msg_from_js(self, self._mod.pyodide.packMsg(step.value))
         finally:
             controller.abort()  # no-op when already finished
@@ -468,9 +489,11 @@ class Client:
         except Exception as exc:
             raise errors.translate(exc) from None
 
-    async def status(self) -> AsyncIterator[Status]:
+    def status(self) -> AsyncIterator[Status]:
         """Connection status events until the connection closes."""
-        iterator = self._mod.pyodide.iteratorOf(self._nc.status())
+        return self._statuses(self._mod.pyodide.iteratorOf(self._nc.status()))
+
+    async def _statuses(self, iterator: Any) -> AsyncIterator[Status]:
         try:
             while True:
                 step = await iterator.next()
@@ -484,8 +507,8 @@ class Client:
         finally:
             getattr(iterator, "return")()
 
-    async def _watch_status(self) -> None:
-        async for status in self.status():
+    async def _watch_status(self, iterator: Any) -> None:
+        async for status in self._statuses(iterator):
             if status.type == "error" and status.error is not None:
                 await self._report(status.error)
             elif status.type == "disconnect" and self._disconnected_cb:
@@ -494,8 +517,11 @@ class Client:
                 await self._safe(self._closed_cb())
 
     async def _report(self, exc: BaseException) -> None:
-        if self._error_cb is not None:
-            await self._safe(self._error_cb(errors.translate(exc)))  # type: ignore[arg-type]
+        err = errors.translate(exc)
+        if self._error_cb is None:
+            _log.error("nats: %s", err)  # as nats.py's default error callback
+            return
+        await self._safe(self._error_cb(err))  # type: ignore[arg-type]
 
     async def _safe(self, awaitable: Awaitable[None]) -> None:
         try:

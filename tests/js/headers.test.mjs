@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { MsgHdrsImpl, headers } from '../../js/src/index.mjs';
+import { InvalidArgumentError, MsgHdrsImpl, headers } from '../../js/src/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, drainIterable, within } from './helpers.mjs';
 
@@ -71,19 +71,25 @@ describe('headers() API', () => {
     assert.deepEqual(h.toRecord(), { N: '42', M: 'a, b' });
   });
 
-  test('invalid keys throw TypeError', () => {
+  test('invalid keys throw InvalidArgumentError', () => {
     const h = headers();
     for (const bad of ['', 'a b', 'a:b', 'tab\tkey', 'nl\nkey', 'x\r']) {
-      assert.throws(() => h.set(bad, 'v'), TypeError, JSON.stringify(bad));
-      assert.throws(() => h.append(bad, 'v'), TypeError, JSON.stringify(bad));
+      assert.throws(() => h.set(bad, 'v'), InvalidArgumentError, JSON.stringify(bad));
+      assert.throws(() => h.append(bad, 'v'), InvalidArgumentError, JSON.stringify(bad));
     }
     assert.equal(h.size, 0);
   });
 
-  test('values with CR or LF throw TypeError', () => {
+  test('non-ASCII keys and a status description with CR/LF are rejected', () => {
+    assert.throws(() => headers().set('clé', 'v'), InvalidArgumentError);
+    assert.throws(() => headers(503, 'x\r\nEvil: 1'), InvalidArgumentError);
+    assert.throws(() => headers(42), InvalidArgumentError);
+  });
+
+  test('values with CR or LF throw InvalidArgumentError', () => {
     const h = headers();
-    assert.throws(() => h.set('K', 'a\r\nInjected: yes'), TypeError);
-    assert.throws(() => h.append('K', 'a\nb'), TypeError);
+    assert.throws(() => h.set('K', 'a\r\nInjected: yes'), InvalidArgumentError);
+    assert.throws(() => h.append('K', 'a\nb'), InvalidArgumentError);
     assert.equal(h.has('K'), false);
   });
 

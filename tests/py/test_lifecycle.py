@@ -99,3 +99,47 @@ async def test_server_loss_calls_disconnected_cb():
         pass
     else:
         raise AssertionError("publish after loss must fail")
+
+
+async def test_close_from_error_cb_does_not_hang():
+    closed = asyncio.Event()
+    holder = {}
+
+    async def error_cb(e):
+        await holder["nc"].close()  # runs inside the status task
+        closed.set()
+
+    nc = await nats_wasm.connect(js.natsTestEnv.permsWsUrl, user="limited",
+                                 password="limited-pass", error_cb=error_cb)
+    holder["nc"] = nc
+    await nc.subscribe("secret.y")
+    await asyncio.wait_for(closed.wait(), 3)
+    await asyncio.wait_for(nc.close(), 3)  # and later calls return too
+    assert nc.is_closed
+
+
+async def test_drain_waits_for_slow_callbacks():
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    got = []
+
+    async def slow(msg):
+        await asyncio.sleep(0.002)
+        got.append(msg.data)
+
+    await nc.subscribe("py.slowcb", cb=slow)
+    await nc.flush()
+    for i in range(50):
+        await nc.publish("py.slowcb", str(i).encode())
+    await nc.drain()
+    assert len(got) == 50
+
+
+async def test_closed_cb_runs_for_an_immediate_close():
+    called = asyncio.Event()
+
+    async def closed_cb():
+        called.set()
+
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl, closed_cb=closed_cb)
+    await nc.close()
+    await asyncio.wait_for(called.wait(), 2)

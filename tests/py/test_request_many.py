@@ -62,3 +62,14 @@ async def test_no_responders():
         assert nc._engine_stats()["subscriptions"] == 0
     finally:
         await nc.close()
+
+
+async def test_max_msgs_holds_with_stall():
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    try:
+        await _with_responders(nc, "py.many.stall", 4)
+        got = [m async for m in nc.request_many("py.many.stall", b"q", timeout=5, stall=0.5,
+                                                  max_msgs=2)]
+        assert len(got) == 2
+    finally:
+        await nc.close()

@@ -101,6 +101,10 @@ struct Stats {
   std::uint64_t in_msgs = 0, out_msgs = 0, in_bytes = 0, out_bytes = 0;
 };
 
+/// Checks options before use (e.g. the inbox prefix must be a valid subject).
+/// Engine::start() closes with this error when it is set.
+Error validate_options(const Options &options);
+
 /// The engine. Not thread-safe: one host thread drives it.
 class Engine {
 public:
@@ -152,6 +156,7 @@ public:
   /// Forgets a pending request (e.g. the caller gave up). No event follows.
   Error cancel_request(std::uint64_t id);
   /// Sends PING; returns an id ended by flush_done. timeout 0 = none.
+  /// Not allowed while draining (the drain ends in close).
   Result<std::uint64_t> flush(Time now, Duration timeout = Duration{0});
   /// Drains every subscription, then closes (closed event).
   Error drain();
@@ -217,6 +222,14 @@ private:
   void send_ping(PongFor kind, std::uint64_t id);
   void close_subscription(std::uint64_t sid, Error error);
   Error check_usable(bool allow_draining) const;
+  Error check_publish(std::string_view subject, std::string_view payload, std::string_view reply,
+                      std::string_view headers) const;
+  void write_publish(std::string_view subject, std::string_view payload, std::string_view reply,
+                     std::string_view headers);
+  template <typename Pred>
+  void fail_requests(Pred match, const Error &error);
+  template <typename Map>
+  static std::uint64_t take_id(std::uint64_t &counter, const Map &in_use);
   Error ensure_mux();
   std::string next_nuid();
 
