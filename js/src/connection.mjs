@@ -104,6 +104,8 @@ export class NatsConnection {
       this._resolveConnected = resolve;
       this._rejectConnected = reject;
     });
+    // Internal: a failure before anyone awaits it must not be "unhandled".
+    this._connected.catch(() => {});
     this._wsClosed = new Promise((resolve) => { this._resolveWsClosed = resolve; });
   }
 

@@ -220,6 +220,12 @@ describe('connection behaviour options', () => {
     await nc.close();
   });
 
+  test('an invalid inboxPrefix or server URL rejects with InvalidArgumentError', async () => {
+    await assert.rejects(connect({ servers: srv.wsUrl, inboxPrefix: 'my inbox' }),
+      (err) => err instanceof InvalidArgumentError && /inbox prefix/.test(err.message));
+    await assert.rejects(connect({ servers: 'ws://exa mple:1' }), InvalidArgumentError);
+  });
+
   test('default inbox prefix is _INBOX', async () => {
     const nc = await conns.connect(srv.wsUrl);
     assert.match(nc.newInbox(), /^_INBOX\./);

@@ -195,6 +195,15 @@ describe('requestMany', () => {
     assert.equal(nc.engineStats.subscriptions, before);
   });
 
+  test("strategy 'stall' is still bounded by maxWait", async () => {
+    const t0 = performance.now();
+    // Replies keep coming (the late one at 400 ms), but maxWait ends it first.
+    const it = await nc.requestMany('svc.slowtail', 'q', { strategy: 'stall', stall: 1000, maxWait: 200 });
+    const { msgs } = await within(drainIterable(it), 3000, 'stall+maxWait');
+    assert.deepEqual(msgs.map((m) => m.string()), ['a', 'b']);
+    assert.ok(performance.now() - t0 < 380);
+  });
+
   test("strategy 'stall' stops when replies pause", async () => {
     const t0 = performance.now();
     const it = await nc.requestMany('svc.slowtail', 'q', { strategy: 'stall', stall: 100, maxWait: 3000 });

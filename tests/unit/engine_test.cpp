@@ -633,6 +633,47 @@ TEST_F(EngineTest, FlushAfterCloseIsConnectionClosed) {
   EXPECT_TRUE(f.error().local());
 }
 
+TEST_F(EngineTest, FlushWhileDrainingIsRejected) {
+  peer_.handshake();
+  ASSERT_FALSE(engine().drain());
+  auto f = engine().flush(Time{0});
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.error().code, Errc::connection_draining);
+}
+
+TEST_F(EngineTest, FailedRequestSendsNothing) {
+  peer_.handshake(info_line(R"({"server_id":"S","proto":1,"headers":false,"max_payload":8})"));
+  EXPECT_EQ(engine().request("svc", "123456789", Time{0}, Duration{100}).error().code,
+            Errc::max_payload_exceeded);
+  EXPECT_EQ(
+      engine().request("svc", "", Time{0}, Duration{100}, "NATS/1.0\r\nK: v\r\n\r\n").error().code,
+      Errc::invalid_header);
+  EXPECT_TRUE(peer_.written().empty()) << "no reply subscription for a request that failed";
+  EXPECT_EQ(engine().pending_requests(), 0u);
+}
+
+TEST_F(EngineTest, InvalidInboxPrefixFailsAtStart) {
+  nats::Options o;
+  o.inbox_prefix = "my inbox";
+  EXPECT_EQ(nats::validate_options(o).code, Errc::invalid_argument);
+  nats::Engine e(o);
+  e.start(Time{0});
+  EXPECT_EQ(e.state(), State::closed);
+  EXPECT_EQ(e.last_error().code, Errc::invalid_argument);
+  EXPECT_TRUE(e.pending_output().empty());
+}
+
+TEST_F(EngineTest, DeniedReplySubscriptionFailsPendingRequests) {
+  std::uint64_t id = 0;
+  std::string prefix = connect_and_request(id);
+  auto t = peer_.feed_summaries("-ERR 'Permissions Violation for Subscription to \"" + prefix +
+                                "*\"'\r\n");
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0], "request_failed " + std::to_string(id) + " permission_violation");
+  EXPECT_EQ(engine().pending_requests(), 0u);
+  EXPECT_EQ(engine().state(), State::connected);
+}
+
 // --- -ERR ----------------------------------------------------------------------
 
 TEST_F(EngineTest, ErrAuthorizationViolationCloses) {
