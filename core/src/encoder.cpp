@@ -27,7 +27,6 @@ void encode_connect(std::string &out, std::string_view json) {
 
 void encode_pub(std::string &out, std::string_view subject, std::string_view reply,
                 std::string_view payload) {
-  out.reserve(out.size() + subject.size() + reply.size() + payload.size() + 32);
   out.append("PUB ");
   out.append(subject);
   if (!reply.empty()) {
@@ -42,7 +41,6 @@ void encode_pub(std::string &out, std::string_view subject, std::string_view rep
 
 void encode_hpub(std::string &out, std::string_view subject, std::string_view reply,
                  std::string_view headers, std::string_view payload) {
-  out.reserve(out.size() + subject.size() + reply.size() + headers.size() + payload.size() + 48);
   out.append("HPUB ");
   out.append(subject);
   if (!reply.empty()) {

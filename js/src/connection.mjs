@@ -18,6 +18,7 @@ const EV = { connected: 0, message: 1, requestReply: 2, requestFailed: 3, flushD
 const STATE_DRAINING = 3;
 const STATE_CLOSED = 4;
 const ERRC_NO_RESPONDERS = 41;
+const OUTPUT_HIGH_WATER = 64 * 1024;
 
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
@@ -409,7 +410,10 @@ export class NatsConnection {
     const hdr = opts?.headers ? opts.headers.encode() : EMPTY;
     const [sl, rl, hl, pl] = this._stage([String(subject), opts?.reply ?? ''], [hdr, payload]);
     this._check(this._core.publish(sl, rl, hl, pl));
-    this._scheduleFlush();
+    // A long synchronous publish loop must not pile up megabytes in the
+    // engine before the microtask runs: send once a frame's worth is ready.
+    if (this._core.outputLen() >= OUTPUT_HIGH_WATER) this._writeOutput();
+    else this._scheduleFlush();
   }
 
   /**

@@ -387,9 +387,12 @@ class Client:
     async def publish(self, subject: str, payload: bytes = b"", reply: str = "",
                       headers: Optional[dict[str, str]] = None) -> None:
         """Publishes a message."""
-        opts = _js_object(reply=reply or None, headers=self._js_headers(headers))
         try:
-            self._nc.publish(subject, _to_js_bytes(payload), opts)
+            if reply or headers:
+                opts = _js_object(reply=reply or None, headers=self._js_headers(headers))
+                self._nc.publish(subject, _to_js_bytes(payload), opts)
+            else:  # the common case: no options object to build
+                self._nc.publish(subject, _to_js_bytes(payload))
         except Exception as exc:
             raise errors.translate(exc) from None
 
