@@ -31,6 +31,23 @@ async function roundTrip(subject, payloads) {
 }
 
 describe('payloads', () => {
+  test('a long synchronous publish loop keeps the engine output bounded and loses nothing', async () => {
+    const c = await conns.connect(srv.wsUrl);
+    const sub = nc.subscribe('bulk.sync', { max: 20000 });
+    await nc.flush();
+    const payload = new Uint8Array(100);
+    for (let i = 0; i < 20000; i++) c.publish('bulk.sync', payload);
+    // Without a high-water mark all ~2.6 MB would wait for the microtask.
+    assert.ok(c._core.outputLen() < 64 * 1024 + 200, `pending ${c._core.outputLen()} bytes`);
+    await c.flush();
+    let n = 0;
+    for await (const m of sub) {
+      assert.equal(m.data.length, 100);
+      n++;
+    }
+    assert.equal(n, 20000);
+  });
+
   test('string payloads arrive as UTF-8', async () => {
     const [m] = await roundTrip('pl.string', ['héllo wörld ✓']);
     assert.ok(m instanceof Msg);
