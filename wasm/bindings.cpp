@@ -60,8 +60,7 @@ double read_number(const val &obj, const char *key, double fallback) {
 /// One connection's engine as seen from JavaScript.
 class Connection {
 public:
-  explicit Connection(val opts)
-      : options_error_(validate_options(make_options(opts))), engine_(make_options(opts)) {}
+  explicit Connection(val opts) : Connection(make_options(opts)) {}
 
   /// An Errc when the options are invalid (the message is errorMessage()).
   int config_error() { return code(options_error_); }
@@ -208,6 +207,9 @@ public:
   std::string new_inbox() { return engine_.new_inbox(); }
 
 private:
+  explicit Connection(Options options)
+      : options_error_(validate_options(options)), engine_(std::move(options)) {}
+
   static Options make_options(const val &opts) {
     Options o;
     o.name = read_string(opts, "name");

@@ -179,11 +179,13 @@ void Engine::commit_receive(std::size_t n) {
 void Engine::receive_eof() {
   if (state_ == State::closed) return;
   // Parse whatever is still buffered first: the server's last words (often
-  // an -ERR) explain the EOF better than "connection lost" does.
+  // an -ERR) explain the EOF better than "connection lost" does. Events
+  // taken here go back to the front of the queue, in order.
   Event ev;
-  std::deque<Event> keep;
-  while (state_ != State::closed && next_event(ev)) keep.push_back(std::move(ev));
-  for (auto it = keep.rbegin(); it != keep.rend(); ++it) events_.push_front(std::move(*it));
+  std::vector<Event> earlier;
+  while (state_ != State::closed && next_event(ev)) earlier.push_back(std::move(ev));
+  events_.insert(events_.begin(), std::make_move_iterator(earlier.begin()),
+                 std::make_move_iterator(earlier.end()));
   if (state_ == State::closed) return;
   fail({Errc::connection_lost, state_ == State::awaiting_info || state_ == State::connecting
                                    ? "connection closed by the server during the handshake"
@@ -537,14 +539,13 @@ Error Engine::drain_subscription(std::uint64_t sid) {
   return {};
 }
 
-Error Engine::ensure_mux() {
-  if (mux_sid_ != 0) return {};
+void Engine::ensure_mux() {
+  if (mux_sid_ != 0) return;
   mux_prefix_ = new_inbox() + ".";
   std::uint64_t sid = take_id(next_sid_, subs_);
   encode_sub(out_, mux_prefix_ + "*", {}, sid);
   subs_.emplace(sid, Subscription{mux_prefix_ + "*", {}, 0, 0, false});
   mux_sid_ = sid;
-  return {};
 }
 
 Result<std::uint64_t> Engine::request(std::string_view subject, std::string_view payload, Time now,

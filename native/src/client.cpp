@@ -257,12 +257,6 @@ struct ClientImpl {
       case EventType::closed: cv.notify_all(); break;
     }
   }
-
-  // Blocks until done() or the deadline; false on timeout.
-  template <typename Pred>
-  bool wait(std::unique_lock<std::mutex> &lock, milliseconds timeout, Pred done) {
-    return cv.wait_for(lock, timeout, done);
-  }
 };
 
 }  // namespace detail
@@ -285,7 +279,8 @@ constexpr milliseconds kSlack{5000};
 Result<Msg> Subscription::next_msg(milliseconds timeout) {
   if (impl_->on_io_thread()) return blocked_on_io_thread();
   std::unique_lock lock(impl_->mu);
-  bool ready = impl_->wait(lock, timeout, [&] { return !state_->queue.empty() || state_->closed; });
+  bool ready =
+      impl_->cv.wait_for(lock, timeout, [&] { return !state_->queue.empty() || state_->closed; });
   if (!state_->queue.empty()) {
     Msg m = std::move(state_->queue.front());
     state_->queue.pop_front();
@@ -375,8 +370,9 @@ Result<std::unique_ptr<Client>> Client::connect(std::string_view url_text, Optio
     });
   });
   std::unique_lock lock(impl->mu);
-  bool done = impl->wait(lock, timeout + milliseconds(500),
-                         [&] { return impl->connected || impl->engine.state() == State::closed; });
+  bool done = impl->cv.wait_for(lock, timeout + milliseconds(500), [&] {
+    return impl->connected || impl->engine.state() == State::closed;
+  });
   if (impl->connected) return client;
   Error why = impl->connect_error ? impl->connect_error : impl->engine.last_error();
   if (!done || !why) why = {Errc::timeout, "connect to " + target + " timed out"};
@@ -395,9 +391,9 @@ Client::~Client() {
   }
   std::unique_lock lock(impl_->mu);
   // Let a close frame and pending output go out, then stop the loop.
-  impl_->wait(lock, milliseconds(3000), [&] { return impl_->transport_closed; });
+  impl_->cv.wait_for(lock, milliseconds(3000), [&] { return impl_->transport_closed; });
   impl_->work.reset();
-  bool finished = impl_->wait(lock, milliseconds(2500), [&] { return impl_->io_done; });
+  bool finished = impl_->cv.wait_for(lock, milliseconds(2500), [&] { return impl_->io_done; });
   lock.unlock();
   if (!finished) impl_->io.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
@@ -463,7 +459,7 @@ Result<Msg> Client::request(std::string_view subject, std::string_view data, mil
   }
   impl_->kick();
   std::unique_lock lock(impl_->mu);
-  if (!impl_->wait(lock, timeout + kSlack, [&] { return w->done; })) {
+  if (!impl_->cv.wait_for(lock, timeout + kSlack, [&] { return w->done; })) {
     impl_->engine.cancel_request(id);
     impl_->requests.erase(id);
     return Error{Errc::timeout, "request timed out"};
@@ -483,7 +479,7 @@ Error Client::flush(milliseconds timeout) {
   }
   impl_->kick();
   std::unique_lock lock(impl_->mu);
-  if (!impl_->wait(lock, timeout + kSlack, [&] { return w->done; })) {
+  if (!impl_->cv.wait_for(lock, timeout + kSlack, [&] { return w->done; })) {
     return {Errc::timeout, "flush timed out"};
   }
   return w->error;
@@ -497,7 +493,7 @@ Error Client::drain(milliseconds timeout) {
   }
   impl_->kick();
   std::unique_lock lock(impl_->mu);
-  if (!impl_->wait(lock, timeout, [&] { return impl_->engine.state() == State::closed; })) {
+  if (!impl_->cv.wait_for(lock, timeout, [&] { return impl_->engine.state() == State::closed; })) {
     lock.unlock();
     close();
     return {Errc::timeout, "drain timed out; closed"};

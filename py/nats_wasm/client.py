@@ -43,16 +43,20 @@ def _js_object(**fields: Any) -> Any:
     return obj
 
 
-def _to_js_bytes(data: Union[bytes, bytearray, memoryview, str, None]) -> Any:
-    from pyodide.ffi import to_js  # type: ignore[import-not-found]
+try:  # only importable inside Pyodide; looked up once, not per publish
+    from pyodide.ffi import to_js as _to_js  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - type checking or docs outside Pyodide
+    _to_js = None
 
+
+def _to_js_bytes(data: Union[bytes, bytearray, memoryview, str, None]) -> Any:
     if data is None:
         data = b""
-    if isinstance(data, str):
+    elif isinstance(data, str):
         data = data.encode()
-    if not isinstance(data, (bytes, bytearray, memoryview)):
+    elif not isinstance(data, (bytes, bytearray, memoryview)):
         raise errors.InvalidArgumentError("payload must be bytes", "invalid_argument")
-    return to_js(bytes(data))
+    return _to_js(data)  # copies into a Uint8Array; no bytes() copy first
 
 
 def parse_headers(raw: Optional[str]) -> Optional[dict[str, str]]:
@@ -148,9 +152,8 @@ class Subscription:
         return self._delivered
 
     async def _fetch_batch(self) -> None:
-        mod = await load()
         try:
-            packed = await mod.pyodide.nextPacked(self._js_sub, _BATCH)
+            packed = await self._client._mod.pyodide.nextPacked(self._js_sub, _BATCH)
         except Exception as exc:  # the JS side ended the subscription with an error
             self._done = True
             self._ended = errors.translate(exc)

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -177,6 +178,24 @@ TEST_P(ClientTest, RequestReplyWithCallbackService) {
     EXPECT_EQ(r->headers()->get("Echoed"), "yes");
   }
   EXPECT_EQ(nc->pending_requests(), 0u);
+}
+
+TEST_P(ClientTest, ThrowingCallbackDoesNotStopDelivery) {
+  auto nc = connect();
+  ASSERT_TRUE(nc);
+  std::atomic<int> seen{0};
+  auto sub = nc->subscribe("cb.throws", [&seen](const Msg &m) {
+    ++seen;
+    if (m.data == "boom") throw std::runtime_error("user callback failed");
+  });
+  ASSERT_TRUE(sub.ok());
+  ASSERT_FALSE(nc->flush());
+  nc->publish("cb.throws", "boom");
+  nc->publish("cb.throws", "fine");
+  ASSERT_FALSE(nc->flush());
+  ASSERT_FALSE(nc->flush());
+  EXPECT_EQ(seen.load(), 2);
+  EXPECT_FALSE(nc->is_closed());
 }
 
 TEST_P(ClientTest, RequestWithHeadersReachesService) {

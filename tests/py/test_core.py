@@ -4,6 +4,7 @@ import asyncio
 
 import js
 import nats_wasm
+from helpers import expect
 from nats_wasm import errors
 
 
@@ -56,12 +57,8 @@ async def test_request_reply():
 async def test_no_responders():
     nc = await nats_wasm.connect(env().wsUrl)
     try:
-        try:
-            await nc.request("py.nobody", b"x", timeout=2)
-        except errors.NoRespondersError as e:
-            assert "no responders" in str(e)
-        else:
-            raise AssertionError("expected NoRespondersError")
+        e = await expect(errors.NoRespondersError, nc.request("py.nobody", b"x", timeout=2))
+        assert "no responders" in str(e)
         assert nc._engine_stats()["pending_requests"] == 0
     finally:
         await nc.close()

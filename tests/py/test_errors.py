@@ -2,16 +2,8 @@
 
 import js
 import nats_wasm
+from helpers import expect as _expect
 from nats_wasm import errors
-
-
-async def _expect(exc_type, awaitable):
-    try:
-        await awaitable
-    except exc_type as e:
-        assert str(e), "errors carry a message"
-        return e
-    raise AssertionError(f"expected {exc_type.__name__}")
 
 
 async def test_bad_subjects():

@@ -4,6 +4,7 @@ import asyncio
 
 import js
 import nats_wasm
+from helpers import expect
 from nats_wasm import errors
 
 
@@ -93,12 +94,8 @@ async def test_server_loss_calls_disconnected_cb():
     await server.stop()
     await asyncio.wait_for(disconnected.wait(), 5)
     assert nc.is_closed
-    try:
-        await nc.publish("x", b"")
-    except errors.ConnectionClosedError:
-        pass
-    else:
-        raise AssertionError("publish after loss must fail")
+    await expect(errors.ConnectionClosedError, nc.publish("x", b""),
+                 "publish after loss must fail")
 
 
 async def test_close_from_error_cb_does_not_hang():

@@ -2,6 +2,7 @@
 
 import js
 import nats_wasm
+from helpers import expect
 from nats_wasm import errors
 
 
@@ -52,13 +53,11 @@ async def test_sentinel_ends_the_stream():
 async def test_no_responders():
     nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
     try:
-        try:
+        async def consume():
             async for _ in nc.request_many("py.many.none", b"q", timeout=2):
                 pass
-        except errors.NoRespondersError:
-            pass
-        else:
-            raise AssertionError("expected NoRespondersError")
+
+        await expect(errors.NoRespondersError, consume())
         assert nc._engine_stats()["subscriptions"] == 0
     finally:
         await nc.close()

@@ -4,6 +4,7 @@ import asyncio
 
 import js
 import nats_wasm
+from helpers import expect
 from nats_wasm import errors
 
 
@@ -118,12 +119,7 @@ async def test_next_msg_timeout_then_message_is_not_lost():
     nc = await _connect()
     try:
         sub = await nc.subscribe("py.timeout")
-        try:
-            await sub.next_msg(timeout=0.1)
-        except errors.TimeoutError:
-            pass
-        else:
-            raise AssertionError("expected TimeoutError")
+        await expect(errors.TimeoutError, sub.next_msg(timeout=0.1))
         await nc.publish("py.timeout", b"late")
         msg = await sub.next_msg(timeout=2)
         assert msg.data == b"late"
@@ -206,12 +202,8 @@ async def test_no_echo():
         await other.publish("py.echo", b"theirs")
         await other.flush()
         assert (await sub.next_msg(timeout=2)).data == b"theirs"
-        try:
-            await sub.next_msg(timeout=0.2)
-        except errors.TimeoutError:
-            pass
-        else:
-            raise AssertionError("received own message despite no_echo")
+        await expect(errors.TimeoutError, sub.next_msg(timeout=0.2),
+                     "received own message despite no_echo")
     finally:
         await nc.close()
         await other.close()

@@ -230,7 +230,7 @@ private:
   void fail_requests(Pred match, const Error &error);
   template <typename Map>
   static std::uint64_t take_id(std::uint64_t &counter, const Map &in_use);
-  Error ensure_mux();
+  void ensure_mux();
   std::string next_nuid();
 
   Options options_;
