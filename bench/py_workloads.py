@@ -1,0 +1,161 @@
+"""Python workloads for bench/py-worker.mjs, run inside Pyodide under Node.
+
+Two clients, same workloads:
+- ``nats-wasm``: the ``nats_wasm`` package (nats.py-style API);
+- ``nats.js``: nats.js v3 called directly through Pyodide's JS FFI, which is
+  what a Pyodide user can do without nats-wasm.
+"""
+
+import time
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import to_js  # type: ignore[import-not-found]
+
+
+def payload_of(size):
+    return bytes(97 + (i % 26) for i in range(size))
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def js_obj(**fields):
+    return to_js(fields, dict_converter=js.Object.fromEntries)
+
+
+class NatsWasm:
+    def __init__(self):
+        import nats_wasm
+
+        self.mod = nats_wasm
+
+    async def connect(self, url):
+        return await self.mod.connect(url)
+
+    async def publish(self, nc, subject, payload):
+        await nc.publish(subject, payload)
+
+    async def subscribe_iter(self, nc, subject, n):
+        sub = await nc.subscribe(subject, max_msgs=n)
+        return sub.messages
+
+    def data(self, msg):
+        return msg.data
+
+    async def respond_loop(self, nc, subject):
+        sub = await nc.subscribe(subject)
+        async for m in sub.messages:
+            await m.respond(m.data)
+
+    async def request(self, nc, subject, payload):
+        return (await nc.request(subject, payload, timeout=5)).data
+
+    async def flush(self, nc):
+        await nc.flush()
+
+    async def close(self, nc):
+        await nc.close()
+
+
+class NatsJsFfi:
+    def __init__(self):
+        self.mod = js.natsjs  # set by bench/py-worker.mjs
+
+    async def connect(self, url):
+        return await self.mod.wsconnect(js_obj(servers=url))
+
+    async def publish(self, nc, subject, payload):
+        nc.publish(subject, to_js(payload))
+
+    async def subscribe_iter(self, nc, subject, n):
+        return nc.subscribe(subject, js_obj(max=n))
+
+    def data(self, msg):
+        return msg.data.to_bytes()
+
+    async def respond_loop(self, nc, subject):
+        async for m in nc.subscribe(subject):
+            m.respond(m.data)
+
+    async def request(self, nc, subject, payload):
+        m = await nc.request(subject, to_js(payload), js_obj(timeout=5000))
+        return m.data.to_bytes()
+
+    async def flush(self, nc):
+        await nc.flush()
+
+    async def close(self, nc):
+        await nc.close()
+
+
+async def pubsub(c, url, size, n, window):
+    import asyncio
+
+    sub_nc = await c.connect(url)
+    pub_nc = await c.connect(url)
+    messages = await c.subscribe_iter(sub_nc, "bench.pypubsub", n)
+    await c.flush(sub_nc)
+    payload = payload_of(size)
+    state = {"received": 0, "bytes": 0, "wake": None, "wake_at": 0}
+
+    async def consume():
+        async for m in messages:
+            state["received"] += 1
+            state["bytes"] += len(c.data(m))
+            w = state["wake"]
+            if w is not None and state["received"] >= state["wake_at"]:
+                state["wake"] = None
+                w.set_result(None)
+
+    t0 = time.perf_counter()
+    task = asyncio.ensure_future(consume())
+    loop = asyncio.get_running_loop()
+    for i in range(n):
+        if i - state["received"] >= window:
+            state["wake_at"] = i - window // 2
+            state["wake"] = loop.create_future()
+            await state["wake"]
+        await c.publish(pub_nc, "bench.pypubsub", payload)
+    await task
+    secs = time.perf_counter() - t0
+    if state["received"] != n or state["bytes"] != n * size:
+        raise AssertionError(f"received {state['received']}/{n}")
+    await c.close(sub_nc)
+    await c.close(pub_nc)
+    return {"msgs_per_sec": n / secs, "secs": secs}
+
+
+async def req(c, url, size, n):
+    import asyncio
+
+    res_nc = await c.connect(url)
+    req_nc = await c.connect(url)
+    responder = asyncio.ensure_future(c.respond_loop(res_nc, "bench.pyreq"))
+    await c.flush(res_nc)
+    await asyncio.sleep(0)
+    payload = payload_of(size)
+    for _ in range(min(100, n)):
+        await c.request(req_nc, "bench.pyreq", payload)
+    lat = []
+    t0 = time.perf_counter()
+    for _ in range(n):
+        s = time.perf_counter()
+        data = await c.request(req_nc, "bench.pyreq", payload)
+        lat.append((time.perf_counter() - s) * 1e6)
+        if len(data) != size:
+            raise AssertionError(f"reply of {len(data)} bytes")
+    secs = time.perf_counter() - t0
+    await c.close(req_nc)
+    await c.close(res_nc)
+    responder.cancel()
+    return {"p50_us": percentile(lat, 0.5), "p99_us": percentile(lat, 0.99),
+            "msgs_per_sec": n / secs, "secs": secs}
+
+
+async def run(client, test, url, size, n, window):
+    c = NatsWasm() if client == "nats-wasm" else NatsJsFfi()
+    if test == "pubsub":
+        return await pubsub(c, url, size, n, window)
+    return await req(c, url, size, n)

@@ -1,0 +1,93 @@
+// The three workloads, written once against the nats.js v3 API that both
+// clients share (connect/publish/subscribe/request/flush/close). Used by the
+// Node worker and by the browser page.
+
+/** Payload of `size` bytes (not all zero, so nothing special-cases it). */
+export function makePayload(size) {
+  const p = new Uint8Array(size);
+  for (let i = 0; i < size; i++) p[i] = 97 + (i % 26);
+  return p;
+}
+
+/** pub: n publishes, then one flush. Returns {msgs_per_sec}. */
+export async function pub(connect, url, { size, n }) {
+  const nc = await connect(url);
+  const payload = makePayload(size);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) nc.publish('bench.pub', payload);
+  await nc.flush();
+  const secs = (performance.now() - t0) / 1000;
+  await nc.close();
+  return { msgs_per_sec: n / secs, secs };
+}
+
+/**
+ * pubsub: a publisher and a subscriber on two connections in one process.
+ * The publisher never leads the subscriber by more than `window` messages:
+ * when it does, it waits until the subscriber has caught up by half.
+ */
+export async function pubsub(connect, url, { size, n, window }) {
+  const subNc = await connect(url);
+  const pubNc = await connect(url);
+  const sub = subNc.subscribe('bench.pubsub', { max: n });
+  await subNc.flush();
+  const payload = makePayload(size);
+  let received = 0;
+  let bytes = 0;
+  let wake = null; // resolves the publisher's wait
+  let wakeAt = 0;
+  const t0 = performance.now();
+  const consumed = (async () => {
+    for await (const m of sub) {
+      received++;
+      bytes += m.data.length;
+      if (wake && received >= wakeAt) {
+        const w = wake;
+        wake = null;
+        w();
+      }
+    }
+  })();
+  for (let i = 0; i < n; i++) {
+    if (i - received >= window) {
+      wakeAt = i - window / 2;
+      await new Promise((resolve) => { wake = resolve; });
+    }
+    pubNc.publish('bench.pubsub', payload);
+  }
+  await consumed;
+  const secs = (performance.now() - t0) / 1000;
+  if (received !== n || bytes !== n * size) throw new Error(`received ${received}/${n} msgs, ${bytes} bytes`);
+  await Promise.all([subNc.close(), pubNc.close()]);
+  return { msgs_per_sec: n / secs, secs };
+}
+
+function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** req: n sequential requests to a responder on another connection. Returns p50/p99 in µs. */
+export async function req(connect, url, { size, n }) {
+  const resNc = await connect(url);
+  const reqNc = await connect(url);
+  const sub = resNc.subscribe('bench.req');
+  (async () => { for await (const m of sub) m.respond(m.data); })();
+  await resNc.flush();
+  const payload = makePayload(size);
+  const warmup = Math.min(200, n);
+  for (let i = 0; i < warmup; i++) await reqNc.request('bench.req', payload, { timeout: 5000 });
+  const lat = new Float64Array(n);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const m = await reqNc.request('bench.req', payload, { timeout: 5000 });
+    lat[i] = (performance.now() - s) * 1000;
+    if (m.data.length !== size) throw new Error(`reply of ${m.data.length} bytes`);
+  }
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort();
+  await Promise.all([reqNc.close(), resNc.close()]);
+  return { p50_us: percentile(lat, 0.5), p99_us: percentile(lat, 0.99), msgs_per_sec: n / secs, secs };
+}
+
+export const workloads = { pub, pubsub, req };
