@@ -12,6 +12,7 @@
 // or receiveEof(): JavaScript copies payloads out before feeding more.
 
 #include <emscripten/bind.h>
+#include <emscripten/em_macros.h>
 #include <emscripten/val.h>
 
 #include <cstdint>
@@ -179,6 +180,9 @@ public:
   int drain() { return code(engine_.drain()); }
   void close() { engine_.close(); }
 
+  /// This object's address, for the raw exports below (hot paths skip embind).
+  std::uintptr_t handle() { return reinterpret_cast<std::uintptr_t>(this); }
+
   // --- state ----------------------------------------------------------------
   int state() const { return static_cast<int>(engine_.state()); }
   /// The message of the last failed call.
@@ -272,6 +276,30 @@ private:
   std::string error_message_;
 };
 
+}  // namespace nats::wasm
+
+// Hot-path entry points as plain wasm exports: a call through embind costs
+// more than the publish itself (bench/README: profile). `c` is handle().
+extern "C" {
+/// publish() on staged arguments; returns the pending output length, or -Errc.
+EMSCRIPTEN_KEEPALIVE int nw_publish(nats::wasm::Connection *c, std::size_t subject_len,
+                                    std::size_t reply_len, std::size_t headers_len,
+                                    std::size_t payload_len) {
+  int rc = c->publish(subject_len, reply_len, headers_len, payload_len);
+  return rc != 0 ? -rc : static_cast<int>(c->output_len());
+}
+/// feed(): commits n received bytes; returns the record count.
+EMSCRIPTEN_KEEPALIVE std::size_t nw_feed(nats::wasm::Connection *c, std::size_t n) {
+  return c->feed(n);
+}
+/// receive_ptr(): room for n received bytes.
+EMSCRIPTEN_KEEPALIVE std::uintptr_t nw_receive_ptr(nats::wasm::Connection *c, std::size_t n) {
+  return c->receive_ptr(n);
+}
+}
+
+namespace nats::wasm {
+
 /// The bare parser, for running tests/vectors through the WASM build.
 class ParserProbe {
 public:
@@ -321,8 +349,6 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .constructor<val>()
       .function("configError", &Connection::config_error)
       .function("start", &Connection::start)
-      .function("receivePtr", &Connection::receive_ptr)
-      .function("feed", &Connection::feed)
       .function("receiveEof", &Connection::receive_eof)
       .function("poll", &Connection::poll)
       .function("batchPtr", &Connection::batch_ptr)
@@ -333,7 +359,6 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("handleTimeout", &Connection::handle_timeout)
       .function("nextDeadline", &Connection::next_deadline)
       .function("stagePtr", &Connection::stage_ptr)
-      .function("publish", &Connection::publish)
       .function("subscribe", &Connection::subscribe)
       .function("unsubscribe", &Connection::unsubscribe)
       .function("drainSubscription", &Connection::drain_subscription)
@@ -351,7 +376,8 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("pendingRequests", &Connection::pending_requests)
       .function("subscriptionCount", &Connection::subscription_count)
       .function("receiveBuffered", &Connection::receive_buffered)
-      .function("newInbox", &Connection::new_inbox);
+      .function("newInbox", &Connection::new_inbox)
+      .function("handle", &Connection::handle);
   class_<ParserProbe>("ParserProbe")
       .constructor<double, double>()
       .function("receivePtr", &ParserProbe::receive_ptr)

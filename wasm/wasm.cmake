@@ -5,13 +5,17 @@
 # exception handling costs nothing on the happy path (TOOLCHAIN.md).
 target_compile_options(nats_core PRIVATE -fwasm-exceptions)
 
+# Speed over size: -Oz kept string_view/string accessors out of line and
+# halved publish throughput; -O2 costs about 10 KB gzipped (docs/benchmarks.md).
+set(NATS_WASM_LINK_OPT "-O2" CACHE STRING "Binaryen/link optimisation level for the WASM engine")
+
 add_executable(nats_wasm_core wasm/bindings.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)
 target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions)
 set_target_properties(nats_wasm_core PROPERTIES SUFFIX ".mjs")
 target_link_options(nats_wasm_core PRIVATE
   --bind
-  -Oz
+  ${NATS_WASM_LINK_OPT}
   -fwasm-exceptions
   -sMODULARIZE=1
   -sEXPORT_ES6=1

@@ -79,6 +79,16 @@ export class NatsConnection {
       pingInterval: opts.pingInterval ?? 120000, maxPingOut: opts.maxPingOut ?? 2,
       inboxPrefix: opts.inboxPrefix ?? '', seed0, seed1,
     });
+    this._h = this._core.handle(); // for the raw exports (M._nw_*)
+    // The staging area as last seen, and the subject already encoded at its
+    // start (publish fast path): reset by every other use of the area.
+    this._stagePtr = 0;
+    this._stageCap = 0;
+    this._stagedSubject = null;
+    this._stagedSubjectLen = 0;
+    this._lastSubject = '';
+    this._bodies = null; // this batch's headers and payloads (see _process)
+    this._bodiesAt = 0;
     const configError = this._core.configError();
     if (configError !== 0) {
       const err = errorFromCode(configError, this._core.errorMessage());
@@ -164,9 +174,10 @@ export class NatsConnection {
   _onData(data) {
     if (this._isClosed) return;
     const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
-    const ptr = this._core.receivePtr(bytes.length);
-    this._M.HEAPU8.set(bytes, ptr); // re-read HEAPU8: receivePtr may grow memory
-    this._process(this._core.feed(bytes.length));
+    const M = this._M;
+    const ptr = M._nw_receive_ptr(this._h, bytes.length);
+    M.HEAPU8.set(bytes, ptr); // re-read HEAPU8: receivePtr may grow memory
+    this._process(M._nw_feed(this._h, bytes.length));
   }
 
   // Writes what the engine has queued; many operations share one frame.
@@ -217,14 +228,32 @@ export class NatsConnection {
       // NUL) and, after a nested close(), a freed engine.
       const recs = M.HEAPU32.slice(base, base + n * RECORD_WORDS);
       let textEnd = 0;
+      let lo = Infinity;
+      let hi = 0;
+      let bodies = 0;
       for (let r = 0; r < recs.length; r += RECORD_WORDS) {
         const type = recs[r];
-        if (recs[r + 2] !== 0 && type !== EV.message && type !== EV.requestReply) {
+        if (type === EV.message || type === EV.requestReply) {
+          const hp = recs[r + 8], hl = recs[r + 9], pp = recs[r + 10], pl = recs[r + 11];
+          if (hl > 0) { lo = Math.min(lo, hp); hi = Math.max(hi, hp + hl); }
+          if (pl > 0) { lo = Math.min(lo, pp); hi = Math.max(hi, pp + pl); }
+          bodies += hl + pl;
+        } else if (recs[r + 2] !== 0) {
           textEnd = Math.max(textEnd, recs[r + 4] + recs[r + 5]);
         }
       }
       const textBase = this._core.textPtr();
       const text = textEnd > 0 ? M.HEAPU8.slice(textBase, textBase + textEnd) : EMPTY;
+      // Headers and payloads of the whole batch are copied out of the heap
+      // at once; each message gets a view (allocating one ArrayBuffer per
+      // message was the largest receive cost). They sit together in the
+      // receive buffer; if they ever did not, copy per message instead.
+      if (bodies > 0 && hi - lo <= 2 * bodies + 65536) {
+        this._bodies = M.HEAPU8.slice(lo, hi);
+        this._bodiesAt = lo;
+      } else {
+        this._bodies = null;
+      }
       this._dispatchDepth++;
       try {
         for (let r = 0; r < recs.length; r += RECORD_WORDS) this._dispatch(recs, r, text);
@@ -247,8 +276,35 @@ export class NatsConnection {
     // HEAPU8 is re-read per message: user code run before this one may have grown memory.
     const H8 = this._M.HEAPU8;
     const hp = recs[r + 8], hl = recs[r + 9], pp = recs[r + 10], pl = recs[r + 11];
-    return new Msg(this, decodeString(H8, recs[r + 4], recs[r + 5]), decodeString(H8, recs[r + 6], recs[r + 7]),
-      recs[r + 3], H8.slice(pp, pp + pl), hl > 0 ? H8.slice(hp, hp + hl) : null);
+    let data = EMPTY;
+    let headers = null;
+    const bodies = this._bodies;
+    if (bodies !== null) {
+      const at = this._bodiesAt;
+      if (pl > 0) data = new Uint8Array(bodies.buffer, pp - at, pl);
+      if (hl > 0) headers = new Uint8Array(bodies.buffer, hp - at, hl);
+    } else {
+      if (pl > 0) data = H8.slice(pp, pp + pl);
+      if (hl > 0) headers = H8.slice(hp, hp + hl);
+    }
+    return new Msg(this, this._subject(H8, recs[r + 4], recs[r + 5]), decodeString(H8, recs[r + 6], recs[r + 7]),
+      recs[r + 3], data, headers);
+  }
+
+  // The subject of a received message; the last one is reused when the bytes
+  // match (a subscription usually sees the same subject over and over).
+  _subject(heap, ptr, len) {
+    const last = this._lastSubject;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && last.charCodeAt(i) === heap[ptr + i]) i++;
+      if (i === len) return last;
+    }
+    const s = decodeString(heap, ptr, len);
+    // Only a string with one char per byte can be compared byte-wise (ASCII;
+    // a U+FFFD from an invalid byte never matches one).
+    if (s.length === len) this._lastSubject = s;
+    return s;
   }
 
   _dispatch(recs, r, text) {
@@ -364,11 +420,23 @@ export class NatsConnection {
     }
   }
 
+  // Room for n bytes in the staging area; its address (stable until it grows).
+  _stageRoom(n) {
+    if (n > this._stageCap) {
+      const cap = Math.max(n, 2 * this._stageCap, 1024);
+      this._stagePtr = this._core.stagePtr(cap);
+      this._stageCap = cap;
+      this._stagedSubject = null;
+    }
+    return this._stagePtr;
+  }
+
   _stage(strings, blobs) {
     let max = 0;
     for (const s of strings) max += s.length * 3;
     for (const b of blobs) max += b.length;
-    const ptr = this._core.stagePtr(max);
+    const ptr = this._stageRoom(max);
+    this._stagedSubject = null;
     const heap = this._M.HEAPU8; // after stagePtr: it may have grown memory
     const lens = [];
     let at = ptr;
@@ -405,14 +473,33 @@ export class NatsConnection {
    * @param {{headers?: import('./headers.mjs').MsgHdrsImpl, reply?: string}} [opts]
    */
   publish(subject, data, opts) {
-    this._throwIfClosed();
-    const payload = toBytes(data);
-    const hdr = opts?.headers ? opts.headers.encode() : EMPTY;
-    const [sl, rl, hl, pl] = this._stage([String(subject), opts?.reply ?? ''], [hdr, payload]);
-    this._check(this._core.publish(sl, rl, hl, pl));
+    if (this._isClosed) this._throwIfClosed();
+    const payload = data instanceof Uint8Array ? data : toBytes(data);
+    const M = this._M;
+    let rc;
+    if (opts === undefined || (!opts.headers && !opts.reply)) {
+      // Fast path: one raw wasm call; a repeated subject is not re-encoded.
+      const pl = payload.length;
+      let sl = this._stagedSubjectLen;
+      let ptr = this._stagePtr;
+      if (subject !== this._stagedSubject || sl + pl > this._stageCap) {
+        const s = String(subject);
+        ptr = this._stageRoom(s.length * 3 + pl);
+        sl = s.length === 0 ? 0 : encoder.encodeInto(s, M.HEAPU8.subarray(ptr, ptr + s.length * 3)).written;
+        this._stagedSubject = subject;
+        this._stagedSubjectLen = sl;
+      }
+      M.HEAPU8.set(payload, ptr + sl);
+      rc = M._nw_publish(this._h, sl, 0, 0, pl);
+    } else {
+      const hdr = opts.headers ? opts.headers.encode() : EMPTY;
+      const [sl, rl, hl, pl] = this._stage([String(subject), opts.reply ?? ''], [hdr, payload]);
+      rc = M._nw_publish(this._h, sl, rl, hl, pl);
+    }
+    if (rc < 0) this._check(-rc);
     // A long synchronous publish loop must not pile up megabytes in the
     // engine before the microtask runs: send once a frame's worth is ready.
-    if (this._core.outputLen() >= OUTPUT_HIGH_WATER) this._writeOutput();
+    if (rc >= OUTPUT_HIGH_WATER) this._writeOutput();
     else this._scheduleFlush();
   }
 
