@@ -245,6 +245,10 @@ export declare class Subscription implements AsyncIterable<Msg> {
   getMax(): number;
   /** Waits for at least one message, then takes up to max (default 1024) queued ones; [] once ended. Throws TypeError with a callback. */
   nextBatch(max?: number): Promise<Msg[]>;
+  /** Takes up to max (default 1024) messages queued now, without waiting; ended once nothing more will come. Throws the error that ended the subscription, once. */
+  takeQueued(max?: number): { msgs: Msg[]; ended: boolean };
+  /** Resolves once a message is queued or the subscription has ended; takes nothing. */
+  ready(): Promise<void>;
   /** Iterates the messages; breaking out unsubscribes. Throws TypeError with a callback or when already iterated. */
   [Symbol.asyncIterator](): AsyncIterator<Msg>;
 }
@@ -470,44 +474,35 @@ export declare function loadCore(opts?: { wasmBinary?: Uint8Array }): Promise<Na
 // --- Pyodide helpers ---------------------------------------------------------------
 
 /** Messages packed for one FFI crossing: payload i is data[ends[i-1] .. ends[i]). */
-export interface PackedMsgs {
-  /** Number of messages. */
-  n: number;
-  /** Subjects. */
-  subjects: string[];
-  /** Reply subjects. */
-  replies: string[];
-  /** Subscription ids. */
-  sids: number[];
-  /** Raw header blocks as text, or null. */
-  headers: (string | null)[];
-  /** All payloads back to back. */
-  data: Uint8Array;
-  /** End offset of each payload in data. */
-  ends: Uint32Array;
-}
+/**
+ * Messages packed for Python as one flat array:
+ * [ended, data (all payloads back to back), ends (end offset of each payload),
+ *  then per message: subject, reply, sid, raw header text or undefined].
+ */
+export type PackedMsgs = [boolean, Uint8Array, Uint32Array, ...(string | number | undefined)[]];
 
-/** One message packed for Python. */
-export interface PackedMsg {
-  /** Subject. */
-  subject: string;
-  /** Reply subject. */
-  reply: string;
-  /** Subscription id. */
-  sid: number;
-  /** Raw header block as text, or null. */
-  headers: string | null;
-  /** Payload. */
-  data: Uint8Array;
-}
+/** One message packed for Python: [subject, reply, sid, raw header text or undefined, data]. */
+export type PackedMsg = [string, string, number, string | undefined, Uint8Array];
 
 /** Helpers for the Pyodide wrapper (py/nats_wasm): batched FFI crossings. */
 export declare namespace pyodide {
   /** Packs messages into one object of parallel arrays. */
-  function packMsgs(msgs: Msg[]): PackedMsgs;
-  /** Waits for at least one message, then packs up to max (default 4096) queued ones; n is 0 once the subscription ended. */
-  function nextPacked(sub: Subscription, max?: number): Promise<PackedMsgs>;
-  /** One message as a plain object. */
+  function packMsgs(msgs: Msg[], ended?: boolean): PackedMsgs;
+  /** Packs up to max (default 4096) messages queued now, without waiting; undefined when none are queued and more may come. Throws the error that ended the subscription. */
+  function takePacked(sub: Subscription, max?: number): PackedMsgs | undefined;
+  /** Publishes a packed buffer: per message u32 LE subject length, u32 LE payload length, subject, payload. Throws the first error. */
+  function publishPacked(nc: NatsConnection, packed: Uint8Array): void;
+  /** request() in one crossing; cancel() aborts it in the engine. */
+  function request(nc: NatsConnection, subject: string, data: Uint8Array, timeout: number,
+    headers?: MsgHdrsImpl | null): { reply: Promise<PackedMsg>; cancel(): void };
+  /** publish(), written to the socket at once. */
+  function publish(nc: NatsConnection, subject: string, data: Uint8Array,
+    opts?: { headers?: MsgHdrsImpl; reply?: string } | null): void;
+  /** flush(), its PING written to the socket at once. */
+  function flush(nc: NatsConnection): Promise<void>;
+  /** The global queueMicrotask. */
+  function queueMicrotask(fn: () => void): void;
+  /** One message as a flat array. */
   function packMsg(m: Msg): PackedMsg;
   /** Builds headers from a flat [k1, v1, k2, v2, ...] list. */
   function headersFromPairs(flat: string[]): MsgHdrsImpl;

@@ -16,6 +16,7 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -131,6 +132,33 @@ public:
                                       s.substr(subject_len + reply_len + headers_len, payload_len),
                                       s.substr(subject_len, reply_len),
                                       s.substr(subject_len + reply_len, headers_len)));
+        },
+        exception_code());
+  }
+
+  /// Staged: n bytes of packed publishes (js/src/pyodide.mjs publishPacked):
+  /// per message u32 subject length, u32 payload length (little endian),
+  /// subject, payload. Publishes all; returns the first Errc (0 = ok).
+  int publish_packed(std::size_t n) {
+    return guarded(
+        [&] {
+          std::string_view s(stage_.data(), n);
+          int first = 0;
+          while (!s.empty()) {
+            std::uint32_t sl = 0;
+            std::uint32_t pl = 0;
+            if (s.size() < 8) return code({Errc::invalid_argument, "truncated packed publish"});
+            std::memcpy(&sl, s.data(), 4);  // wasm32 is little endian
+            std::memcpy(&pl, s.data() + 4, 4);
+            s.remove_prefix(8);
+            if (s.size() < std::size_t{sl} + pl) {
+              return code({Errc::invalid_argument, "truncated packed publish"});
+            }
+            int rc = code(engine_.publish(s.substr(0, sl), s.substr(sl, pl)));
+            if (first == 0) first = rc;
+            s.remove_prefix(std::size_t{sl} + pl);
+          }
+          return first;
         },
         exception_code());
   }
@@ -286,6 +314,11 @@ EMSCRIPTEN_KEEPALIVE int nw_publish(nats::wasm::Connection *c, std::size_t subje
                                     std::size_t reply_len, std::size_t headers_len,
                                     std::size_t payload_len) {
   int rc = c->publish(subject_len, reply_len, headers_len, payload_len);
+  return rc != 0 ? -rc : static_cast<int>(c->output_len());
+}
+/// publish_packed() on n staged bytes; returns the pending output length, or -Errc.
+EMSCRIPTEN_KEEPALIVE int nw_publish_packed(nats::wasm::Connection *c, std::size_t n) {
+  int rc = c->publish_packed(n);
   return rc != 0 ? -rc : static_cast<int>(c->output_len());
 }
 /// feed(): commits n received bytes; returns the record count.

@@ -503,6 +503,18 @@ export class NatsConnection {
     else this._scheduleFlush();
   }
 
+  // Python's buffered publishes (js/src/pyodide.mjs publishPacked).
+  _publishPacked(packed) {
+    this._throwIfClosed();
+    const ptr = this._stageRoom(packed.length);
+    this._stagedSubject = null;
+    this._M.HEAPU8.set(packed, ptr);
+    const rc = this._M._nw_publish_packed(this._h, packed.length);
+    if (rc >= OUTPUT_HIGH_WATER || (rc < 0 && this._core.outputLen() >= OUTPUT_HIGH_WATER)) this._writeOutput();
+    else this._scheduleFlush();
+    if (rc < 0) this._check(-rc);
+  }
+
   /**
    * Subscribes. Iterate the result with for await, or pass opts.callback(err, msg).
    * @param {string} subject

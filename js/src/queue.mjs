@@ -26,6 +26,7 @@ export class AsyncQueue {
       return;
     }
     this._items.push(item);
+    if (this._ready) this._wakeReady();
   }
 
   /** Ends the queue; queued items are still delivered, then err (if any) is thrown. */
@@ -33,12 +34,37 @@ export class AsyncQueue {
     if (this._done) return;
     this._done = true;
     this._error = err;
+    if (this._ready) this._wakeReady();
     if (this._waiter && this.length === 0) {
       const w = this._waiter;
       this._waiter = null;
       if (err) w.reject(err);
       else w.resolve({ value: undefined, done: true });
     }
+  }
+
+  /**
+   * Resolves (to undefined) once an item is queued or the queue has ended;
+   * takes nothing, so a waiter that goes away loses nothing.
+   */
+  ready() {
+    if (this.length > 0 || this._done) return Promise.resolve();
+    return new Promise((resolve) => { (this._ready ??= []).push(resolve); });
+  }
+
+  _wakeReady() {
+    const ready = this._ready;
+    if (ready) {
+      this._ready = null;
+      for (const resolve of ready) resolve();
+    }
+  }
+
+  /** The error end() was given, once (then null). */
+  takeError() {
+    const err = this._error;
+    this._error = null;
+    return err;
   }
 
   /** Takes up to max queued items at once (for batch consumers). */

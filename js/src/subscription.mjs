@@ -101,6 +101,29 @@ export class Subscription {
   /** The auto-unsubscribe limit (0 when none). */
   getMax() { return this._max; }
 
+  /**
+   * Takes the messages queued now (up to max), without waiting. Returns
+   * {msgs, ended}: ended once nothing more will come; throws the error that
+   * ended the subscription, once.
+   */
+  takeQueued(max = 1024) {
+    if (!this._queue) throw new TypeError('subscription has a callback');
+    const msgs = this._queue.takeBatch(max);
+    this._processed += msgs.length;
+    const ended = msgs.length === 0 && this._queue.ended;
+    if (ended) {
+      const err = this._queue.takeError();
+      if (err) throw err;
+    }
+    return { msgs, ended };
+  }
+
+  /** Resolves once a message is queued or the subscription has ended; takes nothing. */
+  ready() {
+    if (!this._queue) throw new TypeError('subscription has a callback');
+    return this._queue.ready();
+  }
+
   /** Takes every queued message at once (for batching consumers such as Pyodide). */
   nextBatch(max = 1024) {
     if (!this._queue) throw new TypeError('subscription has a callback');
@@ -111,8 +134,10 @@ export class Subscription {
     }
     return this._queue.next().then((r) => {
       if (r.done) return [];
-      this._processed++;
-      return [r.value];
+      // Whatever arrived with the first message comes along.
+      const batch = [r.value, ...this._queue.takeBatch(max - 1)];
+      this._processed += batch.length;
+      return batch;
     });
   }
 

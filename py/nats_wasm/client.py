@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import struct
 import weakref
 from collections import deque
 from dataclasses import dataclass, field
@@ -23,6 +24,13 @@ Callback = Callable[[], Awaitable[None]]
 MsgCallback = Callable[["Msg"], Awaitable[None]]
 
 _BATCH = 4096
+# Buffered publishes cross to JS in one packed buffer: per message a
+# little-endian (subject length, payload length) header, the subject, the
+# payload (js/src/pyodide.mjs publishPacked). Sent when a frame's worth is
+# ready, else in a JS microtask right after the current Python step.
+_PUB_HEADER = struct.Struct("<II")
+_PUB_HIGH_WATER = 64 * 1024
+_KNOWN_SUBJECTS = 1024
 _log = logging.getLogger("nats_wasm")
 
 
@@ -44,9 +52,11 @@ def _js_object(**fields: Any) -> Any:
 
 
 try:  # only importable inside Pyodide; looked up once, not per publish
+    from pyodide.ffi import create_proxy as _create_proxy  # type: ignore[import-not-found]
     from pyodide.ffi import to_js as _to_js  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - type checking or docs outside Pyodide
     _to_js = None
+    _create_proxy = None
 
 
 def _to_js_bytes(data: Union[bytes, bytearray, memoryview, str, None]) -> Any:
@@ -109,15 +119,11 @@ class Status:
     data: Any = None
 
 
-def _msg_from_js(client: "Client", m: Any) -> Msg:
-    return Msg(
-        subject=m.subject,
-        reply=m.reply,
-        data=m.data.to_bytes(),
-        headers=parse_headers(m.headers),
-        sid=int(m.sid),
-        _client=client,
-    )
+def _msg_from_js(client: "Client", packed: Any) -> Msg:
+    """A Msg from js/src/pyodide.mjs packMsg(): one to_py() for all fields."""
+    subject, reply, sid, raw_headers, data = packed.to_py()
+    return Msg(subject, reply, bytes(data), parse_headers(raw_headers) if raw_headers else None,
+               sid, client)
 
 
 class Subscription:
@@ -130,7 +136,6 @@ class Subscription:
         self.subject = subject
         self.queue = queue
         self._buffer: deque[Msg] = deque()
-        self._fetch: Optional[asyncio.Future[None]] = None
         self._ended: Optional[BaseException] = None
         self._done = False
         self._delivered = 0
@@ -151,55 +156,54 @@ class Subscription:
         """Messages handed to Python so far."""
         return self._delivered
 
-    async def _fetch_batch(self) -> None:
+    def _take(self) -> None:
+        """Moves the messages queued on the JS side into the buffer (sync)."""
         try:
-            packed = await self._client._mod.pyodide.nextPacked(self._js_sub, _BATCH)
+            packed = self._client._mod.pyodide.takePacked(self._js_sub, _BATCH)
         except Exception as exc:  # the JS side ended the subscription with an error
             self._done = True
             self._ended = errors.translate(exc)
             return
-        n = int(packed.n)
-        if n == 0:
-            self._done = True
+        if packed is None:  # nothing queued yet
             return
-        subjects = packed.subjects.to_py()
-        replies = packed.replies.to_py()
-        sids = packed.sids.to_py()
-        headers = packed.headers.to_py()
-        data = packed.data.to_bytes()
-        ends = memoryview(packed.ends.to_bytes()).cast("I")
+        # [ended, data, ends, subject0, reply0, sid0, headers0, ...] (packMsgs)
+        items = packed.to_py()
+        self._done = bool(items[0])
+        data = bytes(items[1])
+        ends = items[2]
         start = 0
         client = self._client
-        for i in range(n):
+        append = self._buffer.append
+        for i in range(len(ends)):
             end = ends[i]
-            self._buffer.append(
-                Msg(subjects[i], replies[i], data[start:end], parse_headers(headers[i]),
-                    int(sids[i]), client)
-            )
+            k = 3 + 4 * i
+            raw = items[k + 3]
+            append(Msg(items[k], items[k + 1], data[start:end],
+                       parse_headers(raw) if raw else None, items[k + 2], client))
             start = end
 
     async def _next(self, timeout: Optional[float]) -> Optional[Msg]:
         """The next message; None when the subscription ended cleanly."""
         while not self._buffer:
+            if not self._done:
+                self._take()
+            if self._buffer:
+                break
             if self._done:
                 if self._ended is not None:
                     err, self._ended = self._ended, None
                     raise err
                 return None
-            # One fetch at a time, kept across cancellations and timeouts so
-            # that a batch that arrives later is buffered, never lost.
-            if self._fetch is None:
-                self._fetch = asyncio.ensure_future(self._fetch_batch())
-            fetch = self._fetch
+            # ready() takes nothing: a waiter cancelled or timed out here
+            # leaves the messages queued on the JS side for the next call.
+            ready = self._js_sub.ready()
             try:
                 if timeout is None:
-                    await asyncio.shield(fetch)
+                    await ready
                 else:
-                    await asyncio.wait_for(asyncio.shield(fetch), timeout)
+                    await asyncio.wait_for(ready, timeout)
             except asyncio.TimeoutError:
                 raise errors.TimeoutError("timed out waiting for a message", "timeout") from None
-            if fetch.done():
-                self._fetch = None
         self._delivered += 1
         return self._buffer.popleft()
 
@@ -219,6 +223,7 @@ class Subscription:
 
     async def unsubscribe(self, limit: int = 0) -> None:
         """Unsubscribes now, or after ``limit`` messages in total."""
+        self._client._push_pubs()
         try:
             self._js_sub.unsubscribe(limit)
         except Exception as exc:
@@ -226,6 +231,7 @@ class Subscription:
 
     async def drain(self) -> None:
         """Stops interest, delivers what is in flight, then closes."""
+        self._client._push_pubs()
         try:
             await self._js_sub.drain()
         except Exception as exc:
@@ -288,6 +294,15 @@ class Client:
         self._disconnected_cb = disconnected_cb
         self._closed_cb = closed_cb
         self._subs: "weakref.WeakSet[Subscription]" = weakref.WeakSet()
+        # Buffered publishes (see _PUB_HEADER) and subjects the engine has
+        # already accepted once (validity does not change), encoded.
+        self._pub_buf = bytearray()
+        self._pub_push_queued = False
+        self._known_subjects: dict[str, bytes] = {}
+        self._closing = False
+        info = js_nc.info
+        self._max_payload = int(info.max_payload) if info is not None else 0
+        self._push_proxy = _create_proxy(self._push_pubs)
         # The status iterator is registered now, not when the task first
         # runs: a close right after connect must still reach the callbacks.
         self._status_task: Optional[asyncio.Task[None]] = asyncio.ensure_future(
@@ -351,13 +366,17 @@ class Client:
         return {"pending_requests": int(s.pendingRequests), "subscriptions": int(s.subscriptions)}
 
     async def close(self) -> None:
-        """Closes now; pending requests fail with ConnectionClosedError."""
+        """Closes now; pending requests fail with ConnectionClosedError.
+        Publishes buffered before the call are sent first."""
+        self._push_pubs()
+        self._closing = True
         await self._nc.close()
         await self._finish_status()
 
     async def drain(self) -> None:
         """Drains every subscription, waits until their callbacks have seen
         every message, then closes. A second call waits for the first."""
+        self._push_pubs()
         if self.is_draining:
             await self._nc.closed()
         else:
@@ -389,20 +408,63 @@ class Client:
 
     async def publish(self, subject: str, payload: bytes = b"", reply: str = "",
                       headers: Optional[dict[str, str]] = None) -> None:
-        """Publishes a message."""
+        """Publishes a message. Like nats.py, it is buffered: it reaches the
+        engine in one batch with the other publishes of this step of the
+        event loop (or once 64 KiB are waiting), in order with every other
+        operation of this client."""
+        if isinstance(payload, str):
+            payload = payload.encode()
+        elif payload is None:
+            payload = b""
+        elif not isinstance(payload, (bytes, bytearray, memoryview)):
+            raise errors.InvalidArgumentError("payload must be bytes", "invalid_argument")
+        encoded = self._known_subjects.get(subject)
+        if (encoded is None or reply or headers or self._closing
+                or len(payload) > self._max_payload):
+            # Straight to the engine, which validates and raises here: the
+            # first publish to a subject, options, anything that may fail.
+            self._push_pubs()
+            try:
+                opts = None
+                if reply or headers:
+                    opts = _js_object(reply=reply or None, headers=self._js_headers(headers))
+                self._mod.pyodide.publish(self._nc, subject, _to_js_bytes(payload), opts)
+            except Exception as exc:
+                raise errors.translate(exc) from None
+            if (encoded is None and isinstance(subject, str)
+                    and len(self._known_subjects) < _KNOWN_SUBJECTS):
+                self._known_subjects[subject] = subject.encode()
+            return
+        buf = self._pub_buf
+        buf += _PUB_HEADER.pack(len(encoded), len(payload))
+        buf += encoded
+        buf += payload
+        if len(buf) >= _PUB_HIGH_WATER:
+            self._push_pubs()
+        elif not self._pub_push_queued:
+            self._pub_push_queued = True
+            self._mod.pyodide.queueMicrotask(self._push_proxy)
+
+    def _push_pubs(self) -> None:
+        """Hands buffered publishes to the engine (before any other operation)."""
+        self._pub_push_queued = False
+        if not self._pub_buf:
+            return
+        packed = _to_js(self._pub_buf)
+        self._pub_buf = bytearray()
         try:
-            if reply or headers:
-                opts = _js_object(reply=reply or None, headers=self._js_headers(headers))
-                self._nc.publish(subject, _to_js_bytes(payload), opts)
-            else:  # the common case: no options object to build
-                self._nc.publish(subject, _to_js_bytes(payload))
+            self._mod.pyodide.publishPacked(self._nc, packed)
         except Exception as exc:
-            raise errors.translate(exc) from None
+            # Already returned to the caller: reported like nats.py reports
+            # asynchronous errors (error_cb), never dropped silently.
+            err = errors.translate(exc)
+            asyncio.ensure_future(self._report(err))
 
     async def subscribe(self, subject: str, queue: str = "",
                         cb: Optional[MsgCallback] = None, max_msgs: int = 0) -> Subscription:
         """Subscribes. With ``cb``, the coroutine is awaited for each message
         in order; otherwise read ``sub.messages`` or ``sub.next_msg()``."""
+        self._push_pubs()
         opts = _js_object(queue=queue or None, max=max_msgs or None)
         try:
             js_sub = self._nc.subscribe(subject, opts)
@@ -418,19 +480,19 @@ class Client:
                       headers: Optional[dict[str, str]] = None) -> Msg:
         """Sends a request and waits for one reply. Cancelling the task
         cancels the request in the engine."""
-        import js  # type: ignore[import-not-found]
-
-        controller = js.AbortController.new()
-        opts = _js_object(timeout=max(1, int(timeout * 1000)), headers=self._js_headers(headers),
-                          signal=controller.signal)
+        self._push_pubs()
         try:
-            reply = await self._nc.request(subject, _to_js_bytes(payload), opts)
+            # One crossing: the JS helper owns the AbortController and packs the reply.
+            pending = self._mod.pyodide.request(self._nc, subject, _to_js_bytes(payload),
+                                                max(1, int(timeout * 1000)),
+                                                self._js_headers(headers))
+            reply = await pending.reply
         except asyncio.CancelledError:
-            controller.abort()
+            pending.cancel()
             raise
         except Exception as exc:
             raise errors.translate(exc) from None
-        return _msg_from_js(self, self._mod.pyodide.packMsg(reply))
+        return _msg_from_js(self, reply)
 
     async def request_many(self, subject: str, payload: bytes = b"", *, timeout: float = 1.0,
                            max_msgs: int = 0, stall: Optional[float] = None,
@@ -441,6 +503,7 @@ class Client:
         ``sentinel``) an empty reply arrived."""
         import js  # type: ignore[import-not-found]
 
+        self._push_pubs()
         strategy = ("sentinel" if sentinel else "stall" if stall is not None
                     else "count" if max_msgs else "timer")
         controller = js.AbortController.new()
@@ -476,8 +539,9 @@ class Client:
             raise errors.TimeoutError("flush timed out", "timeout") from None
 
     async def _flush(self) -> None:
+        self._push_pubs()
         try:
-            await self._nc.flush()
+            await self._mod.pyodide.flush(self._nc)
         except Exception as exc:
             raise errors.translate(exc) from None
 
