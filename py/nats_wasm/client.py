@@ -583,8 +583,10 @@ class Client:
                 await self._report(status.error)
             elif status.type == "disconnect" and self._disconnected_cb:
                 await self._safe(self._disconnected_cb())
-            elif status.type == "close" and self._closed_cb:
-                await self._safe(self._closed_cb())
+            elif status.type == "close":
+                self._closing = True  # later publishes raise instead of buffering
+                if self._closed_cb:
+                    await self._safe(self._closed_cb())
 
     async def _report(self, exc: BaseException) -> None:
         err = errors.translate(exc)
