@@ -134,7 +134,7 @@ export class NatsConnection {
       throw new InvalidArgumentError(`invalid server URL ${this._server}: ${err.message}`,
         { code: 'invalid_argument', cause: err });
     }
-    ws.binaryType = 'arraybuffer';
+    ws.binaryType = 'arraybuffer'; // ('nodebuffer' for ws measured no faster)
     this._ws = ws;
     let opened = false;
     const openTimer = setTimeout(() => {
@@ -173,7 +173,8 @@ export class NatsConnection {
 
   _onData(data) {
     if (this._isClosed) return;
-    const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
+    const bytes = data instanceof Uint8Array ? data
+      : typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
     const M = this._M;
     const ptr = M._nw_receive_ptr(this._h, bytes.length);
     M.HEAPU8.set(bytes, ptr); // re-read HEAPU8: receivePtr may grow memory
@@ -202,7 +203,10 @@ export class NatsConnection {
 
   _armTimer() {
     const at = this._core.nextDeadline();
-    if (at === this._timerAt) return;
+    // A timer due no later than the next deadline stays: it fires, the engine
+    // finds nothing due, and it is re-armed. Re-arming on every request and
+    // reply cost two timer operations per request.
+    if (at === this._timerAt || (at >= 0 && this._timer && this._timerAt <= at)) return;
     if (this._timer) clearTimeout(this._timer);
     this._timer = null;
     this._timerAt = at;
