@@ -306,20 +306,25 @@ private:
 
 }  // namespace nats::wasm
 
+namespace {
+/// -Errc on failure, else the pending output length (what JS needs next).
+int output_or_error(const nats::wasm::Connection &c, int rc) {
+  return rc != 0 ? -rc : static_cast<int>(c.output_len());
+}
+}  // namespace
+
 // Hot-path entry points as plain wasm exports: a call through embind costs
-// more than the publish itself (bench/README: profile). `c` is handle().
+// more than the publish itself (docs/benchmarks.md). `c` is handle().
 extern "C" {
 /// publish() on staged arguments; returns the pending output length, or -Errc.
 EMSCRIPTEN_KEEPALIVE int nw_publish(nats::wasm::Connection *c, std::size_t subject_len,
                                     std::size_t reply_len, std::size_t headers_len,
                                     std::size_t payload_len) {
-  int rc = c->publish(subject_len, reply_len, headers_len, payload_len);
-  return rc != 0 ? -rc : static_cast<int>(c->output_len());
+  return output_or_error(*c, c->publish(subject_len, reply_len, headers_len, payload_len));
 }
 /// publish_packed() on n staged bytes; returns the pending output length, or -Errc.
 EMSCRIPTEN_KEEPALIVE int nw_publish_packed(nats::wasm::Connection *c, std::size_t n) {
-  int rc = c->publish_packed(n);
-  return rc != 0 ? -rc : static_cast<int>(c->output_len());
+  return output_or_error(*c, c->publish_packed(n));
 }
 /// feed(): commits n received bytes; returns the record count.
 EMSCRIPTEN_KEEPALIVE std::size_t nw_feed(nats::wasm::Connection *c, std::size_t n) {

@@ -6,7 +6,7 @@
 target_compile_options(nats_core PRIVATE -fwasm-exceptions)
 
 # Speed over size: -Oz kept string_view/string accessors out of line and
-# halved publish throughput; -O2 costs about 10 KB gzipped (docs/benchmarks.md).
+# halved publish throughput; -O2 costs about 8 KB gzipped (docs/benchmarks.md).
 set(NATS_WASM_LINK_OPT "-O2" CACHE STRING "Binaryen/link optimisation level for the WASM engine")
 
 add_executable(nats_wasm_core wasm/bindings.cpp)

@@ -425,6 +425,7 @@ export class NatsConnection {
   }
 
   // Room for n bytes in the staging area; its address (stable until it grows).
+  // Keeps the subject staged by the publish fast path: see _stageArea.
   _stageRoom(n) {
     if (n > this._stageCap) {
       const cap = Math.max(n, 2 * this._stageCap, 1024);
@@ -435,12 +436,19 @@ export class NatsConnection {
     return this._stagePtr;
   }
 
+  // The staging area for any other use than the publish fast path, whose
+  // staged subject it overwrites.
+  _stageArea(n) {
+    const ptr = this._stageRoom(n);
+    this._stagedSubject = null;
+    return ptr;
+  }
+
   _stage(strings, blobs) {
     let max = 0;
     for (const s of strings) max += s.length * 3;
     for (const b of blobs) max += b.length;
-    const ptr = this._stageRoom(max);
-    this._stagedSubject = null;
+    const ptr = this._stageArea(max);
     const heap = this._M.HEAPU8; // after stagePtr: it may have grown memory
     const lens = [];
     let at = ptr;
@@ -507,15 +515,13 @@ export class NatsConnection {
     else this._scheduleFlush();
   }
 
-  // Python's buffered publishes (js/src/pyodide.mjs publishPacked).
+  // Python's buffered publishes (js/src/pyodide.mjs publishPacked): a
+  // batch, so it is written out at once.
   _publishPacked(packed) {
     this._throwIfClosed();
-    const ptr = this._stageRoom(packed.length);
-    this._stagedSubject = null;
-    this._M.HEAPU8.set(packed, ptr);
+    this._M.HEAPU8.set(packed, this._stageArea(packed.length));
     const rc = this._M._nw_publish_packed(this._h, packed.length);
-    if (rc >= OUTPUT_HIGH_WATER || (rc < 0 && this._core.outputLen() >= OUTPUT_HIGH_WATER)) this._writeOutput();
-    else this._scheduleFlush();
+    this._writeOutput();
     if (rc < 0) this._check(-rc);
   }
 

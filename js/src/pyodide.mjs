@@ -73,11 +73,7 @@ export function headersFromPairs(flat) {
  * @param {Uint8Array} packed
  */
 export function publishPacked(nc, packed) {
-  try {
-    nc._publishPacked(packed);
-  } finally {
-    nc._writeOutput();
-  }
+  nc._publishPacked(packed);
 }
 
 // Calls from Python write their output at once. Left to the usual microtask,
@@ -96,7 +92,7 @@ export function publish(nc, subject, data, opts) {
 /** flush() for Python: the PING is sent at once. */
 export function flush(nc) {
   const p = nc.flush();
-  if (!nc.isClosed()) nc._writeOutput();
+  nc._writeOutput(); // a no-op once closed
   return p;
 }
 
@@ -114,7 +110,7 @@ export function request(nc, subject, data, timeout, hdrs) {
   const ctl = new AbortController();
   const reply = nc.request(subject, data, { timeout, headers: hdrs ?? undefined, signal: ctl.signal }).then(packMsg);
   reply.catch(() => {}); // Python awaits it; a rejection after cancel() is expected
-  if (!nc.isClosed()) nc._writeOutput();
+  nc._writeOutput();
   return { reply, cancel: () => ctl.abort() };
 }
 

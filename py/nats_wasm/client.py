@@ -59,14 +59,21 @@ except ImportError:  # pragma: no cover - type checking or docs outside Pyodide
     _create_proxy = None
 
 
-def _to_js_bytes(data: Union[bytes, bytearray, memoryview, str, None]) -> Any:
+Payload = Union[bytes, bytearray, memoryview, str, None]
+
+
+def _as_bytes(data: Payload) -> Union[bytes, bytearray, memoryview]:
     if data is None:
-        data = b""
-    elif isinstance(data, str):
-        data = data.encode()
-    elif not isinstance(data, (bytes, bytearray, memoryview)):
+        return b""
+    if isinstance(data, str):
+        return data.encode()
+    if not isinstance(data, (bytes, bytearray, memoryview)):
         raise errors.InvalidArgumentError("payload must be bytes", "invalid_argument")
-    return _to_js(data)  # copies into a Uint8Array; no bytes() copy first
+    return data
+
+
+def _to_js_bytes(data: Payload) -> Any:
+    return _to_js(_as_bytes(data))  # copies into a Uint8Array; no bytes() copy first
 
 
 def parse_headers(raw: Optional[str]) -> Optional[dict[str, str]]:
@@ -390,6 +397,11 @@ class Client:
 
     async def _finish_status(self) -> None:
         await _await_unless_current(self._status_task)
+        # Closed: nothing queues the push any more (a queued one has run, as
+        # closing took at least one event-loop hop). Free the JS callback.
+        if self._push_proxy is not None:
+            self._push_proxy.destroy()
+            self._push_proxy = None
 
     # --- messaging ------------------------------------------------------------
     def _js_headers(self, headers: Optional[dict[str, str]]) -> Any:
@@ -412,12 +424,7 @@ class Client:
         engine in one batch with the other publishes of this step of the
         event loop (or once 64 KiB are waiting), in order with every other
         operation of this client."""
-        if isinstance(payload, str):
-            payload = payload.encode()
-        elif payload is None:
-            payload = b""
-        elif not isinstance(payload, (bytes, bytearray, memoryview)):
-            raise errors.InvalidArgumentError("payload must be bytes", "invalid_argument")
+        payload = _as_bytes(payload)
         encoded = self._known_subjects.get(subject)
         if (encoded is None or reply or headers or self._closing
                 or len(payload) > self._max_payload):
@@ -428,11 +435,14 @@ class Client:
                 opts = None
                 if reply or headers:
                     opts = _js_object(reply=reply or None, headers=self._js_headers(headers))
-                self._mod.pyodide.publish(self._nc, subject, _to_js_bytes(payload), opts)
+                self._mod.pyodide.publish(self._nc, subject, _to_js(payload), opts)
             except Exception as exc:
                 raise errors.translate(exc) from None
-            if (encoded is None and isinstance(subject, str)
-                    and len(self._known_subjects) < _KNOWN_SUBJECTS):
+            if encoded is None and isinstance(subject, str):
+                # Replies to one-off inboxes would fill the cache for good:
+                # start over when it is full.
+                if len(self._known_subjects) >= _KNOWN_SUBJECTS:
+                    self._known_subjects.clear()
                 self._known_subjects[subject] = subject.encode()
             return
         buf = self._pub_buf
