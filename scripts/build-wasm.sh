@@ -14,3 +14,4 @@ fi
 cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target nats_wasm_core
 mkdir -p js/dist
 cp "$BUILD_DIR/nats_wasm_core.mjs" "$BUILD_DIR/nats_wasm_core.wasm" js/dist/
+node scripts/gen-abi.mjs

@@ -9,7 +9,15 @@ target_compile_options(nats_core PRIVATE -fwasm-exceptions)
 # halved publish throughput; -O2 costs about 8 KB gzipped (docs/benchmarks.md).
 set(NATS_WASM_LINK_OPT "-O2" CACHE STRING "Binaryen/link optimisation level for the WASM engine")
 
-add_executable(nats_wasm_core wasm/bindings.cpp)
+add_executable(nats_wasm_core
+  wasm/abi.cpp
+  wasm/bindings.cpp
+  wasm/boundary.cpp
+  wasm/connection.cpp
+  wasm/exports.cpp
+  wasm/headers_api.cpp
+  wasm/probe.cpp
+  wasm/records.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)
 target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions)
 set_target_properties(nats_wasm_core PROPERTIES SUFFIX ".mjs")

@@ -1,31 +1,78 @@
 #include "nats/error.hpp"
 
+#include <array>
+
 namespace nats {
+namespace {
+
+// The one error table. Python class names are paths under the nats_wasm
+// package ("errors.TimeoutError" is nats_wasm.errors.TimeoutError), the way
+// nats.py splits nats.errors and nats.js.errors.
+constexpr std::array kTable{
+    ErrcInfo{Errc::invalid_subject, "invalid_subject", "InvalidSubjectError",
+             "errors.BadSubjectError"},
+    ErrcInfo{Errc::invalid_queue, "invalid_queue", "InvalidArgumentError",
+             "errors.BadSubjectError"},
+    ErrcInfo{Errc::max_payload_exceeded, "max_payload_exceeded", "MaxPayloadError",
+             "errors.MaxPayloadError"},
+    ErrcInfo{Errc::connection_closed, "connection_closed", "ClosedConnectionError",
+             "errors.ConnectionClosedError"},
+    ErrcInfo{Errc::connection_draining, "connection_draining", "DrainingConnectionError",
+             "errors.ConnectionDrainingError"},
+    ErrcInfo{Errc::not_connected, "not_connected", "ConnectionError",
+             "errors.ConnectionClosedError"},
+    ErrcInfo{Errc::invalid_argument, "invalid_argument", "InvalidArgumentError",
+             "errors.InvalidArgumentError"},
+    ErrcInfo{Errc::invalid_header, "invalid_header", "InvalidArgumentError",
+             "errors.InvalidArgumentError"},
+    ErrcInfo{Errc::bad_subscription, "bad_subscription", "InvalidOperationError",
+             "errors.BadSubscriptionError"},
+    ErrcInfo{Errc::cancelled, "cancelled", "AbortError", "errors.Error"},
+    ErrcInfo{Errc::illegal_state, "illegal_state", "InvalidOperationError", "errors.Error"},
+    ErrcInfo{Errc::invalid_name, "invalid_name", "InvalidNameError", "errors.InvalidArgumentError"},
+    ErrcInfo{Errc::invalid_key, "invalid_key", "InvalidArgumentError", "js.errors.InvalidKeyError"},
+    ErrcInfo{Errc::window_full, "window_full", "InvalidOperationError", "errors.Error"},
+    ErrcInfo{Errc::protocol_error, "protocol_error", "ProtocolError", "errors.ProtocolError"},
+    ErrcInfo{Errc::control_line_too_long, "control_line_too_long", "ProtocolError",
+             "errors.ProtocolError"},
+    ErrcInfo{Errc::payload_too_large, "payload_too_large", "ProtocolError", "errors.ProtocolError"},
+    ErrcInfo{Errc::authorization_violation, "authorization_violation", "AuthorizationError",
+             "errors.AuthorizationError"},
+    ErrcInfo{Errc::permission_violation, "permission_violation", "PermissionViolationError",
+             "errors.PermissionViolationError"},
+    ErrcInfo{Errc::server_error, "server_error", "ProtocolError", "errors.ProtocolError"},
+    ErrcInfo{Errc::stale_connection, "stale_connection", "ConnectionError",
+             "errors.StaleConnectionError"},
+    ErrcInfo{Errc::connection_lost, "connection_lost", "ConnectionError", "errors.UnexpectedEOF"},
+    ErrcInfo{Errc::timeout, "timeout", "TimeoutError", "errors.TimeoutError"},
+    ErrcInfo{Errc::no_responders, "no_responders", "NoRespondersError", "errors.NoRespondersError"},
+    ErrcInfo{Errc::max_payload_violation, "max_payload_violation", "MaxPayloadError",
+             "errors.MaxPayloadError"},
+    ErrcInfo{Errc::slow_consumer, "slow_consumer", "SlowConsumerError", "errors.SlowConsumerError"},
+    ErrcInfo{Errc::no_servers, "no_servers", "ConnectionError", "errors.NoServersError"},
+    ErrcInfo{Errc::bad_header_block, "bad_header_block", "ProtocolError", "errors.ProtocolError"},
+    ErrcInfo{Errc::js_api_error, "js_api_error", "JetStreamApiError", "js.errors.APIError"},
+    ErrcInfo{Errc::js_not_enabled, "js_not_enabled", "JetStreamNotEnabled",
+             "js.errors.ServiceUnavailableError"},
+    ErrcInfo{Errc::no_stream_response, "no_stream_response", "JetStreamNotEnabled",
+             "js.errors.NoStreamResponseError"},
+    ErrcInfo{Errc::heartbeats_missed, "heartbeats_missed", "JetStreamError", "js.errors.Error"},
+    ErrcInfo{Errc::consumer_deleted, "consumer_deleted", "ConsumerNotFoundError",
+             "js.errors.ConsumerDeletedError"},
+    ErrcInfo{Errc::js_status_error, "js_status_error", "JetStreamStatusError",
+             "js.errors.APIError"},
+    ErrcInfo{Errc::digest_mismatch, "digest_mismatch", "JetStreamError",
+             "js.errors.DigestMismatchError"},
+};
+
+}  // namespace
+
+std::span<const ErrcInfo> errc_table() { return kTable; }
 
 std::string_view errc_name(Errc code) {
-  switch (code) {
-    case Errc::ok: return "ok";
-    case Errc::invalid_subject: return "invalid_subject";
-    case Errc::invalid_queue: return "invalid_queue";
-    case Errc::max_payload_exceeded: return "max_payload_exceeded";
-    case Errc::connection_closed: return "connection_closed";
-    case Errc::connection_draining: return "connection_draining";
-    case Errc::not_connected: return "not_connected";
-    case Errc::invalid_argument: return "invalid_argument";
-    case Errc::invalid_header: return "invalid_header";
-    case Errc::bad_subscription: return "bad_subscription";
-    case Errc::protocol_error: return "protocol_error";
-    case Errc::control_line_too_long: return "control_line_too_long";
-    case Errc::payload_too_large: return "payload_too_large";
-    case Errc::authorization_violation: return "authorization_violation";
-    case Errc::permission_violation: return "permission_violation";
-    case Errc::server_error: return "server_error";
-    case Errc::stale_connection: return "stale_connection";
-    case Errc::connection_lost: return "connection_lost";
-    case Errc::timeout: return "timeout";
-    case Errc::no_responders: return "no_responders";
-    case Errc::max_payload_violation: return "max_payload_violation";
-    case Errc::slow_consumer: return "slow_consumer";
+  if (code == Errc::ok) return "ok";
+  for (const auto &row : kTable) {
+    if (row.code == code) return row.name;
   }
   return "unknown";
 }

@@ -18,10 +18,10 @@ std::string_view trim(std::string_view s) {
 bool parse_status(std::string_view rest, int &code, std::string_view &desc) {
   code = 0;
   desc = {};
-  if (trim(rest).empty()) return true;
-  // "NATS/1.0503" is not a status line: the code must follow a blank.
-  if (rest.front() != ' ' && rest.front() != '\t') return false;
   rest = trim(rest);
+  if (rest.empty()) return true;
+  // The blank before the code is optional ("NATS/1.0503" reads as 503), as
+  // nats.js and nats.py read it: decoding is lenient, encoding is strict.
   std::size_t sp = rest.find(' ');
   std::string_view num = rest.substr(0, sp);
   if (num.size() != 3 || num.find_first_not_of("0123456789") != std::string_view::npos) {
@@ -35,9 +35,10 @@ bool parse_status(std::string_view rest, int &code, std::string_view &desc) {
 
 bool valid_key(std::string_view key) {
   if (key.empty()) return false;
-  return std::none_of(key.begin(), key.end(), [](char c) {
-    return c == ':' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-           static_cast<unsigned char>(c) < 33 || c == 127;
+  // Printable ASCII (33..126) except ':', as nats.js and RFC 822 allow.
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 33 && u <= 126 && c != ':';
   });
 }
 
@@ -82,6 +83,18 @@ std::vector<std::string_view> Headers::values(std::string_view key) const {
   return out;
 }
 
+Error validate_header(std::string_view key, std::string_view value) {
+  if (!valid_key(key)) {
+    return {Errc::invalid_header,
+            "'" + std::string(key) + "' is not a valid header name (printable ASCII but ':')"};
+  }
+  if (!valid_value(value)) {
+    return {Errc::invalid_header,
+            "header '" + std::string(key) + "' has a value containing CR or LF"};
+  }
+  return {};
+}
+
 Error Headers::validate() const {
   if (status != 0 && (status < 100 || status > 999)) {
     return {Errc::invalid_header, "status must be 0 or a 3-digit code (100-999)"};
@@ -90,12 +103,7 @@ Error Headers::validate() const {
     return {Errc::invalid_header, "status description contains CR or LF"};
   }
   for (const auto &[k, v] : entries_) {
-    if (!valid_key(k)) {
-      return {Errc::invalid_header, "invalid header key '" + k + "'"};
-    }
-    if (!valid_value(v)) {
-      return {Errc::invalid_header, "header '" + k + "' has a value containing CR or LF"};
-    }
+    if (Error e = validate_header(k, v)) return e;
   }
   return {};
 }
@@ -124,14 +132,14 @@ std::string Headers::encode() const {
 Result<Headers> Headers::parse(std::string_view block) {
   if (block.size() < kVersion.size() + 4 || block.substr(0, kVersion.size()) != kVersion ||
       block.substr(block.size() - 4) != "\r\n\r\n") {
-    return Error{Errc::protocol_error, "header block is not NATS/1.0 ... CRLFCRLF"};
+    return Error{Errc::bad_header_block, "header block is not NATS/1.0 ... CRLFCRLF"};
   }
   Headers h;
   std::string_view rest = block.substr(0, block.size() - 2);  // keep last CRLF
   std::size_t eol = rest.find("\r\n");
   std::string_view desc;
   if (!parse_status(rest.substr(kVersion.size(), eol - kVersion.size()), h.status, desc)) {
-    return Error{Errc::protocol_error, "malformed header status line"};
+    return Error{Errc::bad_header_block, "malformed header status line"};
   }
   h.description = std::string(desc);
   rest.remove_prefix(eol + 2);
@@ -146,7 +154,7 @@ Result<Headers> Headers::parse(std::string_view block) {
         colon == std::string_view::npos ? std::string_view{} : trim(line.substr(colon + 1));
     // Accept exactly what validate() would let us send.
     if (!valid_key(key) || !valid_value(value)) {
-      return Error{Errc::protocol_error, "malformed header line: '" + std::string(line) + "'"};
+      return Error{Errc::bad_header_block, "malformed header line: '" + std::string(line) + "'"};
     }
     h.append(std::string(key), std::string(value));
   }

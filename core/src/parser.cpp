@@ -56,6 +56,15 @@ void Parser::compact() {
   rpos_ = 0;
 }
 
+void Parser::reset() {
+  buf_.clear();
+  rpos_ = 0;
+  prepared_from_ = 0;
+  scanned_ = 0;
+  error_ = Error{};
+  pending_ = Pending{};
+}
+
 void Parser::feed(std::string_view bytes) {
   compact();
   buf_.append(bytes);
@@ -209,9 +218,6 @@ ParseStatus Parser::finish_payload(Op &op) {
   op.sid = pending_.sid;
   op.headers = {body, pending_.header_len};
   op.payload = {body + pending_.header_len, pending_.total_len - pending_.header_len};
-  if (pending_.headers && op.headers.substr(0, 5) != "NATS/") {
-    return fail(Errc::protocol_error, "HMSG header block does not start with NATS/");
-  }
   pending_.active = false;
   rpos_ += need;
   return ParseStatus::op;

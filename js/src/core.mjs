@@ -3,6 +3,7 @@
 // that has the bytes already (Pyodide loading the bundle from its own file
 // system) passes them as `wasmBinary`.
 let modulePromise = null;
+let loaded = null;
 
 const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
 
@@ -27,8 +28,14 @@ export function loadCore(opts = {}) {
         moduleOpts.wasmBinary = await readFile(wasmUrl);
       }
     }
-    return createNatsCore(moduleOpts);
+    loaded = await createNatsCore(moduleOpts);
+    return loaded;
   })();
   modulePromise.catch(() => { modulePromise = null; }); // a failed load may be retried
   return modulePromise;
+}
+
+/** The engine module if it is loaded already (synchronous helpers use it), else null. */
+export function coreIfLoaded() {
+  return loaded;
 }

@@ -1,16 +1,21 @@
 // Error classes, named as in nats.js v3. Every rejection in this package is
 // one of these (real Error objects: Pyodide hangs on non-Error rejections).
+// Which class an engine error code becomes is decided by the C++ error
+// table (js/dist/abi.mjs, generated from core/src/error.cpp), not here.
+import { ERRORS } from '../dist/abi.mjs';
 
-/** Base class of every nats-wasm error. `code` is the engine's error name. */
+/** Base class of every nats-wasm error. `errc` is the engine's error name. */
 export class NatsError extends Error {
   /**
    * @param {string} message
-   * @param {{code?: string, cause?: unknown}} [opts]
+   * @param {{code?: string, cause?: unknown}} [opts] code: the engine error name
    */
   constructor(message, opts = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
-    this.code = opts.code ?? 'error';
+    /** The engine's error name ("timeout", "no_responders", ...). */
+    this.errc = opts.code ?? 'error';
+    this.code = this.errc;
   }
 }
 
@@ -24,9 +29,9 @@ export class ConnectionError extends NatsError {}
 export class TimeoutError extends NatsError {}
 /** A request found no subscriber (status 503). */
 export class NoRespondersError extends NatsError {
-  /** @param {string} subject @param {string} [message] */
-  constructor(subject, message) {
-    super(message ?? `no responders for '${subject}'`, { code: 'no_responders' });
+  /** @param {string} subject @param {string} [message] @param {string} [code] */
+  constructor(subject, message, code = 'no_responders') {
+    super(message ?? `no responders for '${subject}'`, { code });
     this.subject = subject;
   }
 }
@@ -58,64 +63,84 @@ export class InvalidArgumentError extends NatsError {}
 export class InvalidSubjectError extends InvalidArgumentError {}
 /** Headers plus payload exceed the server's max_payload. */
 export class MaxPayloadError extends InvalidArgumentError {}
+/** A stream, consumer or bucket name that is not allowed. */
+export class InvalidNameError extends InvalidArgumentError {}
 /** The operation is not valid now (e.g. an already closed subscription). */
 export class InvalidOperationError extends NatsError {}
 /** The server sent something that breaks the protocol, or an -ERR. */
 export class ProtocolError extends NatsError {}
 /** An AbortSignal ended the operation. */
 export class AbortError extends NatsError {}
+/** A subscription fell behind and lost messages. */
+export class SlowConsumerError extends NatsError {}
+
+/** A JetStream failure that is not an API error reply (nats.js JetStreamError). */
+export class JetStreamError extends NatsError {}
+/** A pull request ended with a 4xx/5xx status; `code` is the status (409, 400 ...). */
+export class JetStreamStatusError extends JetStreamError {
+  constructor(message, opts = {}) {
+    super(message, opts);
+    this.code = opts.status ?? 0;
+  }
+}
+/**
+ * A JetStream API error reply. As in nats.js: `code` is the server's
+ * err_code (10059), `status` its HTTP-like code (404), apiError() both.
+ */
+export class JetStreamApiError extends NatsError {
+  constructor(message, opts = {}) {
+    super(message, opts);
+    this._api = { code: opts.status ?? 0, err_code: opts.errCode ?? 0, description: message };
+    this.code = this._api.err_code;
+  }
+  /** The HTTP-like status (404, 400, 503). */
+  get status() { return this._api.code; }
+  /** {code, err_code, description} as the server sent it. */
+  apiError() { return { ...this._api }; }
+}
+/** err_code 10059. */
+export class StreamNotFoundError extends JetStreamApiError {}
+/** err_code 10014. */
+export class ConsumerNotFoundError extends JetStreamApiError {}
+/** JetStream is not enabled for the server or the account. */
+export class JetStreamNotEnabled extends NatsError {}
 
 /** All classes by name (nats.js exports a similar `errors` object). */
 export const errors = {
   NatsError, ClosedConnectionError, DrainingConnectionError, ConnectionError, TimeoutError,
   NoRespondersError, RequestError, PermissionViolationError, AuthorizationError,
-  InvalidArgumentError, InvalidSubjectError, MaxPayloadError, InvalidOperationError,
-  ProtocolError, AbortError,
+  InvalidArgumentError, InvalidSubjectError, MaxPayloadError, InvalidNameError, InvalidOperationError,
+  ProtocolError, AbortError, SlowConsumerError, JetStreamError, JetStreamStatusError,
+  JetStreamApiError, StreamNotFoundError, ConsumerNotFoundError, JetStreamNotEnabled,
 };
 
-// nats::Errc numbers (core/include/nats/error.hpp) to names and classes.
-const CODES = {
-  1: ['invalid_subject', InvalidSubjectError],
-  2: ['invalid_queue', InvalidArgumentError],
-  3: ['max_payload_exceeded', MaxPayloadError],
-  4: ['connection_closed', ClosedConnectionError],
-  5: ['connection_draining', DrainingConnectionError],
-  6: ['not_connected', ConnectionError],
-  7: ['invalid_argument', InvalidArgumentError],
-  8: ['invalid_header', InvalidArgumentError],
-  9: ['bad_subscription', InvalidOperationError],
-  32: ['protocol_error', ProtocolError],
-  33: ['control_line_too_long', ProtocolError],
-  34: ['payload_too_large', ProtocolError],
-  35: ['authorization_violation', AuthorizationError],
-  36: ['permission_violation', PermissionViolationError],
-  37: ['server_error', ProtocolError],
-  38: ['stale_connection', ConnectionError],
-  39: ['connection_lost', ConnectionError],
-  40: ['timeout', TimeoutError],
-  41: ['no_responders', NoRespondersError],
-  42: ['max_payload_violation', MaxPayloadError],
-  43: ['slow_consumer', NatsError],
-};
+// Engine code → table row, from the generated ABI.
+const BY_CODE = new Map(ERRORS.map((row) => [row.code, row]));
+/** Engine error name → code ("timeout" → 40). */
+export const ERRC = Object.freeze(Object.fromEntries(ERRORS.map((row) => [row.name, row.code])));
 
 /** The name of an engine error code ("timeout"). */
 export function codeName(code) {
-  return CODES[code]?.[0] ?? 'unknown';
+  return BY_CODE.get(code)?.name ?? 'unknown';
 }
 
 /**
- * Builds the Error for an engine error code and message.
+ * Builds the Error for an engine error code, with the details some errors
+ * carry (all optional).
  * @param {number} code
  * @param {string} message
+ * @param {{subject?: string, queue?: string, operation?: string, status?: number, errCode?: number}} [detail]
  * @returns {NatsError}
  */
-export function errorFromCode(code, message) {
-  const [name, Cls] = CODES[code] ?? ['unknown', NatsError];
+export function errorFromCode(code, message, detail = {}) {
+  const row = BY_CODE.get(code);
+  if (!row) return new NatsError(message, { code: 'unknown' });
+  const Cls = errors[row.js] ?? NatsError;
   if (Cls === PermissionViolationError) {
-    const quoted = [...message.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
-    const operation = /for publish/i.test(message) ? 'publish' : 'subscription';
-    return new PermissionViolationError(message, { operation, subject: quoted[0] ?? '', queue: quoted[1] });
+    return new PermissionViolationError(message, {
+      operation: detail.operation || 'subscription', subject: detail.subject ?? '', queue: detail.queue || undefined,
+    });
   }
-  if (Cls === NoRespondersError) return new NoRespondersError('', message);
-  return new Cls(message, { code: name });
+  if (Cls === NoRespondersError) return new NoRespondersError(detail.subject ?? '', message, row.name);
+  return new Cls(message, { code: row.name, status: detail.status, errCode: detail.errCode });
 }

@@ -1,26 +1,22 @@
-// NATS/1.0 message headers, with nats.js v3 method names. Keys keep their
-// case and lookups are exact (as in nats.js v3 by default).
+// NATS/1.0 message headers with nats.js v3 method names. This is only a
+// container: validation, encoding and decoding are the engine's header codec
+// (core/src/headers.cpp, through wasm/headers_api.cpp). Keys keep their case
+// and lookups are exact (as in nats.js v3 by default).
+import { coreIfLoaded } from './core.mjs';
+import { stageHeaders } from './engine.mjs';
+import { errorFromCode, InvalidArgumentError } from './errors.mjs';
 
-import { InvalidArgumentError } from './errors.mjs';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const VERSION = 'NATS/1.0';
-
-// As nats.js: bad header input is an InvalidArgumentError.
-function invalid(message) {
-  return new InvalidArgumentError(message, { code: 'invalid_header' });
-}
-
-function checkKey(key) {
-  // Printable ASCII except ':' (what the wire format and nats.js allow).
-  if (typeof key !== 'string' || key.length === 0 || !/^[\x21-\x39\x3b-\x7e]+$/.test(key)) {
-    throw invalid(`invalid header key '${key}'`);
+// Checks a pair the way the engine will when it is sent. Before the engine
+// is loaded (headers built before the first connect) the check happens at
+// publish, with the same error.
+function check(key, value) {
+  if (typeof key !== 'string') {
+    throw new InvalidArgumentError(`invalid header key '${key}'`, { code: 'invalid_header' });
   }
-}
-
-function checkValue(value) {
-  if (/[\r\n]/.test(value)) throw invalid('header values cannot contain CR or LF');
+  const M = coreIfLoaded();
+  if (!M) return;
+  const failure = M.validateHeader(key, value);
+  if (failure !== null) throw errorFromCode(failure[0], failure[1]);
 }
 
 /** A set of headers: several values per key, plus an optional status. */
@@ -28,13 +24,14 @@ export class MsgHdrsImpl {
   /** @param {number} [code] @param {string} [description] */
   constructor(code = 0, description = '') {
     if (!(code === 0 || (Number.isInteger(code) && code >= 100 && code <= 999))) {
-      throw invalid(`header status must be 0 or a 3-digit code, got ${code}`);
+      throw new InvalidArgumentError(`header status must be 0 or a 3-digit code, got ${code}`,
+        { code: 'invalid_header' });
     }
-    checkValue(String(description));
     /** @type {Map<string, string[]>} */
     this._map = new Map();
     this._code = code;
-    this._description = description;
+    this._description = String(description);
+    check('Status', this._description);
   }
   /** Status code (0 when none), e.g. 503. */
   get code() { return this._code; }
@@ -47,20 +44,23 @@ export class MsgHdrsImpl {
 
   /** First value of key, or "" when absent. */
   get(key) { return this._map.get(key)?.[0] ?? ''; }
+  /** Last value of key, or "" when absent. */
+  last(key) {
+    const list = this._map.get(key);
+    return list ? list[list.length - 1] : '';
+  }
   /** True when key has a value. */
   has(key) { return this._map.has(key); }
   /** Replaces all values of key. */
   set(key, value) {
-    checkKey(key);
     value = String(value);
-    checkValue(value);
+    check(key, value);
     this._map.set(key, [value]);
   }
   /** Adds a value for key, keeping earlier ones. */
   append(key, value) {
-    checkKey(key);
     value = String(value);
-    checkValue(value);
+    check(key, value);
     const list = this._map.get(key);
     if (list) list.push(value);
     else this._map.set(key, [value]);
@@ -71,6 +71,8 @@ export class MsgHdrsImpl {
   values(key) { return [...(this._map.get(key) ?? [])]; }
   /** All keys in insertion order. */
   keys() { return [...this._map.keys()]; }
+  /** [key, values[]] pairs in insertion order. */
+  entries() { return this._map.entries(); }
   /** Number of keys. */
   get size() { return this._map.size; }
   /** [key, values[]] pairs. */
@@ -82,37 +84,35 @@ export class MsgHdrsImpl {
     return out;
   }
 
-  /** The wire form as bytes. */
+  /** The form the engine takes them in (js/src/engine.mjs stageHeaders). */
+  _staged() { return stageHeaders(this); }
+
+  /** The wire form as bytes (encoded by the engine). */
   encode() {
-    let s = VERSION;
-    if (this._code > 0) s += ` ${this._code}${this._description ? ' ' + this._description : ''}`;
-    s += '\r\n';
-    for (const [k, vs] of this._map) for (const v of vs) s += `${k}: ${v}\r\n`;
-    return encoder.encode(s + '\r\n');
+    const M = coreIfLoaded();
+    if (!M) throw new InvalidArgumentError('headers can be encoded once the engine is loaded (after connect)', { code: 'invalid_argument' });
+    const flat = [this._code, this._description];
+    for (const [k, vs] of this._map) for (const v of vs) flat.push(k, v);
+    const out = M.encodeHeaders(flat);
+    if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+    return out;
   }
 
-  /** Parses a raw header block (bytes from the wire). */
+  /**
+   * Parses a raw header block (bytes from the wire) with the engine's codec.
+   * A block that is not NATS/1.0 throws ProtocolError (bad_header_block).
+   */
   static decode(bytes) {
-    const text = decoder.decode(bytes);
-    const lines = text.split('\r\n');
-    const first = lines[0] ?? '';
+    const M = coreIfLoaded();
+    const flat = M.decodeHeaders(bytes);
+    if (flat[0] !== 0) throw errorFromCode(flat[0], flat[1]);
     const h = new MsgHdrsImpl();
-    if (first.startsWith(VERSION)) {
-      const m = /^\s*(\d{3})\s*(.*)$/.exec(first.slice(VERSION.length));
-      if (m) {
-        h._code = Number(m[1]);
-        h._description = m[2].trim();
-      }
-    }
-    for (const line of lines.slice(1)) {
-      if (line === '') continue;
-      const i = line.indexOf(':');
-      if (i <= 0) continue;
-      const key = line.slice(0, i).trim();
-      const value = line.slice(i + 1).trim();
-      const list = h._map.get(key);
-      if (list) list.push(value);
-      else h._map.set(key, [value]);
+    h._code = flat[1];
+    h._description = flat[2];
+    for (let i = 3; i + 1 < flat.length; i += 2) {
+      const list = h._map.get(flat[i]);
+      if (list) list.push(flat[i + 1]);
+      else h._map.set(flat[i], [flat[i + 1]]);
     }
     return h;
   }

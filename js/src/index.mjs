@@ -6,3 +6,5 @@ export { headers, MsgHdrsImpl } from './headers.mjs';
 export * from './errors.mjs';
 export { loadCore } from './core.mjs';
 export * as pyodide from './pyodide.mjs';
+/** The engine's tables (error codes, events, states), generated from C++. */
+export * as abi from '../dist/abi.mjs';

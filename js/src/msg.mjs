@@ -19,13 +19,19 @@ export class Msg {
     this._rawHeaders = rawHeaders;
     this._headers = undefined;
   }
-  /** Parsed headers, or undefined when the message has none. */
+  /**
+   * Parsed headers, or undefined when the message has none. A header block
+   * that is not NATS/1.0 (another publisher's doing) throws ProtocolError
+   * here; the message itself was delivered.
+   */
   get headers() {
     if (this._headers === undefined && this._rawHeaders) {
       this._headers = MsgHdrsImpl.decode(this._rawHeaders);
     }
     return this._headers;
   }
+  /** The header block as received (bytes), or null. */
+  get rawHeaders() { return this._rawHeaders; }
   /** The payload decoded as UTF-8. */
   string() { return decoder.decode(this.data); }
   /** The payload parsed as JSON. */

@@ -1,16 +1,20 @@
-// Helpers for the Pyodide wrapper (py/nats_wasm). Every FFI crossing costs
-// Python microseconds (an attribute read ~2 us, a call ~2-6 us, measured in
-// Pyodide under Node), so messages cross as one flat array that Python
-// converts with a single to_py(): all payloads in one Uint8Array.
+// The bridge the Python package (py/nats_wasm) calls: every FFI crossing
+// costs Python microseconds (an attribute read ~2 us, a call ~2-6 us,
+// measured in Pyodide under Node), so messages cross as one flat array that
+// Python converts with a single to_py(), all payloads in one Uint8Array.
+// Python uses only what this module exports.
+import { coreIfLoaded } from './core.mjs';
+import { ERRORS } from '../dist/abi.mjs';
 import { headers } from './headers.mjs';
 
-const utf8 = new TextDecoder();
+/** The error table (code, name, js, py class path), for Python's mapping. */
+export const errorTable = ERRORS;
 
 /**
  * Packs messages into one flat array:
  *   [ended, data, ends, subject0, reply0, sid0, headers0, subject1, ...]
  * where message i's payload is data[ends[i-1] .. ends[i]) and headers is the
- * raw header text or undefined (None in Python).
+ * raw header block (Uint8Array) or undefined (None in Python).
  * @param {import('./msg.mjs').Msg[]} msgs
  * @param {boolean} [ended]
  */
@@ -33,7 +37,7 @@ export function packMsgs(msgs, ended = false) {
     out[k] = m.subject;
     out[k + 1] = m.reply;
     out[k + 2] = m.sid;
-    out[k + 3] = m._rawHeaders ? utf8.decode(m._rawHeaders) : undefined;
+    out[k + 3] = m.rawHeaders ?? undefined;
   }
   return out;
 }
@@ -50,9 +54,18 @@ export function takePacked(sub, max = 4096) {
   return packMsgs(msgs, ended);
 }
 
-/** One message as [subject, reply, sid, headers (raw text or undefined), data]. */
+/** One message as [subject, reply, sid, raw headers or undefined, data]. */
 export function packMsg(m) {
-  return [m.subject, m.reply, m.sid, m._rawHeaders ? utf8.decode(m._rawHeaders) : undefined, m.data];
+  return [m.subject, m.reply, m.sid, m.rawHeaders ?? undefined, m.data];
+}
+
+/**
+ * The engine's decoding of a raw header block: [errc, status, description,
+ * key1, value1, ...], or [errc, message] when it is not a NATS/1.0 block.
+ * @param {Uint8Array} raw
+ */
+export function decodeHeaders(raw) {
+  return coreIfLoaded().decodeHeaders(raw);
 }
 
 /**
@@ -89,9 +102,12 @@ export function publish(nc, subject, data, opts) {
   nc._writeOutput();
 }
 
-/** flush() for Python: the PING is sent at once. */
-export function flush(nc) {
-  const p = nc.flush();
+/**
+ * flush() for Python with the engine's timeout (ms, 0 = none): the PING is
+ * sent at once.
+ */
+export function flush(nc, timeout = 0) {
+  const p = nc._flush(timeout);
   nc._writeOutput(); // a no-op once closed
   return p;
 }

@@ -34,6 +34,7 @@ export class AsyncQueue {
     if (this._done) return;
     this._done = true;
     this._error = err;
+    this.onEnd?.();
     if (this._ready) this._wakeReady();
     if (this._waiter && this.length === 0) {
       const w = this._waiter;
@@ -103,4 +104,26 @@ export class AsyncQueue {
       this._waiter = { resolve, reject };
     });
   }
+}
+
+/**
+ * An async iterable over a queue; breaking out of for-await (return())
+ * calls onReturn.
+ * @template T
+ * @param {AsyncQueue<T>} q
+ * @param {() => void} onReturn
+ * @returns {AsyncIterable<T>}
+ */
+export function iterableOf(q, onReturn) {
+  return {
+    [Symbol.asyncIterator]() {
+      return {
+        next: () => q.next(),
+        return: () => {
+          onReturn();
+          return Promise.resolve({ value: undefined, done: true });
+        },
+      };
+    },
+  };
 }

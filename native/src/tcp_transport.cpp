@@ -14,7 +14,7 @@ class TcpTransport final : public Transport {
 public:
   explicit TcpTransport(asio::io_context &io) : resolver_(io), socket_(io) {}
 
-  void async_connect(const Url &url, std::function<void(ErrorCode)> done) override {
+  void async_connect(const ServerUrl &url, std::function<void(ErrorCode)> done) override {
     resolver_.async_resolve(
         url.host, std::to_string(url.port),
         [this, done](ErrorCode ec, const tcp::resolver::results_type &results) {

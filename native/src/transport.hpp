@@ -11,7 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "nats/native/url.hpp"
+#include "nats/url.hpp"
 
 namespace nats::native::detail {
 
@@ -23,7 +23,7 @@ class Transport {
 public:
   virtual ~Transport() = default;
   /// Resolves, connects and (for WebSocket) performs the upgrade.
-  virtual void async_connect(const Url &url, std::function<void(ErrorCode)> done) = 0;
+  virtual void async_connect(const ServerUrl &url, std::function<void(ErrorCode)> done) = 0;
   /// Reads what is available (at least one byte) into buf.
   virtual void async_read_some(std::span<char> buf,
                                std::function<void(ErrorCode, std::size_t)> done) = 0;

@@ -17,7 +17,7 @@ class WsTransport final : public Transport {
 public:
   explicit WsTransport(asio::io_context &io) : resolver_(io), ws_(io) {}
 
-  void async_connect(const Url &url, std::function<void(ErrorCode)> done) override {
+  void async_connect(const ServerUrl &url, std::function<void(ErrorCode)> done) override {
     host_ = url.host + ":" + std::to_string(url.port);
     path_ = url.path;
     resolver_.async_resolve(

@@ -12,7 +12,9 @@ JavaScript API so that Python awaits it as coroutines::
 """
 
 from . import errors
-from .client import Client, Msg, Status, Subscription, connect
+from .client import Client, Status, connect
+from .msg import Msg
+from .subscription import Subscription
 
 __all__ = ["Client", "Msg", "Status", "Subscription", "connect", "errors"]
 __version__ = "0.1.0"

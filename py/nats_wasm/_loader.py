@@ -13,6 +13,8 @@ import os
 from typing import Any
 
 _module: Any = None
+_error_classes: dict[str, str] = {}
+_error_names: dict[int, str] = {}
 
 _HERE = os.path.join(os.path.dirname(__file__), "_js")
 BUNDLE = os.path.join(_HERE, "nats_wasm.bundle.mjs")
@@ -28,10 +30,24 @@ async def load() -> Any:
         import nats_wasm_js  # type: ignore[import-not-found]
 
         module: Any = nats_wasm_js
+        await module.loadCore()
     except ImportError:
         module = await _load_bundle()
+    for row in module.pyodide.errorTable:
+        _error_classes[str(row.name)] = str(row.py)
+        _error_names[int(row.code)] = str(row.name)
     _module = module
     return module
+
+
+def error_classes() -> dict[str, str]:
+    """Engine error name → Python class path (from the engine's table)."""
+    return _error_classes
+
+
+def error_names() -> dict[int, str]:
+    """Engine error code → name (from the engine's table)."""
+    return _error_names
 
 
 async def _load_bundle() -> Any:

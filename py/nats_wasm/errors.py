@@ -1,18 +1,20 @@
-"""Exceptions raised by nats_wasm, named as in nats.py.
+"""Exceptions raised by nats_wasm, named as in nats.py (nats.errors).
 
-Every error from the JavaScript/WebAssembly layer arrives as a
-``pyodide.ffi.JsException``; :func:`translate` turns it into one of these,
-keeping the message.
+Which exception a JS/WebAssembly error becomes is decided by the engine's
+error table (core/src/error.cpp, reaching Python through the JS package):
+each engine code names its Python class by path, e.g. "errors.TimeoutError"
+or "js.errors.APIError". :func:`translate` applies it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import importlib
+from typing import Any, Optional
 
 
 class Error(Exception):
-    """Base class of every nats_wasm error."""
+    """Base class of every nats_wasm error. ``code`` is the engine's error name."""
 
     def __init__(self, message: str = "", code: str = "error") -> None:
         super().__init__(message)
@@ -26,8 +28,24 @@ class TimeoutError(Error, asyncio.TimeoutError):  # noqa: A001 - nats.py's name
     """An operation did not complete in time."""
 
 
+class FlushTimeoutError(TimeoutError):
+    """flush() did not complete in time."""
+
+
+class DrainTimeoutError(TimeoutError):
+    """drain() did not complete in time."""
+
+
 class NoRespondersError(Error):
     """A request found no subscriber (status 503)."""
+
+
+class StaleConnectionError(Error):
+    """The server stopped answering PINGs."""
+
+
+class UnexpectedEOF(StaleConnectionError):
+    """The connection ended without a close."""
 
 
 class ConnectionClosedError(Error):
@@ -38,12 +56,12 @@ class ConnectionDrainingError(Error):
     """The connection is draining: no new subscriptions or requests."""
 
 
+class ConnectionReconnectingError(Error):
+    """The connection is reconnecting."""
+
+
 class NoServersError(Error):
-    """The server could not be reached."""
-
-
-class StaleConnectionError(Error):
-    """The server stopped answering PINGs."""
+    """No server could be reached."""
 
 
 class AuthorizationError(Error):
@@ -53,10 +71,12 @@ class AuthorizationError(Error):
 class PermissionViolationError(Error):
     """The server denied a publish or a subscription."""
 
-    def __init__(self, message: str = "", operation: str = "", subject: str = "") -> None:
+    def __init__(self, message: str = "", operation: str = "", subject: str = "",
+                 queue: Optional[str] = None) -> None:
         super().__init__(message, "permission_violation")
         self.operation = operation
         self.subject = subject
+        self.queue = queue
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -67,6 +87,10 @@ class BadSubjectError(InvalidArgumentError):
     """A subject with whitespace, an empty token or a misplaced wildcard."""
 
 
+class BadTimeoutError(InvalidArgumentError):
+    """A timeout that is not a positive number."""
+
+
 class MaxPayloadError(InvalidArgumentError):
     """Headers plus payload exceed the server's max_payload."""
 
@@ -75,23 +99,33 @@ class BadSubscriptionError(Error):
     """The subscription is closed or unknown."""
 
 
+class SlowConsumerError(Error):
+    """A subscription fell behind and messages were dropped."""
+
+
 class ProtocolError(Error):
     """The server sent something that breaks the protocol, or an -ERR."""
 
 
-_BY_JS_NAME: dict[str, type[Error]] = {
-    "TimeoutError": TimeoutError,
-    "NoRespondersError": NoRespondersError,
-    "ClosedConnectionError": ConnectionClosedError,
-    "DrainingConnectionError": ConnectionDrainingError,
-    "ConnectionError": ConnectionClosedError,
-    "AuthorizationError": AuthorizationError,
-    "InvalidSubjectError": BadSubjectError,
-    "MaxPayloadError": MaxPayloadError,
-    "InvalidArgumentError": InvalidArgumentError,
-    "InvalidOperationError": BadSubscriptionError,
-    "ProtocolError": ProtocolError,
-}
+class NotJSMessageError(Error):
+    """A JetStream-only call on a message that did not come from a stream."""
+
+
+class MsgAlreadyAckdError(Error):
+    """The message was acknowledged already."""
+
+
+def _table() -> dict[str, str]:
+    """Engine error name → Python class path, from the loaded JS package."""
+    from . import _loader
+
+    return _loader.error_classes()
+
+
+def _resolve(path: str) -> type:
+    module_path, _, name = path.rpartition(".")
+    module = importlib.import_module(f"nats_wasm.{module_path}")
+    return getattr(module, name)
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -102,33 +136,37 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
-def translate(exc: BaseException, connecting: bool = False) -> BaseException:
-    """Maps a JsException from the JS layer to a nats_wasm error.
+def translate_code(errc: int, message: str) -> BaseException:
+    """The exception for an engine error number (from a decoded result)."""
+    from . import _loader
 
-    Anything that is not a JS error (or is already ours) is returned as is.
-    """
+    return translate(_CodeError(_loader.error_names().get(errc, "error"), message))
+
+
+class _CodeError:
+    """An engine error given by code (not a JS exception)."""
+
+    def __init__(self, errc: str, message: str) -> None:
+        self.errc = errc
+        self.message = message
+
+
+def translate(exc: Any) -> BaseException:
+    """Maps an error from the JS layer (a JsException, or a JS Error object)
+    to the nats_wasm exception the engine's table names. Anything else is
+    returned as is."""
     if isinstance(exc, Error):
         return exc
-    name = _get(exc, "name")
-    if not isinstance(name, str):
+    errc = _get(exc, "errc")
+    if not isinstance(errc, str):
         return exc
     message = str(_get(exc, "message", ""))
-    code = str(_get(exc, "code", "error"))
-    if name == "RequestError":
-        cause = _get(exc, "cause")
-        if cause is not None and _get(cause, "name") == "NoRespondersError":
-            return NoRespondersError(message, "no_responders")
-        return Error(message, code)
-    if name == "PermissionViolationError":
-        return PermissionViolationError(
-            message, str(_get(exc, "operation", "")), str(_get(exc, "subject", ""))
-        )
-    if name == "ConnectionError":
-        if code == "stale_connection":
-            return StaleConnectionError(message, code)
-        if connecting:
-            return NoServersError(message, code)
-    cls = _BY_JS_NAME.get(name)
-    if cls is None:
-        return Error(message, code) if name.endswith("Error") else exc
-    return cls(message, code)
+    path = _table().get(errc, "errors.Error")
+    cls = _resolve(path)
+    if cls is PermissionViolationError:
+        return PermissionViolationError(message, str(_get(exc, "operation", "")),
+                                        str(_get(exc, "subject", "")), _get(exc, "queue"))
+    factory = getattr(cls, "_from_js", None)
+    if factory is not None:
+        return factory(exc, message, errc)
+    return cls(message, errc)

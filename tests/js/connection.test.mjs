@@ -316,7 +316,7 @@ describe('limits and validation', () => {
   test('engineStats reports the engine counters', async () => {
     const c = await conns.connect(srv.wsUrl);
     const s0 = c.engineStats;
-    assert.deepEqual(Object.keys(s0).sort(), ['pendingRequests', 'receiveBuffered', 'state', 'subscriptions']);
+    assert.deepEqual(Object.keys(s0).sort(), ['pendingOutput', 'pendingRequests', 'receiveBuffered', 'state', 'subscriptions']);
     assert.equal(s0.subscriptions, 0);
     c.subscribe('es.a');
     c.subscribe('es.b');

@@ -10,7 +10,7 @@ import { Connections, drainIterable } from './helpers.mjs';
 const {
   AbortError, AuthorizationError, ClosedConnectionError, ConnectionError, DrainingConnectionError,
   InvalidArgumentError, InvalidOperationError, InvalidSubjectError, MaxPayloadError, NatsError, NoRespondersError,
-  PermissionViolationError, ProtocolError, RequestError, TimeoutError, codeName, errorFromCode, errors,
+  PermissionViolationError, ProtocolError, RequestError, TimeoutError, codeName, errorFromCode, errors, ERRC, abi,
 } = api;
 
 let srv;
@@ -69,36 +69,50 @@ describe('error classes', () => {
     assert.match(nr.message, /svc\.x/);
   });
 
-  test('errorFromCode maps engine codes to classes and names', () => {
+  test('every engine error code maps to the class the C++ table names', () => {
+    assert.ok(abi.ERRORS.length >= 30);
+    for (const row of abi.ERRORS) {
+      const Cls = errors[row.js];
+      assert.ok(Cls, `${row.name}: JS class ${row.js} exists`);
+      const err = errorFromCode(row.code, 'text');
+      assert.ok(err instanceof Cls, `${row.name} → ${row.js}`);
+      assert.equal(err.errc, row.name);
+      assert.equal(codeName(row.code), row.name);
+      assert.equal(ERRC[row.name], row.code);
+    }
+    assert.equal(codeName(9999), 'unknown');
+    assert.equal(errorFromCode(9999, 'odd').name, 'NatsError');
+  });
+
+  test('engine errors become the nats.js classes (by name, not number)', () => {
     const cases = [
-      [1, InvalidSubjectError, 'invalid_subject'], [2, InvalidArgumentError, 'invalid_queue'],
-      [3, MaxPayloadError, 'max_payload_exceeded'], [4, ClosedConnectionError, 'connection_closed'],
-      [5, DrainingConnectionError, 'connection_draining'], [6, ConnectionError, 'not_connected'],
-      [9, InvalidOperationError, 'bad_subscription'], [32, ProtocolError, 'protocol_error'],
-      [35, AuthorizationError, 'authorization_violation'], [38, ConnectionError, 'stale_connection'],
-      [39, ConnectionError, 'connection_lost'], [40, TimeoutError, 'timeout'],
+      ['invalid_subject', InvalidSubjectError], ['invalid_queue', InvalidArgumentError],
+      ['max_payload_exceeded', MaxPayloadError], ['connection_closed', ClosedConnectionError],
+      ['connection_draining', DrainingConnectionError], ['not_connected', ConnectionError],
+      ['bad_subscription', InvalidOperationError], ['protocol_error', ProtocolError],
+      ['authorization_violation', AuthorizationError], ['stale_connection', ConnectionError],
+      ['connection_lost', ConnectionError], ['timeout', TimeoutError], ['no_servers', ConnectionError],
+      ['cancelled', AbortError],
     ];
-    for (const [code, Cls, name] of cases) {
-      const err = errorFromCode(code, 'text');
-      assert.ok(err instanceof Cls, `${code} → ${Cls.name}`);
+    for (const [name, Cls] of cases) {
+      const err = errorFromCode(ERRC[name], 'text');
+      assert.ok(err instanceof Cls, `${name} → ${Cls.name}`);
       assert.equal(err.name, Cls.name);
       assert.equal(err.code, name);
       assert.equal(err.message, 'text');
-      assert.equal(codeName(code), name);
     }
-    assert.equal(codeName(9999), 'unknown');
-    const unknown = errorFromCode(9999, 'odd');
-    assert.equal(unknown.name, 'NatsError');
-    assertNoResponders(errorFromCode(41, 'no responders'));
+    assertNoResponders(errorFromCode(ERRC.no_responders, 'no responders'));
   });
 
-  test('errorFromCode parses permission violations', () => {
-    const sub = errorFromCode(36, 'Permissions Violation for Subscription to "a.b" using queue "q1"');
+  test('errorFromCode takes permission details from the engine, not from the text', () => {
+    const code = ERRC.permission_violation;
+    const sub = errorFromCode(code, 'Permissions Violation for Subscription to "a.b" using queue "q1"',
+      { operation: 'subscription', subject: 'a.b', queue: 'q1' });
     assert.ok(sub instanceof PermissionViolationError);
     assert.equal(sub.operation, 'subscription');
     assert.equal(sub.subject, 'a.b');
     assert.equal(sub.queue, 'q1');
-    const pub = errorFromCode(36, 'Permissions Violation for Publish to "x.y"');
+    const pub = errorFromCode(code, 'anything', { operation: 'publish', subject: 'x.y' });
     assert.equal(pub.operation, 'publish');
     assert.equal(pub.subject, 'x.y');
     assert.equal(pub.queue, undefined);

@@ -38,7 +38,7 @@ describe('payloads', () => {
     const payload = new Uint8Array(100);
     for (let i = 0; i < 20000; i++) c.publish('bulk.sync', payload);
     // Without a high-water mark all ~2.6 MB would wait for the microtask.
-    assert.ok(c._core.outputLen() < 64 * 1024 + 200, `pending ${c._core.outputLen()} bytes`);
+    assert.ok(c.engineStats.pendingOutput < 64 * 1024 + 200, `pending ${c.engineStats.pendingOutput} bytes`);
     await c.flush();
     let n = 0;
     for await (const m of sub) {

@@ -238,30 +238,32 @@ describe('requestMany', () => {
     assert.equal(msgs[0].headers.code, 503);
   });
 
-  test('AbortSignal ends the iterator with AbortError and unsubscribes', async () => {
-    const before = nc.engineStats.subscriptions;
+  test('AbortSignal ends the iterator with AbortError and cancels the request in the engine', async () => {
+    const subs = nc.engineStats.subscriptions;
+    const before = nc.engineStats.pendingRequests;
     const ac = new AbortController();
     const it = await nc.requestMany('svc.silent', 'q', { maxWait: 5000, signal: ac.signal });
-    assert.equal(nc.engineStats.subscriptions, before + 1);
+    assert.equal(nc.engineStats.pendingRequests, before + 1);
     setTimeout(() => ac.abort(), 50);
     const { error } = await within(drainIterable(it), 1000, 'aborted requestMany');
     assertNamedError(error, AbortError);
-    assert.equal(nc.engineStats.subscriptions, before);
+    assert.equal(nc.engineStats.pendingRequests, before);
+    assert.equal(nc.engineStats.subscriptions, subs, 'replies share the request mux: no subscription of its own');
   });
 
-  test('an already-aborted signal rejects and leaves no subscription behind', async () => {
-    const before = nc.engineStats.subscriptions;
+  test('an already-aborted signal rejects and leaves nothing behind', async () => {
+    const before = nc.engineStats.pendingRequests;
     await assert.rejects(nc.requestMany('svc.many', 'q', { signal: AbortSignal.abort() }),
       (err) => assertNamedError(err, AbortError));
-    assert.equal(nc.engineStats.subscriptions, before);
+    assert.equal(nc.engineStats.pendingRequests, before);
   });
 
-  test('breaking out early unsubscribes the inbox', async () => {
-    const before = nc.engineStats.subscriptions;
+  test('breaking out early cancels the request in the engine', async () => {
+    const before = nc.engineStats.pendingRequests;
     const it = await nc.requestMany('svc.many', 'q', { maxWait: 5000 });
     const { msgs } = await within(drainIterable(it, 1), 1000, 'first reply');
     assert.equal(msgs.length, 1);
-    assert.equal(nc.engineStats.subscriptions, before);
+    assert.equal(nc.engineStats.pendingRequests, before);
   });
 
   test('headers are sent with the request', async () => {

@@ -41,6 +41,10 @@ before(async () => {
     wsUrl: servers.main.wsUrl,
     tokenWsUrl: servers.token.wsUrl,
     permsWsUrl: servers.perms.wsUrl,
+    // Raw protocol bytes from another client over TCP (e.g. a malformed
+    // header block another publisher could send); resolves once the server
+    // answered the PING that ends them.
+    rawSend: (text) => rawSend(servers.main.port, text),
     // For tests that stop a server: a fresh one on demand.
     startServer: async () => {
       const s = await startServer('default.conf');
@@ -51,6 +55,20 @@ before(async () => {
 after(async () => {
   await Promise.all(Object.values(servers).map((s) => s.stop()));
 });
+
+async function rawSend(port, text) {
+  const { default: net } = await import('node:net');
+  const sock = net.connect(port, '127.0.0.1');
+  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  let seen = '';
+  const pong = new Promise((resolve) => sock.on('data', (d) => {
+    seen += d.toString('latin1');
+    if (seen.includes('PONG')) resolve();
+  }));
+  sock.write(`CONNECT {"verbose":false,"headers":true}\r\n${text}PING\r\n`);
+  await pong;
+  sock.destroy();
+}
 
 const runTest = pyodide.globals.get('__run_test');
 const files = readdirSync(here).filter((f) => /^test_.*\.py$/.test(f)).sort();

@@ -90,12 +90,19 @@ protected:
 // --- handshake -------------------------------------------------------------
 
 TEST_F(EngineTest, HandshakeGoesInfoConnectPingPongConnected) {
+  EXPECT_EQ(engine().state(), State::disconnected);
+  engine().connect(Time{0});
+  EXPECT_EQ(engine().state(), State::connecting);
+  auto opened = peer_.all_events();
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].type, EventType::transport_open);
+  EXPECT_EQ(opened[0].text, "nats://127.0.0.1:4222") << "the default server";
+  engine().transport_opened(Time{0});
   EXPECT_EQ(engine().state(), State::awaiting_info);
-  engine().start(Time{0});
   EXPECT_TRUE(peer_.written().empty()) << "nothing may be sent before INFO";
 
   EXPECT_TRUE(peer_.feed(kInfo).empty());
-  EXPECT_EQ(engine().state(), State::connecting);
+  EXPECT_EQ(engine().state(), State::handshaking);
   Ops ops = peer_.written();
   ASSERT_EQ(ops.size(), 2u);
   EXPECT_EQ(ops[0].rfind("CONNECT {", 0), 0u) << ops[0];
@@ -108,10 +115,12 @@ TEST_F(EngineTest, HandshakeGoesInfoConnectPingPongConnected) {
 }
 
 TEST_F(EngineTest, StateNamesAreStable) {
+  EXPECT_EQ(nats::state_name(State::disconnected), "disconnected");
   EXPECT_EQ(nats::state_name(State::awaiting_info), "awaiting_info");
-  EXPECT_EQ(nats::state_name(State::connecting), "connecting");
+  EXPECT_EQ(nats::state_name(State::handshaking), "handshaking");
   EXPECT_EQ(nats::state_name(State::connected), "connected");
   EXPECT_EQ(nats::state_name(State::draining), "draining");
+  EXPECT_EQ(nats::state_name(State::reconnecting), "reconnecting");
   EXPECT_EQ(nats::state_name(State::closed), "closed");
 }
 
@@ -271,7 +280,7 @@ TEST(EngineTimeoutTest, ConnectTimeoutWithoutInfoCloses) {
   o.connect_timeout = Duration{500};
   ScriptedPeer peer(o);
   Engine &e = peer.engine();
-  e.start(Time{100});
+  peer.open(Time{100});
   EXPECT_EQ(deadline_ms(e), 600);
   e.handle_timeout(Time{599});
   EXPECT_EQ(e.state(), State::awaiting_info);
@@ -288,7 +297,7 @@ TEST(EngineTimeoutTest, ZeroIntervalsArmNoTimers) {
   o.connect_timeout = Duration{0};
   o.ping_interval = Duration{0};
   ScriptedPeer peer(o);
-  peer.engine().start(Time{0});
+  peer.open(Time{0});
   EXPECT_EQ(deadline_ms(peer.engine()), -1);
   peer.engine().handle_timeout(Time{1000000});
   EXPECT_EQ(peer.engine().state(), State::awaiting_info);
@@ -301,9 +310,9 @@ TEST(EngineTimeoutTest, ConnectTimeoutCoversTheHandshakePong) {
   o.connect_timeout = Duration{500};
   ScriptedPeer peer(o);
   Engine &e = peer.engine();
-  e.start(Time{0});
+  peer.open(Time{0});
   peer.feed(kInfo);
-  EXPECT_EQ(e.state(), State::connecting);
+  EXPECT_EQ(e.state(), State::handshaking);
   e.handle_timeout(Time{500});
   EXPECT_EQ(nats_test::summaries(peer.events()), Transcript{"closed 0 timeout"});
 }
@@ -562,7 +571,8 @@ TEST_F(EngineTest, DrainingRejectsNewWorkButAllowsPublish) {
 
   EXPECT_FALSE(engine().publish("out", "bye"));
   EXPECT_EQ(peer_.written(), Ops{"PUB out 3\r\nbye"});
-  EXPECT_FALSE(engine().drain()) << "a second drain() is a no-op";
+  // A second drain() is refused as nats.js refuses it, and sends nothing.
+  EXPECT_EQ(engine().drain().code, Errc::connection_draining);
   EXPECT_TRUE(peer_.written().empty());
 }
 
@@ -657,7 +667,7 @@ TEST_F(EngineTest, InvalidInboxPrefixFailsAtStart) {
   o.inbox_prefix = "my inbox";
   EXPECT_EQ(nats::validate_options(o).code, Errc::invalid_argument);
   nats::Engine e(o);
-  e.start(Time{0});
+  e.connect(Time{0});
   EXPECT_EQ(e.state(), State::closed);
   EXPECT_EQ(e.last_error().code, Errc::invalid_argument);
   EXPECT_TRUE(e.pending_output().empty());
@@ -677,7 +687,7 @@ TEST_F(EngineTest, DeniedReplySubscriptionFailsPendingRequests) {
 // --- -ERR ----------------------------------------------------------------------
 
 TEST_F(EngineTest, ErrAuthorizationViolationCloses) {
-  engine().start(Time{0});
+  peer_.open(Time{0});
   peer_.feed(kInfo);
   peer_.written();
   auto t = peer_.feed_summaries("-ERR 'Authorization Violation'\r\n");
@@ -864,7 +874,7 @@ TEST_F(EngineTest, HeadersRejectedWhenServerLacksThem) {
 }
 
 TEST_F(EngineTest, OperationsBeforeInfoAreNotConnected) {
-  engine().start(Time{0});
+  peer_.open(Time{0});
   auto e = engine().publish("foo", "x");
   EXPECT_EQ(e.code, Errc::not_connected);
   EXPECT_TRUE(e.local());
@@ -955,17 +965,17 @@ TEST_F(EngineTest, ReceiveAfterCloseIsIgnored) {
   auto room = engine().prepare_receive(late.size());
   ASSERT_GE(room.size(), late.size());
   std::memcpy(room.data(), late.data(), late.size());
-  engine().commit_receive(late.size());
+  engine().commit_receive(late.size(), Time{0});
   EXPECT_TRUE(peer_.events().empty());
   EXPECT_EQ(engine().receive_buffered(), 0u);
-  engine().receive_eof();
+  engine().transport_closed(Time{0});
   EXPECT_TRUE(peer_.events().empty());
   EXPECT_FALSE(engine().last_error());
 }
 
 TEST_F(EngineTest, EofClosesWithConnectionLost) {
   peer_.handshake();
-  engine().receive_eof();
+  engine().transport_closed(Time{0});
   auto evs = peer_.events();
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].type, EventType::closed);
@@ -979,7 +989,7 @@ TEST_F(EngineTest, ErrJustBeforeEofWins) {
   ASSERT_TRUE(engine().subscribe("foo").ok());
   // Not drained before EOF: the engine must parse these last bytes itself.
   peer_.send(msg("foo", 1, "last") + "-ERR 'Authorization Violation'\r\n");
-  engine().receive_eof();
+  engine().transport_closed(Time{0});
   auto evs = peer_.events();
   EXPECT_EQ(nats_test::summaries(evs),
             (Transcript{"message 1 last", "subscription_closed 1 authorization_violation",
@@ -993,7 +1003,7 @@ TEST_F(EngineTest, EofRightAfterFinalDrainPongIsCleanClose) {
   ASSERT_FALSE(engine().drain());
   // The server answers the drain PING and hangs up before we parse it.
   peer_.send("PONG\r\n");
-  engine().receive_eof();
+  engine().transport_closed(Time{0});
   EXPECT_EQ(nats_test::summaries(peer_.events()),
             (Transcript{"subscription_closed 1", "closed 0"}));
   EXPECT_FALSE(engine().last_error());
@@ -1014,7 +1024,7 @@ TEST_F(EngineTest, GarbageLineIsStickyProtocolError) {
 }
 
 TEST_F(EngineTest, MessageBeforeInfoIsProtocolError) {
-  engine().start(Time{0});
+  peer_.open(Time{0});
   EXPECT_EQ(peer_.feed_summaries(msg("foo", 1, "early")), Transcript{"closed 0 protocol_error"});
   EXPECT_EQ(engine().last_error().code, Errc::protocol_error);
   EXPECT_TRUE(peer_.written().empty()) << "no CONNECT to a server that skipped INFO";
@@ -1088,9 +1098,9 @@ TEST(EngineBufferTest, PrepareCommitReceiveEqualsReceive) {
       auto room = peer.engine().prepare_receive(chunk.size() + 100);
       EXPECT_GE(room.size(), chunk.size() + 100);
       std::memcpy(room.data(), chunk.data(), chunk.size());
-      peer.engine().commit_receive(chunk.size());
+      peer.engine().commit_receive(chunk.size(), Time{0});
     } else {
-      peer.engine().receive(chunk);
+      peer.engine().receive(chunk, Time{0});
     }
     auto evs = peer.events();
     std::vector<std::string> out = nats_test::summaries(evs);

@@ -161,7 +161,7 @@ TEST(Headers, ParseRejectsMalformedBlocks) {
     Result<Headers> r = Headers::parse(bad);
     EXPECT_FALSE(r.ok()) << "accepted: '" << bad << "'";
     if (!r.ok()) {
-      EXPECT_EQ(r.error().code, Errc::protocol_error);
+      EXPECT_EQ(r.error().code, Errc::bad_header_block);
       EXPECT_FALSE(r.error().message.empty());
     }
   }

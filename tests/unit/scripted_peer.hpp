@@ -75,27 +75,10 @@ inline std::vector<std::string> split_ops(std::string_view out) {
   return ops;
 }
 
-/// A stable name for an event type, for readable event transcripts.
-inline std::string_view event_name(nats::EventType type) {
-  switch (type) {
-    case nats::EventType::connected: return "connected";
-    case nats::EventType::message: return "message";
-    case nats::EventType::request_reply: return "request_reply";
-    case nats::EventType::request_failed: return "request_failed";
-    case nats::EventType::flush_done: return "flush_done";
-    case nats::EventType::subscription_closed: return "subscription_closed";
-    case nats::EventType::error: return "error";
-    case nats::EventType::info: return "info";
-    case nats::EventType::lame_duck: return "lame_duck";
-    case nats::EventType::closed: return "closed";
-  }
-  return "unknown";
-}
-
 /// "<type> <id>[ <payload>][ <errc>]", e.g. "message 1 hello" or
 /// "closed 0 stale_connection". Whole transcripts then compare in one line.
 inline std::string summary(const nats::Event &ev) {
-  std::string out(event_name(ev.type));
+  std::string out(nats::event_name(ev.type));
   out += " " + std::to_string(ev.id);
   if (ev.type == nats::EventType::message || ev.type == nats::EventType::request_reply) {
     out += " ";
@@ -121,16 +104,46 @@ public:
 
   nats::Engine &engine() { return engine_; }
 
+  /// The time the peer passes with received bytes.
+  nats::Time now{0};
+
   /// Server → client bytes, without draining events (the engine parses
   /// lazily, inside next_event()).
-  void send(std::string_view bytes) { engine_.receive(bytes); }
+  void send(std::string_view bytes) { engine_.receive(bytes, now); }
 
-  /// Every event available now. Message views stay valid until the next
-  /// send()/feed(), so tests may read payloads from the returned events.
-  std::vector<nats::Event> events() {
-    std::vector<nats::Event> out;
+  /// connect() + transport_opened() at `at`; drops the transport_open event.
+  void open(nats::Time at = nats::Time{0}) {
+    now = at;
+    engine_.connect(at);
+    engine_.transport_opened(at);
+    nats::Event ev;
+    std::vector<nats::Event> rest;
+    while (engine_.next_event(ev)) {
+      if (ev.type != nats::EventType::transport_open) rest.push_back(ev);
+    }
+    held_ = std::move(rest);
+  }
+
+  /// Every event available now, transport_open/transport_close included.
+  std::vector<nats::Event> all_events() {
+    std::vector<nats::Event> out = std::move(held_);
+    held_.clear();
     nats::Event ev;
     while (engine_.next_event(ev)) out.push_back(ev);
+    return out;
+  }
+
+  /// Every event available now but the transport instructions (those are
+  /// checked where they are the point). Message views stay valid until the
+  /// next send()/feed(), so tests may read payloads from the returned events.
+  std::vector<nats::Event> events() {
+    std::vector<nats::Event> out;
+    for (auto &ev : all_events()) {
+      if (ev.type != nats::EventType::transport_open &&
+          ev.type != nats::EventType::transport_close) {
+        out.push_back(std::move(ev));
+      }
+    }
     return out;
   }
 
@@ -148,8 +161,8 @@ public:
 
   /// Runs INFO → CONNECT+PING → PONG at `now` and returns the CONNECT JSON.
   /// Clears output and events so tests start from a quiet connected engine.
-  std::string handshake(std::string_view info = kInfo, nats::Time now = nats::Time{0}) {
-    engine_.start(now);
+  std::string handshake(std::string_view info = kInfo, nats::Time at = nats::Time{0}) {
+    open(at);
     auto evs = feed(info);
     EXPECT_TRUE(evs.empty()) << "events before the handshake PONG";
     auto ops = written();
@@ -166,6 +179,7 @@ public:
 
 private:
   nats::Engine engine_;
+  std::vector<nats::Event> held_;
 };
 
 }  // namespace nats_test

@@ -1,21 +1,28 @@
 #pragma once
 /// The sans-IO NATS connection engine.
 ///
-/// The host owns the socket, the clock and the thread. It feeds received
-/// bytes (receive / prepare_receive+commit_receive, receive_eof), drains
-/// events with next_event(), writes pending_output() to the socket, and calls
-/// handle_timeout(now) when next_deadline() passes. The engine never blocks.
+/// The host owns the socket, the clock and the thread; the engine owns the
+/// protocol, and names the server the host must connect to:
+///
+///   engine.connect(now)            → event transport_open (text = URL)
+///   host opens it                  → engine.transport_opened(now)
+///   bytes arrive                   → engine.receive(bytes, now)  (or prepare/commit_receive)
+///   the socket ends                → engine.transport_closed(now)
+///   event transport_close          → host writes pending_output(), then closes the socket
+///   next_deadline() passes         → engine.handle_timeout(now)
+///
+/// Events come out of next_event(); bytes to send out of pending_output().
+/// The engine never blocks.
 ///
 /// Lifetime of views: string_views in a message Event point into the receive
 /// buffer and stay valid until the next receive(), prepare_receive() or
-/// receive_eof(). next_event() never moves the buffer, so a host can drain
-/// all events of one chunk and still read every payload.
+/// transport_closed(). next_event() never moves the buffer, so a host can
+/// drain all events of one chunk and still read every payload.
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,10 +30,15 @@
 #include <utility>
 #include <vector>
 
+#include "nats/detail/request_mux.hpp"
+#include "nats/detail/subscription_table.hpp"
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
+#include "nats/nuid.hpp"
 #include "nats/parser.hpp"
 #include "nats/server_info.hpp"
+#include "nats/state.hpp"
+#include "nats/url.hpp"
 
 namespace nats {
 
@@ -37,6 +49,12 @@ using Duration = std::chrono::milliseconds;
 
 /// Engine configuration.
 struct Options {
+  /// Server URLs, tried in order. Empty means "nats://127.0.0.1:4222".
+  std::vector<std::string> servers;
+  /// The scheme of a URL given as "host:port".
+  std::string default_scheme = "nats";
+  /// The schemes the host can open (e.g. only ws and wss in a browser).
+  std::vector<std::string> schemes = {"nats", "ws"};
   std::string name;               ///< client name shown by the server
   std::string lang = "cpp";       ///< CONNECT lang
   std::string version = "0.1.0";  ///< CONNECT version
@@ -44,7 +62,7 @@ struct Options {
   std::string user;               ///< user/password auth
   std::string pass;
   bool echo = true;                 ///< receive own publishes
-  Duration connect_timeout{10000};  ///< INFO..PONG of the handshake; 0 = none
+  Duration connect_timeout{10000};  ///< from connect() to the handshake's PONG; 0 = none
   Duration ping_interval{120000};   ///< keepalive PING period; 0 = none
   int max_pings_out = 2;            ///< unanswered PINGs before stale
   std::size_t max_control_line = Parser::default_max_line;
@@ -52,33 +70,21 @@ struct Options {
   std::uint64_t seed[2] = {0, 0};       ///< host randomness for inbox names
 };
 
-/// Connection states. Every transition is in Engine::transition().
-enum class State : std::uint8_t {
-  awaiting_info,  ///< started; nothing sent yet
-  connecting,     ///< CONNECT + PING sent; waiting for the PONG
-  connected,      ///< handshake done
-  draining,       ///< unsubscribed everything; waiting for the final PONG
-  closed,         ///< terminal
-};
-
-/// A stable name for a state ("connected").
-std::string_view state_name(State s);
-
 /// A received message. Views: see the file comment.
 struct Message {
   std::string_view subject;
   std::string_view reply;
-  std::string_view headers;  ///< raw NATS/1.0 block, empty when none
+  std::string_view headers;  ///< raw header block, empty when none
   std::string_view payload;
   std::uint64_t sid = 0;
 };
 
-/// What happened.
+/// What happened. Numbers reach hosts through the exported ABI.
 enum class EventType : std::uint8_t {
   connected,            ///< handshake done (PONG to the first PING)
   message,              ///< msg for subscription `id`
-  request_reply,        ///< request `id` got `msg`
-  request_failed,       ///< request `id` failed with `error`
+  request_reply,        ///< request `id` got `msg` (a multi-reply request may get more)
+  request_failed,       ///< request `id` ended with `error`
   flush_done,           ///< flush `id` round-tripped (or failed: `error`)
   subscription_closed,  ///< sub `id` ended: max reached, drained,
                         ///< unsubscribed, or `error` (e.g. permissions)
@@ -86,7 +92,15 @@ enum class EventType : std::uint8_t {
   info,                 ///< INFO changed after connect (info())
   lame_duck,            ///< the server entered lame-duck mode
   closed,               ///< terminal; `error` says why when it failed
+  transport_open,       ///< open a transport to `text` (a URL), then transport_opened()
+  transport_close,      ///< write pending output, then close the transport
+  request_done,         ///< multi-reply request `id` ended without error
 };
+
+/// A stable name for an event type ("request_reply").
+std::string_view event_name(EventType type);
+/// Every event type, in numeric order.
+std::span<const EventType> all_event_types();
 
 /// One engine event.
 struct Event {
@@ -94,6 +108,7 @@ struct Event {
   std::uint64_t id = 0;  ///< sid, request id or flush id
   Message msg;
   Error error;
+  std::string text;  ///< transport_open: the URL
 };
 
 /// Counters since connect.
@@ -101,8 +116,16 @@ struct Stats {
   std::uint64_t in_msgs = 0, out_msgs = 0, in_bytes = 0, out_bytes = 0;
 };
 
-/// Checks options before use (e.g. the inbox prefix must be a valid subject).
-/// Engine::start() closes with this error when it is set.
+/// Options of a multi-reply request (nats.js requestMany).
+struct RequestManyOptions {
+  ReplyStrategy strategy = ReplyStrategy::timer;
+  Duration max_wait{1000};         ///< bounds every strategy
+  std::uint64_t max_messages = 0;  ///< count: required; others: an upper bound when > 0
+  Duration stall{300};             ///< stall: silence after a reply that ends it
+};
+
+/// Checks options before use (server URLs, inbox prefix, intervals).
+/// Engine::connect() closes with this error when it is set.
 Error validate_options(const Options &options);
 
 /// The engine. Not thread-safe: one host thread drives it.
@@ -111,15 +134,17 @@ public:
   explicit Engine(Options options = {});
 
   // --- driving -----------------------------------------------------------
-  /// Arms the connect timeout. Call once, when the transport is open.
-  void start(Time now);
+  /// Starts connecting: arms the connect timeout and emits transport_open.
+  void connect(Time now);
+  /// The transport named by the last transport_open is open.
+  void transport_opened(Time now);
   /// Feeds received bytes.
-  void receive(std::string_view bytes);
+  void receive(std::string_view bytes, Time now);
   /// Room to write n received bytes in place; then commit_receive(written).
   std::span<char> prepare_receive(std::size_t n);
-  void commit_receive(std::size_t n);
-  /// The transport ended. Closes with connection_lost unless already closing.
-  void receive_eof();
+  void commit_receive(std::size_t n, Time now);
+  /// The transport ended (EOF, error, or it never opened).
+  void transport_closed(Time now);
   /// Takes the next event; false when there is none until more input/time.
   bool next_event(Event &event);
   /// Bytes to write to the transport (stable until the next engine call).
@@ -134,10 +159,11 @@ public:
   std::optional<Time> next_deadline() const;
 
   // --- operations --------------------------------------------------------
-  /// Publishes. `headers` is an encoded block (Headers::encode) or empty.
+  /// Publishes. `headers` is a complete NATS/1.0 block (checked) or empty.
   Error publish(std::string_view subject, std::string_view payload, std::string_view reply = {},
                 std::string_view headers = {});
-  /// Publishes with a Headers object.
+  /// Publishes with a Headers object (validated and encoded here; always
+  /// sent as a header block, even when empty).
   Error publish(std::string_view subject, std::string_view payload, std::string_view reply,
                 const Headers &headers);
   /// Subscribes; returns the sid. max > 0 auto-unsubscribes after max msgs.
@@ -153,12 +179,22 @@ public:
   /// permission_violation, connection_closed). timeout must be > 0.
   Result<std::uint64_t> request(std::string_view subject, std::string_view payload, Time now,
                                 Duration timeout, std::string_view headers = {});
-  /// Forgets a pending request (e.g. the caller gave up). No event follows.
+  /// request() with Headers (always sent as a header block).
+  Result<std::uint64_t> request(std::string_view subject, std::string_view payload, Time now,
+                                Duration timeout, const Headers &headers);
+  /// Sends one request and collects many replies: request_reply events, then
+  /// request_done, or request_failed (no_responders when the first reply is
+  /// an empty 503; connection_closed ...).
+  Result<std::uint64_t> request_many(std::string_view subject, std::string_view payload, Time now,
+                                     const RequestManyOptions &options,
+                                     const Headers *headers = nullptr);
+  /// Forgets a pending request (the caller gave up). No event follows.
   Error cancel_request(std::uint64_t id);
   /// Sends PING; returns an id ended by flush_done. timeout 0 = none.
   /// Not allowed while draining (the drain ends in close).
   Result<std::uint64_t> flush(Time now, Duration timeout = Duration{0});
-  /// Drains every subscription, then closes (closed event).
+  /// Drains every subscription, then closes (closed event). A second call
+  /// is a connection_draining error, as in nats.js.
   Error drain();
   /// Closes now: pending requests and flushes fail, subs close, `closed`.
   void close();
@@ -175,9 +211,9 @@ public:
   /// The server's max_payload (from INFO).
   std::size_t max_payload() const { return info_.max_payload; }
   /// User subscriptions open (the request mux is not counted).
-  std::size_t subscription_count() const { return subs_.size() - (mux_sid_ ? 1 : 0); }
+  std::size_t subscription_count() const;
   /// Requests waiting for a reply.
-  std::size_t pending_requests() const { return requests_.size(); }
+  std::size_t pending_requests() const { return mux_.size(); }
   /// Delivered and max (0 none) for an open subscription.
   std::optional<std::pair<std::uint64_t, std::uint64_t>> subscription_progress(
       std::uint64_t sid) const;
@@ -185,19 +221,10 @@ public:
   std::string new_inbox();
   /// Bytes held by the receive buffer (for bounded-memory checks).
   std::size_t receive_buffered() const { return parser_.buffered(); }
+  /// The server the engine is connected (or connecting) to, if any.
+  const ServerUrl *current_server() const;
 
 private:
-  struct Subscription {
-    std::string subject;
-    std::string queue;
-    std::uint64_t max = 0;
-    std::uint64_t delivered = 0;
-    bool draining = false;
-  };
-  struct Request {
-    Time deadline;
-    std::string subject;
-  };
   // What each PING we sent is waiting for, answered by PONGs in order.
   enum class PongFor : std::uint8_t { handshake, keepalive, flush, sub_drain, conn_drain };
   struct PongWaiter {
@@ -205,36 +232,44 @@ private:
     std::uint64_t id = 0;
   };
   struct Flush {
-    Time deadline;
+    Time deadline{0};
     bool has_deadline = false;
   };
 
-  void transition(State to);
+  // engine.cpp: the state machine and driving.
+  Error move_to(State to);
+  void enter(State to);
+  void enter_closed();
   void fail(Error error);
-  void finish_close(Error error);
   void queue(Event event) { events_.push_back(std::move(event)); }
   bool handle_op(const Op &op, Event &event);
-  bool handle_msg(const Op &op, Event &event);
-  bool handle_request_reply(const Op &op, Event &event);
   void handle_info(std::string_view json);
   void handle_err(std::string_view text);
   void handle_pong();
   void send_ping(PongFor kind, std::uint64_t id);
+  // engine_subscriptions.cpp
+  bool handle_msg(const Op &op, Event &event);
   void close_subscription(std::uint64_t sid, Error error);
+  // engine_requests.cpp
+  bool handle_mux_reply(const Op &op, Event &event);
+  void ensure_mux();
+  Result<std::uint64_t> start_request(std::string_view subject, std::string_view payload,
+                                      std::string_view headers, detail::MuxEntry entry);
+  /// Fails the requests sent to `subject` (all when null).
+  void fail_requests(const Error &error, const std::string *subject);
+  void expire_requests(Time now);
+  // engine_publish.cpp
   Error check_usable(bool allow_draining) const;
   Error check_publish(std::string_view subject, std::string_view payload, std::string_view reply,
                       std::string_view headers) const;
   void write_publish(std::string_view subject, std::string_view payload, std::string_view reply,
                      std::string_view headers);
-  template <typename Pred>
-  void fail_requests(Pred match, const Error &error);
-  template <typename Map>
-  static std::uint64_t take_id(std::uint64_t &counter, const Map &in_use);
-  void ensure_mux();
-  std::string next_nuid();
 
   Options options_;
-  State state_ = State::awaiting_info;
+  Error options_error_;
+  std::vector<ServerUrl> servers_;
+  std::size_t server_index_ = 0;
+  State state_ = State::disconnected;
   Parser parser_;
   ServerInfo info_;
   std::string info_json_;
@@ -244,25 +279,15 @@ private:
   std::size_t out_pos_ = 0;
   std::deque<Event> events_;
   std::deque<PongWaiter> pongs_;
-
-  std::unordered_map<std::uint64_t, Subscription> subs_;
-  std::uint64_t next_sid_ = 1;
-
-  std::uint64_t mux_sid_ = 0;
-  std::string mux_prefix_;  // "<inbox>." — replies are mux_prefix_ + id
-  std::unordered_map<std::uint64_t, Request> requests_;
-  std::set<std::pair<Time, std::uint64_t>> request_deadlines_;
-  std::uint64_t next_request_ = 1;
-
+  detail::SubscriptionTable subs_;
+  detail::RequestMux mux_;
   std::unordered_map<std::uint64_t, Flush> flushes_;
-  std::set<std::pair<Time, std::uint64_t>> flush_deadlines_;
   std::uint64_t next_flush_ = 1;
-
   std::optional<Time> connect_deadline_;
   std::optional<Time> next_ping_;
   int pings_out_ = 0;
-  bool saw_info_ = false;
-  std::uint64_t rng_[2];
+  Time now_{0};
+  Nuid nuid_;
 };
 
 }  // namespace nats

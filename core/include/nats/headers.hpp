@@ -48,6 +48,10 @@ private:
   std::vector<std::pair<std::string, std::string>> entries_;
 };
 
+/// Checks one key/value pair as Headers::validate() does (for hosts that
+/// check at the moment a header is set, as nats.js does).
+Error validate_header(std::string_view key, std::string_view value);
+
 /// Reads only the status code of a raw header block (0 if none or malformed).
 /// Cheap: the engine uses it on every request reply.
 int header_status(std::string_view block);

@@ -55,7 +55,11 @@ public:
   /// Declares that `n` bytes were written into the span from prepare().
   void commit(std::size_t n);
 
-  /// Parses the next op into `op`. Errors are sticky.
+  /// Forgets everything buffered and any sticky error: a fresh parser for
+  /// the next connection (the caps stay).
+  void reset();
+
+  /// Parses the next op into `op`. Errors are sticky until reset().
   ParseStatus next(Op &op);
   /// The sticky error after next() returned ParseStatus::error.
   const Error &error() const { return error_; }

@@ -9,7 +9,7 @@
 ///
 /// Callbacks run on the I/O thread: they must not call the blocking methods
 /// (request, flush, drain, next_msg) of their own client; those return
-/// invalid_argument when called from there.
+/// illegal_state when called from there.
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nats/engine.hpp"
 #include "nats/error.hpp"
@@ -78,6 +79,8 @@ public:
   /// Connects to url (nats://, tcp://, ws://) and waits for the handshake
   /// (bounded by options.connect_timeout).
   static Result<std::unique_ptr<Client>> connect(std::string_view url, Options options = {});
+  /// Connects to options.servers.
+  static Result<std::unique_ptr<Client>> connect(Options options);
   /// Closes the connection (without draining) and joins the I/O thread.
   ~Client();
   Client(const Client &) = delete;
@@ -98,6 +101,11 @@ public:
   /// Sends a request and waits for one reply (timeout, no_responders ...).
   Result<Msg> request(std::string_view subject, std::string_view data,
                       std::chrono::milliseconds timeout, const Headers *headers = nullptr);
+  /// Sends one request and collects replies until the strategy ends it
+  /// (nats.js requestMany); no_responders when nobody answers.
+  Result<std::vector<Msg>> request_many(std::string_view subject, std::string_view data,
+                                        const RequestManyOptions &options,
+                                        const Headers *headers = nullptr);
   /// Round trip to the server: everything published before is processed.
   Error flush(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   /// Drains all subscriptions and closes; waits up to timeout.

@@ -1,0 +1,88 @@
+// Subscriptions: SUB/UNSUB, delivery of MSG/HMSG, auto-unsubscribe, drain.
+#include "nats/encoder.hpp"
+#include "nats/engine.hpp"
+#include "nats/subject.hpp"
+
+namespace nats {
+
+bool Engine::handle_msg(const Op &op, Event &event) {
+  if (state_ == State::awaiting_info || state_ == State::signing) {
+    fail({Errc::protocol_error, "message before INFO"});
+    return false;
+  }
+  ++stats_.in_msgs;
+  stats_.in_bytes += op.headers.size() + op.payload.size();
+  detail::SubEntry *sub = subs_.find(op.sid);
+  if (sub == nullptr) return false;  // raced with an UNSUB: drop
+  if (sub->owner == detail::SubOwner::mux) return handle_mux_reply(op, event);
+  ++sub->delivered;
+  event.type = EventType::message;
+  event.id = op.sid;
+  event.msg = Message{op.subject, op.reply, op.headers, op.payload, op.sid};
+  event.error = Error{};
+  event.text.clear();
+  if (sub->max > 0 && sub->delivered >= sub->max) close_subscription(op.sid, {});
+  return true;
+}
+
+void Engine::close_subscription(std::uint64_t sid, Error error) {
+  subs_.erase(sid);
+  queue({EventType::subscription_closed, sid, {}, std::move(error), {}});
+}
+
+Result<std::uint64_t> Engine::subscribe(std::string_view subject, std::string_view queue,
+                                        std::uint64_t max) {
+  if (Error e = check_usable(false)) return e;
+  if (Error e = validate_subscribe_subject(subject)) return e;
+  if (!queue.empty()) {
+    if (Error e = validate_queue(queue)) return e;
+  }
+  detail::SubEntry entry;
+  entry.subject.assign(subject);
+  entry.queue.assign(queue);
+  entry.max = max;
+  std::uint64_t sid = subs_.add(std::move(entry));
+  encode_sub(out_, subject, queue, sid);
+  if (max > 0) encode_unsub(out_, sid, max);
+  return sid;
+}
+
+Error Engine::unsubscribe(std::uint64_t sid, std::uint64_t max) {
+  if (state_ == State::closed) return check_usable(true);
+  detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || sub->owner != detail::SubOwner::user) {
+    return {Errc::bad_subscription, "no open subscription " + std::to_string(sid)};
+  }
+  if (max == 0 || max <= sub->delivered) {
+    encode_unsub(out_, sid, 0);
+    close_subscription(sid, {});
+    return {};
+  }
+  sub->max = max;
+  encode_unsub(out_, sid, max);
+  return {};
+}
+
+Error Engine::drain_subscription(std::uint64_t sid) {
+  if (state_ == State::closed) return check_usable(true);
+  detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || sub->owner != detail::SubOwner::user) {
+    return {Errc::bad_subscription, "no open subscription " + std::to_string(sid)};
+  }
+  if (sub->draining) return {};
+  sub->draining = true;
+  encode_unsub(out_, sid, 0);
+  send_ping(PongFor::sub_drain, sid);
+  return {};
+}
+
+std::size_t Engine::subscription_count() const { return subs_.size() - (mux_.open() ? 1 : 0); }
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Engine::subscription_progress(
+    std::uint64_t sid) const {
+  const detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || sub->owner != detail::SubOwner::user) return std::nullopt;
+  return std::make_pair(sub->delivered, sub->max);
+}
+
+}  // namespace nats

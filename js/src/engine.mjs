@@ -1,0 +1,303 @@
+// The WebAssembly engine as the JS host drives it: the embind Connection,
+// the staging area arguments are written into, and the batches of event
+// records that come back (layout: REC in the generated js/dist/abi.mjs).
+import { EV, REC } from '../dist/abi.mjs';
+import { errorFromCode } from './errors.mjs';
+
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+const W = REC.words;
+
+/**
+ * Headers in the staged format the engine decodes (wasm/boundary.hpp):
+ * u32 status, u32 description length, description, then per value u32 key
+ * length, key, u32 value length, value. Validation is the engine's.
+ * @param {{code: number, description: string, entries(): Iterable<[string, string[]]>}} h
+ */
+export function stageHeaders(h) {
+  const parts = [encoder.encode(h.description ?? '')];
+  for (const [k, vs] of h.entries()) {
+    const key = encoder.encode(k);
+    for (const v of vs) parts.push(key, encoder.encode(v));
+  }
+  let size = 4;
+  for (const p of parts) size += 4 + p.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, h.code ?? 0, true);
+  let at = 4;
+  for (const p of parts) {
+    view.setUint32(at, p.length, true);
+    out.set(p, at + 4);
+    at += 4 + p.length;
+  }
+  return out;
+}
+
+/** One connection's engine. */
+export class CoreEngine {
+  /** @param {any} M the Emscripten module @param {object} opts Connection options */
+  constructor(M, opts) {
+    this.M = M;
+    this.c = new M.Connection(opts);
+    this.h = this.c.handle(); // for the raw exports (M._nw_*)
+    // The staging area as last seen, and the subject already encoded at its
+    // start (publish fast path): reset by every other use of the area.
+    this.stagePtr = 0;
+    this.stageCap = 0;
+    this.stagedSubject = null;
+    this.stagedSubjectLen = 0;
+    this.lastSubject = '';
+  }
+
+  /** Throws the options error, if any (and frees the engine). */
+  checkConfig() {
+    const code = this.c.configError();
+    if (code === 0) return;
+    const err = errorFromCode(code, this.c.errorMessage());
+    this.delete();
+    throw err;
+  }
+
+  delete() {
+    if (this.c) this.c.delete();
+    this.c = null;
+  }
+
+  /** Throws the typed error for a non-zero engine code. */
+  check(code) {
+    if (code !== 0) throw errorFromCode(code, this.c.errorMessage());
+  }
+
+  /** A result that is an id, or -code: the id, or throws. */
+  id(result) {
+    if (result < 0) this.check(-result);
+    return result;
+  }
+
+  // --- staging -------------------------------------------------------------
+  /** Room for n bytes; keeps the subject staged by the publish fast path. */
+  stageRoom(n) {
+    if (n > this.stageCap) {
+      const cap = Math.max(n, 2 * this.stageCap, 1024);
+      this.stagePtr = this.c.stagePtr(cap);
+      this.stageCap = cap;
+      this.stagedSubject = null;
+    }
+    return this.stagePtr;
+  }
+
+  /** The staging area for any use but the publish fast path. */
+  stageArea(n) {
+    const ptr = this.stageRoom(n);
+    this.stagedSubject = null;
+    return ptr;
+  }
+
+  /** Writes strings (UTF-8) then byte blobs; returns their byte lengths. */
+  stage(strings, blobs) {
+    let max = 0;
+    for (const s of strings) max += s.length * 3;
+    for (const b of blobs) max += b.length;
+    const ptr = this.stageArea(max);
+    const heap = this.M.HEAPU8; // after stagePtr: it may have grown memory
+    const lens = [];
+    let at = ptr;
+    for (const s of strings) {
+      const n = s.length === 0 ? 0 : encoder.encodeInto(s, heap.subarray(at, at + s.length * 3)).written;
+      lens.push(n);
+      at += n;
+    }
+    for (const b of blobs) {
+      heap.set(b, at);
+      lens.push(b.length);
+      at += b.length;
+    }
+    return lens;
+  }
+
+  /**
+   * Publishes; returns the pending output length. `headers` is staged
+   * (stageHeaders) or null. The fast path (no reply, no headers) is one raw
+   * wasm call, and a repeated subject is not re-encoded.
+   */
+  publish(subject, payload, reply, headers) {
+    const M = this.M;
+    let rc;
+    if (!reply && !headers) {
+      const pl = payload.length;
+      let sl = this.stagedSubjectLen;
+      let ptr = this.stagePtr;
+      if (subject !== this.stagedSubject || sl + pl > this.stageCap) {
+        const s = String(subject);
+        ptr = this.stageRoom(s.length * 3 + pl);
+        sl = s.length === 0 ? 0 : encoder.encodeInto(s, M.HEAPU8.subarray(ptr, ptr + s.length * 3)).written;
+        this.stagedSubject = subject;
+        this.stagedSubjectLen = sl;
+      }
+      M.HEAPU8.set(payload, ptr + sl);
+      rc = M._nw_publish(this.h, sl, 0, 0, pl);
+    } else {
+      const [sl, rl, hl, pl] = this.stage([String(subject), reply ?? ''], [headers ?? EMPTY, payload]);
+      rc = M._nw_publish(this.h, sl, rl, hl, pl);
+    }
+    if (rc < 0) this.check(-rc);
+    return rc;
+  }
+
+  /** Publishes a packed buffer (js/src/pyodide.mjs); returns the output length. */
+  publishPacked(packed) {
+    // The area first: growing memory detaches any HEAPU8 view read before.
+    const ptr = this.stageArea(packed.length);
+    this.M.HEAPU8.set(packed, ptr);
+    const rc = this.M._nw_publish_packed(this.h, packed.length);
+    if (rc < 0) this.check(-rc);
+    return rc;
+  }
+
+  // --- received bytes and output --------------------------------------------
+  /** Feeds received bytes; returns the record count. */
+  feed(bytes, now) {
+    const M = this.M;
+    const ptr = M._nw_receive_ptr(this.h, bytes.length);
+    M.HEAPU8.set(bytes, ptr); // re-read HEAPU8: receivePtr may grow memory
+    return M._nw_feed(this.h, bytes.length, now);
+  }
+
+  /** The pending output as a heap view (valid until the next engine call), or null. */
+  output() {
+    const len = this.c.outputLen();
+    if (len === 0) return null;
+    const ptr = this.c.outputPtr();
+    return this.M.HEAPU8.subarray(ptr, ptr + len);
+  }
+
+  // --- event records ----------------------------------------------------------
+  /**
+   * Snapshots a batch of n records with their texts, headers and payloads.
+   * Handlers run while dispatching may re-enter the engine, whose poll()
+   * reuses the batch, text and receive buffers: everything is copied first.
+   */
+  readBatch(n) {
+    const M = this.M;
+    const base = this.c.batchPtr() >>> 2;
+    const recs = M.HEAPU32.slice(base, base + n * W);
+    let textEnd = 0;
+    let lo = Infinity;
+    let hi = 0;
+    let bodies = 0;
+    for (let r = 0; r < recs.length; r += W) {
+      const hl = recs[r + REC.headersLen];
+      const pl = recs[r + REC.payloadLen];
+      if (hl > 0 || pl > 0) {
+        const hp = recs[r + REC.headersPtr];
+        const pp = recs[r + REC.payloadPtr];
+        if (hl > 0) { lo = Math.min(lo, hp); hi = Math.max(hi, hp + hl); }
+        if (pl > 0) { lo = Math.min(lo, pp); hi = Math.max(hi, pp + pl); }
+        bodies += hl + pl;
+      }
+      const type = recs[r + REC.type];
+      if (type === EV.message || type === EV.request_reply) continue;
+      for (const [off, len] of TEXT_FIELDS) {
+        if (recs[r + len] > 0) textEnd = Math.max(textEnd, recs[r + off] + recs[r + len]);
+      }
+    }
+    const textBase = this.c.textPtr();
+    const text = textEnd > 0 ? M.HEAPU8.slice(textBase, textBase + textEnd) : EMPTY;
+    // Headers and payloads of the whole batch are copied out of the heap at
+    // once; each message gets a view (an ArrayBuffer per message was the
+    // largest receive cost). They sit together in the receive buffer; if
+    // they ever did not, they are copied per message instead.
+    let copy = null;
+    if (bodies > 0 && hi - lo <= 2 * bodies + 65536) copy = M.HEAPU8.slice(lo, hi);
+    return new Batch(this, recs, text, copy, lo);
+  }
+
+  /**
+   * The subject at ptr/len in the heap; the last one is reused when the
+   * bytes match (a subscription usually sees the same subject over and over).
+   */
+  subject(ptr, len) {
+    const heap = this.M.HEAPU8;
+    const last = this.lastSubject;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && last.charCodeAt(i) === heap[ptr + i]) i++;
+      if (i === len) return last;
+    }
+    const s = decodeString(heap, ptr, len);
+    // Only a string with one char per byte can be compared byte-wise (ASCII;
+    // a U+FFFD from an invalid byte never matches one).
+    if (s.length === len) this.lastSubject = s;
+    return s;
+  }
+}
+
+/** Short ASCII strings (subjects) decode faster by hand than through TextDecoder. */
+export function decodeString(heap, ptr, len) {
+  if (len === 0) return '';
+  if (len <= 64) {
+    let ascii = true;
+    for (let i = 0; i < len; i++) if (heap[ptr + i] > 127) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, heap.subarray(ptr, ptr + len));
+  }
+  return utf8.decode(heap.subarray(ptr, ptr + len));
+}
+
+const TEXT_FIELDS = [[REC.textOff, REC.textLen], [REC.text2Off, REC.text2Len], [REC.text3Off, REC.text3Len]];
+
+/** A snapshot of one batch of event records (CoreEngine.readBatch). */
+export class Batch {
+  constructor(engine, recs, text, bodies, bodiesAt) {
+    this.engine = engine;
+    this.M = engine.M;
+    this.recs = recs;
+    this.text = text;
+    this.bodies = bodies;
+    this.bodiesAt = bodiesAt;
+    this.count = recs.length / W;
+  }
+  /** Word `w` of record starting at r. */
+  word(r, w) { return this.recs[r + w]; }
+  /** A 64-bit number from two words (exact up to 2^53). */
+  u64(r, lo) { return this.recs[r + lo] + this.recs[r + lo + 1] * 4294967296; }
+  /** A text field (textOff/text2Off/text3Off) as a string. */
+  textAt(r, off) {
+    const len = this.recs[r + off + 1];
+    if (len === 0) return '';
+    const at = this.recs[r + off];
+    return utf8.decode(this.text.subarray(at, at + len));
+  }
+  /** The error a record carries, or null. */
+  error(r) {
+    const code = this.recs[r + REC.errc];
+    if (code === 0) return null;
+    const op = this.recs[r + REC.operation];
+    return errorFromCode(code, this.textAt(r, REC.textOff), {
+      subject: this.textAt(r, REC.text2Off),
+      queue: this.textAt(r, REC.text3Off),
+      operation: op === 1 ? 'publish' : op === 2 ? 'subscription' : '',
+      status: this.recs[r + REC.status],
+      errCode: this.recs[r + REC.errCode],
+    });
+  }
+  /** The subject of message record r (read from the heap: valid during dispatch only). */
+  subject(r) { return this.engine.subject(this.recs[r + REC.subjectPtr], this.recs[r + REC.subjectLen]); }
+  /** The reply subject of message record r (heap: during dispatch only). */
+  reply(r) { return decodeString(this.M.HEAPU8, this.recs[r + REC.replyPtr], this.recs[r + REC.replyLen]); }
+  /** The payload of record r (a view into the batch copy). */
+  payload(r) { return this._bytes(r, REC.payloadPtr, REC.payloadLen); }
+  /** The raw header block of record r, or null. */
+  headers(r) {
+    return this.recs[r + REC.headersLen] > 0 ? this._bytes(r, REC.headersPtr, REC.headersLen) : null;
+  }
+  _bytes(r, ptrWord, lenWord) {
+    const len = this.recs[r + lenWord];
+    if (len === 0) return EMPTY;
+    const ptr = this.recs[r + ptrWord];
+    if (this.bodies !== null) return new Uint8Array(this.bodies.buffer, ptr - this.bodiesAt, len);
+    // HEAPU8 is re-read: user code run before may have grown memory.
+    return this.M.HEAPU8.slice(ptr, ptr + len);
+  }
+}

@@ -1,0 +1,112 @@
+// Engine events → the connection's Promises, subscriptions and status
+// stream. One batch of records per engine call (js/src/engine.mjs).
+import { EV, REC } from '../dist/abi.mjs';
+import { Msg } from './msg.mjs';
+import { NoRespondersError, RequestError } from './errors.mjs';
+
+/** @param {import('./engine.mjs').Batch} b @param {number} r */
+function makeMsg(nc, b, r) {
+  return new Msg(nc, b.subject(r), b.reply(r), b.word(r, REC.sid), b.payload(r), b.headers(r));
+}
+
+// One handler per event type; `nc` is the NatsConnection.
+const HANDLERS = {
+  [EV.message](nc, b, r) {
+    const sub = nc._subs.get(b.word(r, REC.id));
+    if (sub) sub._push(makeMsg(nc, b, r));
+  },
+  [EV.request_reply](nc, b, r) {
+    const req = nc._requests.get(b.word(r, REC.id));
+    if (!req) return;
+    if (req.many) {
+      req.many.push(makeMsg(nc, b, r));
+      return;
+    }
+    nc._settleRequest(b.word(r, REC.id));
+    req.resolve(makeMsg(nc, b, r));
+  },
+  [EV.request_done](nc, b, r) {
+    const req = nc._requests.get(b.word(r, REC.id));
+    if (!req) return;
+    nc._settleRequest(b.word(r, REC.id));
+    req.many?.end(null);
+  },
+  [EV.request_failed](nc, b, r) {
+    const req = nc._requests.get(b.word(r, REC.id));
+    if (!req) return;
+    nc._settleRequest(b.word(r, REC.id));
+    const err = b.error(r);
+    if (req.many) {
+      req.many.end(err);
+    } else if (err instanceof NoRespondersError) {
+      // As nats.js: a request's no-responders is a RequestError caused by it.
+      req.reject(new RequestError(err.message, { code: 'no_responders', cause: err }));
+    } else {
+      req.reject(err);
+    }
+  },
+  [EV.flush_done](nc, b, r) {
+    const f = nc._flushes.get(b.word(r, REC.id));
+    if (!f) return;
+    nc._flushes.delete(b.word(r, REC.id));
+    const err = b.error(r);
+    if (err) f.reject(err);
+    else f.resolve();
+  },
+  [EV.subscription_closed](nc, b, r) {
+    const sub = nc._subs.get(b.word(r, REC.id));
+    if (!sub) return;
+    nc._subs.delete(b.word(r, REC.id));
+    sub._end(b.error(r));
+  },
+  [EV.error](nc, b, r) {
+    nc._emitStatus({ type: 'error', error: b.error(r) });
+  },
+  [EV.info](nc) {
+    nc._info = JSON.parse(nc._engine.c.infoJson());
+    nc._emitStatus({ type: 'update', data: nc._info });
+  },
+  [EV.lame_duck](nc) {
+    nc._emitStatus({ type: 'ldm', data: nc.getServer() });
+  },
+  [EV.connected](nc) {
+    nc._info = JSON.parse(nc._engine.c.infoJson());
+    nc._resolveConnected();
+  },
+  [EV.closed](nc, b, r) {
+    nc._onClosed(b.error(r) ?? undefined);
+  },
+  [EV.transport_open](nc, b, r) {
+    nc._openTransport(b.textAt(r, REC.textOff));
+  },
+  [EV.transport_close](nc) {
+    nc._closeTransport();
+  },
+};
+
+/** Every event type the engine can send has a handler (checked by a test). */
+export const handledEvents = Object.keys(HANDLERS).map(Number);
+
+/**
+ * Hands out the n records the last engine call produced, then writes the
+ * engine's output and re-arms its timer.
+ * @param {import('./connection.mjs').NatsConnection} nc
+ * @param {number} n
+ */
+export function processEvents(nc, n) {
+  if (n > 0) {
+    const b = nc._engine.readBatch(n);
+    const W = REC.words;
+    nc._dispatchDepth++;
+    try {
+      for (let i = 0, r = 0; i < b.count; i++, r += W) HANDLERS[b.recs[r]]?.(nc, b, r);
+    } finally {
+      nc._dispatchDepth--;
+    }
+  }
+  nc._writeOutput();
+  // The engine is freed only by the outermost call: an outer loop may still
+  // be reading payloads from its receive buffer.
+  if (!nc._isClosed) nc._armTimer();
+  else if (nc._dispatchDepth === 0) nc._releaseEngine();
+}

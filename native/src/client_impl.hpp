@@ -1,0 +1,95 @@
+#pragma once
+// The native client's I/O side (internal): one Asio thread drives the engine,
+// opens the transports the engine names, and hands events to waiting
+// threads (condition variable) or to callbacks (run on the I/O thread).
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "nats/engine.hpp"
+#include "nats/native/client.hpp"
+#include "transport.hpp"
+
+namespace nats::native::detail {
+
+/// Milliseconds on the steady clock: the engine's time.
+Time now_ms();
+/// An owned copy of an engine message.
+Msg to_msg(const Message &m);
+
+/// What a subscription handle shares with the I/O thread.
+struct SubState {
+  std::deque<Msg> queue;
+  std::function<void(const Msg &)> callback;
+  bool closed = false;
+  Error reason;
+  std::uint64_t delivered = 0;
+};
+
+/// A request, request_many or flush waiting for its events.
+struct Waiter {
+  bool done = false;
+  Error error;
+  std::vector<Msg> msgs;
+};
+
+struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
+  explicit ClientImpl(Options options) : engine(std::move(options)) {}
+
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
+  boost::asio::steady_timer timer{io};
+  std::unique_ptr<Transport> transport;
+  std::uint64_t generation = 0;  // which transport callbacks still count
+  bool transport_up = false;     // open and usable for writes
+  bool close_after_write = false;
+  std::thread thread;
+  std::thread::id io_thread_id;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;  // every waiter: connect, request, flush, next_msg, close
+  Engine engine;
+  bool connected = false;
+  bool transport_closed = false;  // the engine closed and the socket is shut
+  bool io_done = false;
+  bool writing = false;
+  std::string write_buf;
+  std::atomic<bool> kick_posted{false};
+  std::atomic<std::uint64_t> callback_errors{0};
+  std::array<char, 64 * 1024> read_buf{};
+  std::optional<Time> armed;
+  std::unordered_map<std::uint64_t, std::shared_ptr<SubState>> subs;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> requests;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> flushes;
+
+  /// Starts the I/O thread and the engine's first connect.
+  void start();
+  bool on_io_thread() const { return std::this_thread::get_id() == io_thread_id; }
+  /// Any thread: make the I/O thread write output and re-arm its timer.
+  void kick();
+
+  // I/O thread only.
+  void pump();
+  void open_transport();
+  void start_read(std::uint64_t gen);
+  void start_write();
+  void arm_timer();
+  void dispatch(const Event &ev, std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls);
+  void finish(std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> &map, const Event &ev);
+};
+
+}  // namespace nats::native::detail

@@ -1,0 +1,236 @@
+// The I/O thread: opens the transports the engine names, feeds it bytes and
+// time, writes its output, and hands its events out.
+#include <boost/asio/post.hpp>
+
+#include "client_impl.hpp"
+
+namespace nats::native::detail {
+
+namespace asio = boost::asio;
+
+Time now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now().time_since_epoch());
+}
+
+Msg to_msg(const Message &m) {
+  return Msg{std::string(m.subject), std::string(m.reply), std::string(m.headers),
+             std::string(m.payload), m.sid};
+}
+
+void ClientImpl::start() {
+  // The thread owns a reference: a Client destroyed from one of its own
+  // callbacks must not free this object while io.run() is still on it.
+  thread = std::thread([self = shared_from_this()] {
+    self->io_thread_id = std::this_thread::get_id();
+    self->io.run();
+    std::lock_guard lock(self->mu);
+    self->io_done = true;
+    self->cv.notify_all();
+  });
+  asio::post(io, [this] {
+    {
+      std::lock_guard lock(mu);
+      engine.connect(now_ms());
+    }
+    pump();
+  });
+}
+
+void ClientImpl::kick() {
+  if (!kick_posted.exchange(true)) {
+    asio::post(io, [this] {
+      kick_posted = false;
+      pump();
+    });
+  }
+}
+
+void ClientImpl::open_transport() {
+  const ServerUrl *url = nullptr;
+  {
+    std::lock_guard lock(mu);
+    url = engine.current_server();
+    if (url == nullptr) return;
+  }
+  const std::uint64_t gen = ++generation;
+  transport = url->websocket() ? make_ws_transport(io) : make_tcp_transport(io);
+  transport->async_connect(*url, [this, gen](ErrorCode ec) {
+    if (gen != generation) return;
+    {
+      std::lock_guard lock(mu);
+      if (ec) {
+        engine.transport_closed(now_ms());
+      } else {
+        transport_up = true;
+        engine.transport_opened(now_ms());
+      }
+    }
+    if (!ec) start_read(gen);
+    pump();
+  });
+}
+
+void ClientImpl::start_read(std::uint64_t gen) {
+  transport->async_read_some(read_buf, [this, gen](ErrorCode ec, std::size_t n) {
+    bool again = false;
+    {
+      std::lock_guard lock(mu);
+      if (gen != generation) return;
+      if (ec) {
+        transport_up = false;
+        engine.transport_closed(now_ms());
+      } else {
+        engine.receive({read_buf.data(), n}, now_ms());
+        again = true;
+      }
+    }
+    pump();
+    if (again && gen == generation && transport_up) start_read(gen);
+  });
+}
+
+// Called with mu held.
+void ClientImpl::start_write() {
+  if (writing || !transport_up || engine.pending_output().empty()) return;
+  write_buf = engine.take_output();
+  writing = true;
+  const std::uint64_t gen = generation;
+  transport->async_write(write_buf, [this, gen](ErrorCode ec) {
+    {
+      std::lock_guard lock(mu);
+      writing = false;
+      if (gen == generation && ec) {
+        transport_up = false;
+        engine.transport_closed(now_ms());
+      }
+    }
+    pump();
+  });
+}
+
+void ClientImpl::pump() {
+  std::vector<std::pair<std::shared_ptr<SubState>, Msg>> calls;
+  bool open = false;
+  bool close_now = false;
+  {
+    std::lock_guard lock(mu);
+    Event ev;
+    while (engine.next_event(ev)) {
+      if (ev.type == EventType::transport_open) {
+        open = true;
+      } else if (ev.type == EventType::transport_close) {
+        close_after_write = true;  // what is pending (a last PUB, UNSUBs) goes out first
+      } else {
+        dispatch(ev, calls);
+      }
+    }
+    start_write();
+    if (close_after_write && !writing) {
+      close_after_write = false;
+      close_now = transport != nullptr;
+      transport_up = false;
+    }
+    arm_timer();
+    if (engine.state() == State::closed && !writing && !close_after_write) {
+      transport_closed = true;
+      cv.notify_all();
+    }
+  }
+  if (close_now) {
+    ++generation;  // late callbacks of this transport count for nothing
+    transport->close();
+  }
+  if (engine.state() == State::closed) timer.cancel();
+  if (open) open_transport();
+  for (auto &[sub, msg] : calls) {
+    // An exception must not unwind through io.run() (std::terminate) nor
+    // cost the other messages of this batch.
+    try {
+      sub->callback(msg);
+    } catch (...) {
+      ++callback_errors;
+    }
+  }
+}
+
+void ClientImpl::arm_timer() {
+  std::optional<Time> next = engine.next_deadline();
+  if (next == armed) return;
+  armed = next;
+  if (!next) {
+    timer.cancel();
+    return;
+  }
+  timer.expires_at(std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next)));
+  timer.async_wait([this](ErrorCode ec) {
+    if (ec == asio::error::operation_aborted) return;
+    {
+      std::lock_guard lock(mu);
+      armed.reset();
+      engine.handle_timeout(now_ms());
+    }
+    pump();
+  });
+}
+
+void ClientImpl::finish(std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> &map,
+                        const Event &ev) {
+  auto it = map.find(ev.id);
+  if (it == map.end()) return;
+  Waiter &w = *it->second;
+  if (ev.type == EventType::request_reply) {
+    // A single request's waiter wakes on its first reply; a multi-reply one
+    // keeps collecting until request_done.
+    w.msgs.push_back(to_msg(ev.msg));
+    cv.notify_all();
+    return;
+  }
+  w.done = true;
+  w.error = ev.error;
+  map.erase(it);
+  cv.notify_all();
+}
+
+void ClientImpl::dispatch(const Event &ev,
+                          std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls) {
+  switch (ev.type) {
+    case EventType::connected:
+      connected = true;
+      cv.notify_all();
+      break;
+    case EventType::message:
+      if (auto it = subs.find(ev.id); it != subs.end()) {
+        auto &sub = it->second;
+        ++sub->delivered;
+        if (sub->callback) {
+          calls.emplace_back(sub, to_msg(ev.msg));
+        } else {
+          sub->queue.push_back(to_msg(ev.msg));
+          cv.notify_all();
+        }
+      }
+      break;
+    case EventType::request_reply:
+    case EventType::request_failed:
+    case EventType::request_done: finish(requests, ev); break;
+    case EventType::flush_done: finish(flushes, ev); break;
+    case EventType::subscription_closed:
+      if (auto it = subs.find(ev.id); it != subs.end()) {
+        it->second->closed = true;
+        it->second->reason = ev.error;
+        subs.erase(it);
+        cv.notify_all();
+      }
+      break;
+    case EventType::error:
+    case EventType::info:
+    case EventType::lame_duck:
+    case EventType::transport_open:
+    case EventType::transport_close: break;
+    case EventType::closed: cv.notify_all(); break;
+  }
+}
+
+}  // namespace nats::native::detail

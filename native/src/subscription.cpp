@@ -1,0 +1,65 @@
+// Subscription handles: a pull queue (next_msg) or a callback.
+#include "client_impl.hpp"
+
+namespace nats::native {
+
+using std::chrono::milliseconds;
+
+Result<Headers> Msg::headers() const {
+  if (headers_raw.empty()) return Headers{};
+  return Headers::parse(headers_raw);
+}
+
+Result<Msg> Subscription::next_msg(milliseconds timeout) {
+  if (impl_->on_io_thread()) {
+    return Error{Errc::illegal_state, "blocking call from a callback on the I/O thread"};
+  }
+  std::unique_lock lock(impl_->mu);
+  bool ready =
+      impl_->cv.wait_for(lock, timeout, [&] { return !state_->queue.empty() || state_->closed; });
+  if (!state_->queue.empty()) {
+    Msg m = std::move(state_->queue.front());
+    state_->queue.pop_front();
+    return m;
+  }
+  if (!ready) return Error{Errc::timeout, "no message within the timeout"};
+  if (state_->reason) return state_->reason;
+  return Error{Errc::bad_subscription, "subscription closed"};
+}
+
+Error Subscription::unsubscribe(std::uint64_t max) {
+  Error e;
+  {
+    std::lock_guard lock(impl_->mu);
+    e = impl_->engine.unsubscribe(sid_, max);
+  }
+  impl_->kick();
+  return e;
+}
+
+Error Subscription::drain() {
+  Error e;
+  {
+    std::lock_guard lock(impl_->mu);
+    e = impl_->engine.drain_subscription(sid_);
+  }
+  impl_->kick();
+  return e;
+}
+
+bool Subscription::is_closed() const {
+  std::lock_guard lock(impl_->mu);
+  return state_->closed;
+}
+
+std::uint64_t Subscription::delivered() const {
+  std::lock_guard lock(impl_->mu);
+  return state_->delivered;
+}
+
+std::size_t Subscription::pending() const {
+  std::lock_guard lock(impl_->mu);
+  return state_->queue.size();
+}
+
+}  // namespace nats::native

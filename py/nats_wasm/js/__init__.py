@@ -1,0 +1,1 @@
+"""JetStream for nats_wasm, named as nats.py's ``nats.js``."""

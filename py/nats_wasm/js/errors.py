@@ -1,0 +1,136 @@
+"""JetStream, key-value and object-store errors, named as in nats.py
+(nats.js.errors)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .. import errors as _core
+
+
+class Error(_core.Error):
+    """Base class of JetStream errors."""
+
+    def __init__(self, description: Optional[str] = None, code: str = "error") -> None:
+        super().__init__(description or "", code)
+        self.description = description
+
+    def __str__(self) -> str:
+        return f"nats: JetStream.{type(self).__name__} {self.description or ''}".rstrip()
+
+
+class APIError(Error):
+    """A JetStream API error reply: ``code`` is the HTTP-like status (404),
+    ``err_code`` the server's code (10059), ``description`` its text."""
+
+    def __init__(self, code: Optional[int] = None, description: Optional[str] = None,
+                 err_code: Optional[int] = None, stream: Optional[str] = None,
+                 seq: Optional[int] = None) -> None:
+        super().__init__(description, "js_api_error")
+        self.code = code  # type: ignore[assignment]  # nats.py: the status, not a name
+        self.err_code = err_code
+        self.stream = stream
+        self.seq = seq
+
+    def __str__(self) -> str:
+        return (f"nats: {type(self).__name__}: code={self.code} err_code={self.err_code} "
+                f"description='{self.description}'")
+
+    @classmethod
+    def _from_js(cls, exc: Any, message: str, errc: str) -> "APIError":
+        status = _int(getattr(exc, "status", None))
+        err_code = _int(getattr(exc, "code", None))  # nats.js: code is the err_code
+        target = _BY_STATUS.get(status, cls) if cls is APIError else cls
+        return target(code=status, description=message, err_code=err_code)
+
+
+def _int(value: Any) -> Optional[int]:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class ServiceUnavailableError(APIError):
+    """503: JetStream is not available."""
+
+
+class ServerError(APIError):
+    """500."""
+
+
+class NotFoundError(APIError):
+    """404 (stream, consumer or message not found)."""
+
+
+class BadRequestError(APIError):
+    """400."""
+
+
+class NoStreamResponseError(Error):
+    """A publish found no stream for its subject."""
+
+
+class ConsumerDeletedError(NotFoundError):
+    """The consumer was deleted while in use."""
+
+
+class TooManyStalledMsgsError(Error):
+    """Too many asynchronous publishes are waiting for acknowledgement."""
+
+
+class FetchTimeoutError(_core.TimeoutError):
+    """fetch() got no message in time."""
+
+
+class BucketNotFoundError(NotFoundError):
+    """The key-value bucket does not exist."""
+
+
+class BadBucketError(APIError):
+    """The stream is not a key-value bucket."""
+
+
+class KeyValueError(APIError):
+    """Base of key-value errors."""
+
+
+class KeyDeletedError(KeyValueError, NotFoundError):
+    """The key was deleted."""
+
+
+class KeyNotFoundError(KeyValueError, NotFoundError):
+    """The key does not exist."""
+
+
+class KeyWrongLastSequenceError(KeyValueError, BadRequestError):
+    """An update named a revision that is not the key's latest."""
+
+
+class NoKeysError(KeyValueError):
+    """The bucket has no keys."""
+
+
+class InvalidKeyError(Error):
+    """A key-value key that is not allowed."""
+
+
+class InvalidBucketNameError(Error):
+    """A bucket name that is not allowed."""
+
+
+class DigestMismatchError(Error):
+    """An object's data does not match its digest."""
+
+
+class ObjectNotFoundError(NotFoundError):
+    """The object does not exist."""
+
+
+class ObjectDeletedError(NotFoundError):
+    """The object was deleted."""
+
+
+_BY_STATUS: dict[Optional[int], type] = {
+    503: ServiceUnavailableError, 500: ServerError, 404: NotFoundError, 400: BadRequestError,
+}

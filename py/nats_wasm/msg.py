@@ -1,0 +1,103 @@
+"""Received messages (nats.py's ``Msg``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from . import errors
+
+if TYPE_CHECKING:
+    from .client import Client
+
+_UNSET: Any = object()
+
+
+def decode_headers(client: Optional["Client"], raw: Optional[bytes]) -> Optional[dict[str, str]]:
+    """A raw header block decoded by the engine, as nats.py's dict: the
+    status line as "Status"/"Description", the last value of a repeated key.
+    A block that is not NATS/1.0 raises ProtocolError."""
+    if not raw:
+        return None
+    from . import _ffi, _loader
+
+    mod = client._mod if client is not None else _loader._module
+    flat = mod.pyodide.decodeHeaders(_ffi.to_js(raw)).to_py()
+    if flat[0] != 0:
+        raise errors.translate_code(int(flat[0]), str(flat[1]))
+    headers: dict[str, str] = {}
+    if flat[1]:
+        headers["Status"] = str(flat[1])
+        if flat[2]:
+            headers["Description"] = flat[2]
+    for i in range(3, len(flat) - 1, 2):
+        headers[flat[i]] = flat[i + 1]
+    return headers
+
+
+class Msg:
+    """A received message. ``headers`` is decoded by the engine on first use."""
+
+    __slots__ = ("_client", "subject", "reply", "data", "_headers", "_raw_headers", "_sid",
+                 "_metadata", "_ackd")
+
+    def __init__(self, subject: str = "", reply: str = "", data: bytes = b"",
+                 headers: Optional[dict[str, str]] = None, sid: int = 0,
+                 _client: Optional["Client"] = None, _raw_headers: Optional[bytes] = None) -> None:
+        self._client = _client
+        self.subject = subject
+        self.reply = reply
+        self.data = data
+        # Raw headers are decoded on first use (most messages are never asked).
+        self._headers = _UNSET if headers is None and _raw_headers else headers
+        self._raw_headers = _raw_headers
+        self._sid = sid
+        self._metadata: Any = None
+        self._ackd = False
+
+    @property
+    def headers(self) -> Optional[dict[str, str]]:
+        """The headers as a dict, or None when the message has none."""
+        if self._headers is _UNSET:
+            self._headers = decode_headers(self._client, self._raw_headers)
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Optional[dict[str, str]]) -> None:
+        self._headers = value
+
+    @property
+    def header(self) -> Optional[dict[str, str]]:
+        """nats.py's alias of headers."""
+        return self.headers
+
+    @property
+    def sid(self) -> int:
+        """The id of the subscription the message arrived on."""
+        return self._sid
+
+    async def respond(self, data: bytes = b"", headers: Optional[dict[str, str]] = None) -> None:
+        """Publishes a reply to ``msg.reply``."""
+        if not self.reply:
+            raise errors.Error("no reply subject to respond to", "invalid_argument")
+        if self._client is None:
+            raise errors.ConnectionClosedError("message has no connection", "connection_closed")
+        await self._client.publish(self.reply, data, headers=headers)
+
+    def __repr__(self) -> str:
+        return (f"<Msg: subject='{self.subject}' reply='{self.reply}' "
+                f"data='{self.data[:10]!r}...'>")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Msg):
+            return NotImplemented
+        return (self.subject, self.reply, self.data, self.headers) == (
+            other.subject, other.reply, other.data, other.headers)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def msg_from_js(client: "Client", packed: Any) -> Msg:
+    """A Msg from js/src/pyodide.mjs packMsg(): one to_py() for all fields."""
+    subject, reply, sid, raw_headers, data = packed.to_py()
+    return Msg(subject, reply, bytes(data), None, sid, client,
+               bytes(raw_headers) if raw_headers is not None else None)

@@ -1,0 +1,176 @@
+"""Subscriptions: ``async for msg in sub.messages``, ``await sub.next_msg()``
+or a coroutine callback. Messages reach Python in batches (one await per
+batch, not per message)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional
+
+from . import _ffi, errors
+from .msg import Msg
+
+if TYPE_CHECKING:
+    from .client import Client
+
+MsgCallback = Callable[[Msg], Awaitable[None]]
+
+_BATCH = 4096
+
+
+async def await_unless_current(task: "Optional[asyncio.Task[None]]") -> None:
+    """Waits for a helper task, unless we are running inside it (a callback
+    that calls close()/drain() would otherwise wait for itself forever)."""
+    if task is not None and task is not asyncio.current_task():
+        await asyncio.shield(task)
+
+
+class Subscription:
+    """A subscription (nats.py names)."""
+
+    def __init__(self, client: "Client", js_sub: Any, subject: str, queue: str) -> None:
+        self._client = client
+        self._js_sub = js_sub
+        self.subject = subject
+        self.queue = queue
+        self._buffer: deque[Msg] = deque()
+        self._ended: Optional[BaseException] = None
+        self._done = False
+        self._delivered = 0
+        self._cb_task: Optional[asyncio.Task[None]] = None
+
+    @property
+    def sid(self) -> int:
+        """The subscription id."""
+        return int(self._js_sub.sid)
+
+    @property
+    def pending_msgs(self) -> int:
+        """Messages received and not yet taken."""
+        return len(self._buffer) + int(self._js_sub.getPending())
+
+    @property
+    def delivered(self) -> int:
+        """Messages handed to Python so far."""
+        return self._delivered
+
+    def _take(self) -> None:
+        """Moves the messages queued on the JS side into the buffer (sync)."""
+        try:
+            packed = self._client._mod.pyodide.takePacked(self._js_sub, _BATCH)
+        except Exception as exc:  # the JS side ended the subscription with an error
+            self._done = True
+            self._ended = errors.translate(exc)
+            return
+        if packed is None:  # nothing queued yet
+            return
+        # [ended, data, ends, subject0, reply0, sid0, headers0, ...] (packMsgs)
+        items = packed.to_py()
+        self._done = bool(items[0])
+        data = bytes(items[1])
+        ends = items[2]
+        start = 0
+        client = self._client
+        append = self._buffer.append
+        for i in range(len(ends)):
+            end = ends[i]
+            k = 3 + 4 * i
+            raw = items[k + 3]
+            append(Msg(items[k], items[k + 1], data[start:end], None, items[k + 2], client,
+                       bytes(raw) if raw is not None else None))
+            start = end
+
+    async def _next(self, timeout: Optional[float]) -> Optional[Msg]:
+        """The next message; None when the subscription ended cleanly."""
+        while not self._buffer:
+            if not self._done:
+                self._take()
+            if self._buffer:
+                break
+            if self._done:
+                if self._ended is not None:
+                    err, self._ended = self._ended, None
+                    raise err
+                return None
+            # ready() takes nothing: a waiter cancelled or timed out here
+            # leaves the messages queued on the JS side for the next call.
+            ready = self._js_sub.ready()
+            try:
+                if timeout is None:
+                    await ready
+                else:
+                    await asyncio.wait_for(ready, timeout)
+            except asyncio.TimeoutError:
+                raise errors.TimeoutError("timed out waiting for a message", "timeout") from None
+        self._delivered += 1
+        return self._buffer.popleft()
+
+    async def next_msg(self, timeout: Optional[float] = 1.0) -> Msg:
+        """Waits for the next message. Raises TimeoutError, or the error that
+        ended the subscription (BadSubscriptionError when it ended cleanly)."""
+        msg = await self._next(timeout)
+        if msg is None:
+            raise errors.BadSubscriptionError("subscription is closed", "bad_subscription")
+        return msg
+
+    @property
+    def messages(self) -> AsyncIterator[Msg]:
+        """Async iterator over messages. Cancelling the iterating task ends
+        the subscription (it unsubscribes)."""
+        return _MessageIterator(self)
+
+    async def unsubscribe(self, limit: int = 0) -> None:
+        """Unsubscribes now, or after ``limit`` messages in total."""
+        self._client._push_pubs()
+        _ffi.call(self._js_sub.unsubscribe, limit)
+
+    async def drain(self) -> None:
+        """Stops interest, delivers what is in flight, then closes."""
+        self._client._push_pubs()
+        await _ffi.settle(self._js_sub.drain())
+        await await_unless_current(self._cb_task)
+
+    def _cancel(self) -> None:
+        """Ends interest after the iterating task was cancelled."""
+        if not self._js_sub.isClosed():
+            try:
+                self._js_sub.unsubscribe()
+            except Exception:
+                pass  # already closed on the JS side: nothing left to end
+
+    async def _run_callback(self, cb: MsgCallback) -> None:
+        while True:
+            try:
+                msg = await self._next(None)
+            except asyncio.CancelledError:
+                self._cancel()
+                raise
+            except Exception:
+                # The error that ended the subscription already reached
+                # error_cb through the connection's status events.
+                return
+            if msg is None:
+                return
+            try:
+                await cb(msg)
+            except Exception as exc:  # the callback's error must not end the subscription
+                await self._client._report(exc)
+
+
+class _MessageIterator:
+    def __init__(self, sub: Subscription) -> None:
+        self._sub = sub
+
+    def __aiter__(self) -> "_MessageIterator":
+        return self
+
+    async def __anext__(self) -> Msg:
+        try:
+            msg = await self._sub._next(None)
+        except asyncio.CancelledError:
+            self._sub._cancel()
+            raise
+        if msg is None:
+            raise StopAsyncIteration
+        return msg

@@ -1,0 +1,71 @@
+#include "abi.hpp"
+
+#include "nats/engine.hpp"
+#include "records.hpp"
+
+namespace nats::wasm {
+namespace {
+
+// Every string here is an identifier or a dotted class path: nothing to
+// escape, so a few appends beat pulling JSON serialisation into the module.
+void key(std::string &out, std::string_view k) {
+  if (out.back() != '{' && out.back() != '[') out += ',';
+  out += '"';
+  out += k;
+  out += "\":";
+}
+
+void str(std::string &out, std::string_view k, std::string_view v) {
+  key(out, k);
+  out += '"';
+  out += v;
+  out += '"';
+}
+
+void num(std::string &out, std::string_view k, long long v) {
+  key(out, k);
+  out += std::to_string(v);
+}
+
+}  // namespace
+
+std::string abi_json() {
+  std::string out = "{";
+  key(out, "errors");
+  out += '[';
+  for (const auto &row : errc_table()) {
+    if (out.back() != '[') out += ',';
+    out += '{';
+    num(out, "code", static_cast<int>(row.code));
+    str(out, "name", row.name);
+    key(out, "local");
+    out += is_local(row.code) ? "true" : "false";
+    str(out, "js", row.js_class);
+    str(out, "py", row.py_class);
+    out += '}';
+  }
+  out += ']';
+  key(out, "events");
+  out += '{';
+  for (auto t : all_event_types()) num(out, event_name(t), static_cast<int>(t));
+  out += '}';
+  key(out, "states");
+  out += '{';
+  for (auto s : all_states()) num(out, state_name(s), static_cast<int>(s));
+  out += '}';
+  key(out, "record");
+  out += '{';
+  for (std::uint32_t w = 0; w < kWords; ++w) num(out, kWordNames[w], w);
+  num(out, "words", kWords);
+  out += '}';
+  key(out, "strategies");
+  out += '{';
+  num(out, "timer", static_cast<int>(ReplyStrategy::timer));
+  num(out, "count", static_cast<int>(ReplyStrategy::count));
+  num(out, "stall", static_cast<int>(ReplyStrategy::stall));
+  num(out, "sentinel", static_cast<int>(ReplyStrategy::sentinel));
+  out += "}}";
+  return out;
+}
+
+}  // namespace nats::wasm

@@ -1,0 +1,43 @@
+#pragma once
+// Checks on values arriving from JavaScript: numbers that must be counts or
+// durations (NaN, negative and infinite values are typed errors, never cast),
+// and the staged header format.
+
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+#include "nats/engine.hpp"
+#include "nats/headers.hpp"
+
+namespace nats::wasm {
+
+/// A non-negative whole count from a JS number (at most 2^53).
+inline Result<std::uint64_t> to_count(double v, std::string_view what) {
+  if (!std::isfinite(v) || v < 0 || v > 9007199254740992.0 || std::floor(v) != v) {
+    return Error{Errc::invalid_argument,
+                 std::string(what) + " must be a whole number >= 0, got " + std::to_string(v)};
+  }
+  return static_cast<std::uint64_t>(v);
+}
+
+/// A duration in milliseconds from a JS number (fractions are rounded up).
+inline Result<Duration> to_duration(double ms, std::string_view what) {
+  if (!std::isfinite(ms) || ms < 0 || ms > 1e15) {
+    return Error{Errc::invalid_argument,
+                 std::string(what) + " must be a finite number of milliseconds >= 0"};
+  }
+  return Duration{static_cast<std::int64_t>(std::ceil(ms))};
+}
+
+/// A JS timestamp (performance.now(), ms) as engine time.
+inline Time to_time(double ms) {
+  return Time{std::isfinite(ms) && ms > 0 ? static_cast<std::int64_t>(ms) : 0};
+}
+
+/// Headers as JavaScript stages them: u32 status, u32 description length,
+/// description, then per entry u32 key length, key, u32 value length, value
+/// (little endian). Validation is the engine's (Headers::validate).
+Result<Headers> decode_staged_headers(std::string_view staged);
+
+}  // namespace nats::wasm

@@ -1,0 +1,108 @@
+#pragma once
+// One connection's engine as JavaScript sees it. Only numbers cross on the
+// hot path: strings and bytes are written by JS into a staging area in the
+// heap, received bytes straight into the engine's receive buffer, and events
+// come back as a RecordBatch.
+
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nats/engine.hpp"
+#include "records.hpp"
+
+namespace nats::wasm {
+
+class Connection {
+public:
+  explicit Connection(emscripten::val opts);
+
+  /// An Errc when the options are invalid (the message is errorMessage()).
+  int config_error() { return code(options_error_); }
+
+  // --- driving: each returns the number of event records now in the batch.
+  std::size_t connect(double now);
+  std::size_t transport_opened(double now);
+  std::size_t transport_closed(double now);
+  std::size_t handle_timeout(double now);
+  /// Collects all pending events into the batch.
+  std::size_t poll();
+  /// Room for n received bytes; write them, then feed(n, now).
+  std::uintptr_t receive_ptr(std::size_t n);
+  std::size_t feed(std::size_t n, double now);
+  std::uintptr_t batch_ptr() const { return reinterpret_cast<std::uintptr_t>(batch_.words()); }
+  std::uintptr_t text_ptr() const { return reinterpret_cast<std::uintptr_t>(batch_.text()); }
+  std::uintptr_t output_ptr() const {
+    return reinterpret_cast<std::uintptr_t>(engine_.pending_output().data());
+  }
+  std::size_t output_len() const { return engine_.pending_output().size(); }
+  void consume_output(std::size_t n) { engine_.consume_output(n); }
+  /// Next deadline in ms, or -1 when there is none.
+  double next_deadline() const;
+
+  // --- operations: arguments come through the staging area ------------------
+  /// Room for the arguments of the next operation.
+  std::uintptr_t stage_ptr(std::size_t n);
+  /// Staged: subject, reply, headers (staged format, boundary.hpp), payload.
+  /// Returns an Errc (0 = ok).
+  int publish(std::size_t subject_len, std::size_t reply_len, std::size_t headers_len,
+              std::size_t payload_len);
+  /// Staged: n bytes of packed publishes (js/src/pyodide.mjs publishPacked).
+  int publish_packed(std::size_t n);
+  /// Staged: subject, queue. Returns the sid, or -Errc.
+  double subscribe(std::size_t subject_len, std::size_t queue_len, double max);
+  int unsubscribe(double sid, double max);
+  int drain_subscription(double sid);
+  /// Staged: subject, headers, payload. Returns the request id, or -Errc.
+  double request(std::size_t subject_len, std::size_t headers_len, std::size_t payload_len,
+                 double now, double timeout);
+  /// Staged like request(); strategy is a ReplyStrategy number.
+  double request_many(std::size_t subject_len, std::size_t headers_len, std::size_t payload_len,
+                      double now, int strategy, double max_wait, double max_messages, double stall);
+  int cancel_request(double id);
+  /// Returns the flush id, or -Errc.
+  double flush(double now, double timeout);
+  int drain() { return code(engine_.drain()); }
+  void close() { engine_.close(); }
+
+  /// This object's address, for the raw exports (hot paths skip embind).
+  std::uintptr_t handle() { return reinterpret_cast<std::uintptr_t>(this); }
+
+  // --- state ----------------------------------------------------------------
+  int state() const { return static_cast<int>(engine_.state()); }
+  /// The message of the last failed call.
+  std::string error_message() const { return error_message_; }
+  /// Why the connection closed: {code, message}.
+  emscripten::val last_error() const;
+  std::string info_json() const { return engine_.info_json(); }
+  double max_payload() const { return static_cast<double>(engine_.max_payload()); }
+  emscripten::val stats() const;
+  double pending_requests() const { return static_cast<double>(engine_.pending_requests()); }
+  double subscription_count() const { return static_cast<double>(engine_.subscription_count()); }
+  double receive_buffered() const { return static_cast<double>(engine_.receive_buffered()); }
+  std::string new_inbox() { return engine_.new_inbox(); }
+  /// The URL of the server in use ("" before connect()).
+  std::string current_server() const;
+
+  /// Sets the error message and returns the code (for the raw exports).
+  int code(const Error &e);
+  int exception_code();
+
+private:
+  struct Built {
+    Options options;
+    Error error;
+  };
+  static Built build(const emscripten::val &opts);
+  explicit Connection(Built built);
+
+  Error options_error_;
+  Engine engine_;
+  RecordBatch batch_;
+  std::vector<char> stage_;
+  std::string error_message_;
+};
+
+}  // namespace nats::wasm

@@ -1,0 +1,52 @@
+#include "records.hpp"
+
+namespace nats::wasm {
+namespace {
+
+std::uint32_t ptr32(const void *p) {
+  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
+}
+
+}  // namespace
+
+std::uint32_t RecordBatch::add_text(std::string_view s, std::uint32_t *len_word) {
+  auto off = static_cast<std::uint32_t>(text_.size());
+  text_.append(s);
+  *len_word = static_cast<std::uint32_t>(s.size());
+  return off;
+}
+
+void RecordBatch::append(const Event &ev) {
+  std::size_t at = words_.size();
+  words_.resize(at + kWords, 0);
+  std::uint32_t *r = words_.data() + at;
+  r[kType] = static_cast<std::uint32_t>(ev.type);
+  r[kId] = static_cast<std::uint32_t>(ev.id);
+  r[kErrc] = static_cast<std::uint32_t>(ev.error.code);
+  if (ev.type == EventType::message || ev.type == EventType::request_reply) {
+    const Message &m = ev.msg;
+    r[kSid] = static_cast<std::uint32_t>(m.sid);
+    r[kSubjectPtr] = ptr32(m.subject.data());
+    r[kSubjectLen] = static_cast<std::uint32_t>(m.subject.size());
+    r[kReplyPtr] = ptr32(m.reply.data());
+    r[kReplyLen] = static_cast<std::uint32_t>(m.reply.size());
+    r[kHeadersPtr] = ptr32(m.headers.data());
+    r[kHeadersLen] = static_cast<std::uint32_t>(m.headers.size());
+    r[kPayloadPtr] = ptr32(m.payload.data());
+    r[kPayloadLen] = static_cast<std::uint32_t>(m.payload.size());
+    return;
+  }
+  if (ev.error) {
+    const Error &e = ev.error;
+    r[kTextOff] = add_text(e.message, &r[kTextLen]);
+    r[kText2Off] = add_text(e.subject, &r[kText2Len]);
+    r[kText3Off] = add_text(e.queue, &r[kText3Len]);
+    r[kStatus] = static_cast<std::uint32_t>(e.status);
+    r[kErrCode] = static_cast<std::uint32_t>(e.err_code);
+    r[kOperation] = e.operation == "publish" ? 1u : e.operation == "subscription" ? 2u : 0u;
+  } else if (!ev.text.empty()) {
+    r[kTextOff] = add_text(ev.text, &r[kTextLen]);
+  }
+}
+
+}  // namespace nats::wasm
