@@ -21,7 +21,8 @@ constexpr std::array kEventTypes{
     EventType::request_failed, EventType::flush_done,     EventType::subscription_closed,
     EventType::error,          EventType::info,           EventType::lame_duck,
     EventType::closed,         EventType::transport_open, EventType::transport_close,
-    EventType::request_done,
+    EventType::request_done,    EventType::js_result,       EventType::js_pub_ack,
+    EventType::js_stored_msg,
 };
 
 Error closed_error(const Error &why) {
@@ -51,6 +52,9 @@ std::string_view event_name(EventType type) {
     case EventType::transport_open: return "transport_open";
     case EventType::transport_close: return "transport_close";
     case EventType::request_done: return "request_done";
+    case EventType::js_result: return "js_result";
+    case EventType::js_pub_ack: return "js_pub_ack";
+    case EventType::js_stored_msg: return "js_stored_msg";
   }
   return "unknown";
 }
@@ -105,8 +109,7 @@ void Engine::enter(State to) {
   switch (to) {
     case State::disconnected: break;
     case State::connecting: {
-      Event ev{EventType::transport_open, 0, {}, {}, servers_[server_index_].str()};
-      queue(std::move(ev));
+      emit(EventType::transport_open, 0, {}, servers_[server_index_].str());
       break;
     }
     case State::awaiting_info:
@@ -127,7 +130,7 @@ void Engine::enter(State to) {
     case State::connected:
       connect_deadline_.reset();
       if (options_.ping_interval.count() > 0) next_ping_ = now_ + options_.ping_interval;
-      queue({EventType::connected, 0, {}, {}, {}});
+      emit(EventType::connected, 0);
       break;
     case State::draining:
       for (auto sid : subs_.sids()) {
@@ -146,23 +149,42 @@ void Engine::enter_closed() {
   // The host closes its socket first (after writing what is pending), then
   // everything still waiting ends, in a fixed order: requests, flushes,
   // subscriptions, then the connection itself.
-  queue({EventType::transport_close, 0, {}, {}, {}});
+  emit(EventType::transport_close, 0);
   const Error why = last_error_;
-  for (auto id : mux_.ids()) queue({EventType::request_failed, id, {}, closed_error(why), {}});
+  for (auto id : mux_.ids()) {
+    if (mux_.find(id)->owner == detail::RequestOwner::internal) {
+      js_on_failed(id, closed_error(why));
+    } else {
+      emit(EventType::request_failed, id, closed_error(why));
+    }
+  }
   std::vector<std::uint64_t> ids;
   for (const auto &[id, f] : flushes_) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
-  for (auto id : ids) queue({EventType::flush_done, id, {}, closed_error(why), {}});
+  for (auto id : ids) emit(EventType::flush_done, id, closed_error(why));
   for (auto sid : subs_.sids()) {
-    if (sid != mux_.sid()) queue({EventType::subscription_closed, sid, {}, why, {}});
+    if (sid != mux_.sid()) emit(EventType::subscription_closed, sid, why);
   }
   mux_.clear();
+  js_.calls.clear();
+  js_.pubs.clear();
+  js_.by_mux.clear();
+  for (auto &[id, ctx] : js_.contexts) ctx.in_flight = 0;
   flushes_.clear();
   subs_.clear();
   pongs_.clear();
   connect_deadline_.reset();
   next_ping_.reset();
-  queue({EventType::closed, 0, {}, why, {}});
+  emit(EventType::closed, 0, why);
+}
+
+void Engine::emit(EventType type, std::uint64_t id, Error error, std::string text) {
+  Event ev;
+  ev.type = type;
+  ev.id = id;
+  ev.error = std::move(error);
+  ev.text = std::move(text);
+  events_.push_back(std::move(ev));
 }
 
 void Engine::fail(Error error) {
@@ -292,7 +314,7 @@ void Engine::handle_timeout(Time now) {
   std::sort(expired.begin(), expired.end());
   for (auto id : expired) {
     flushes_.erase(id);  // its PONG, if it ever comes, finds nothing to end
-    queue({EventType::flush_done, id, {}, {Errc::timeout, "flush timed out"}, {}});
+    emit(EventType::flush_done, id, {Errc::timeout, "flush timed out"});
   }
 }
 
@@ -341,8 +363,8 @@ void Engine::handle_info(std::string_view json) {
     move_to(State::handshaking);
     return;
   }
-  queue({EventType::info, 0, {}, {}, {}});
-  if (info_.lame_duck && !was_lame) queue({EventType::lame_duck, 0, {}, {}, {}});
+  emit(EventType::info, 0);
+  if (info_.lame_duck && !was_lame) emit(EventType::lame_duck, 0);
 }
 
 void Engine::handle_err(std::string_view text) {
@@ -359,11 +381,11 @@ void Engine::handle_err(std::string_view text) {
     } else {
       fail_requests(err, &err.subject);
     }
-    queue({EventType::error, 0, {}, err, {}});
+    emit(EventType::error, 0, err);
     return;
   }
   if (!se.fatal) {
-    queue({EventType::error, 0, {}, err, {}});
+    emit(EventType::error, 0, err);
     return;
   }
   fail(std::move(err));
@@ -378,7 +400,7 @@ void Engine::handle_pong() {
     case PongFor::handshake: move_to(State::connected); break;
     case PongFor::keepalive: break;
     case PongFor::flush:
-      if (flushes_.erase(w.id) != 0) queue({EventType::flush_done, w.id, {}, {}, {}});
+      if (flushes_.erase(w.id) != 0) emit(EventType::flush_done, w.id);
       break;
     case PongFor::sub_drain:
       if (subs_.find(w.id) != nullptr) close_subscription(w.id, {});

@@ -89,6 +89,10 @@ bool Engine::handle_mux_reply(const Op &op, Event &event) {
   if (!id) return false;
   detail::MuxEntry *r = mux_.find(*id);
   if (r == nullptr) return false;  // timed out or cancelled already
+  if (r->owner == detail::RequestOwner::internal) {
+    mux_.remove(*id);
+    return js_on_reply(*id, op, event);
+  }
   event.id = *id;
   event.msg = Message{op.subject, op.reply, op.headers, op.payload, op.sid};
   event.error = Error{};
@@ -123,7 +127,7 @@ bool Engine::handle_mux_reply(const Op &op, Event &event) {
   if (done) {
     const bool single = r->strategy == ReplyStrategy::single;
     mux_.remove(*id);
-    if (!single) queue({EventType::request_done, *id, {}, {}, {}});
+    if (!single) emit(EventType::request_done, *id);
   }
   return true;
 }
@@ -131,12 +135,16 @@ bool Engine::handle_mux_reply(const Op &op, Event &event) {
 void Engine::expire_requests(Time now) {
   while (auto expired = mux_.pop_expired(now)) {
     auto &[id, r] = *expired;
-    if (r.strategy == ReplyStrategy::single) {
+    if (r.owner == detail::RequestOwner::internal) {
+      Error e{Errc::timeout, "timeout"};
+      e.subject = r.subject;
+      js_on_failed(id, e);
+    } else if (r.strategy == ReplyStrategy::single) {
       Error e{Errc::timeout, "request timed out"};
       e.subject = r.subject;
-      queue({EventType::request_failed, id, {}, std::move(e), {}});
+      emit(EventType::request_failed, id, std::move(e));
     } else {
-      queue({EventType::request_done, id, {}, {}, {}});
+      emit(EventType::request_done, id);
     }
   }
 }
@@ -152,9 +160,15 @@ Error Engine::cancel_request(std::uint64_t id) {
 
 void Engine::fail_requests(const Error &error, const std::string *subject) {
   for (auto id : mux_.ids()) {
-    if (subject != nullptr && mux_.find(id)->subject != *subject) continue;
+    const detail::MuxEntry *r = mux_.find(id);
+    if (subject != nullptr && r->subject != *subject) continue;
+    const bool internal = r->owner == detail::RequestOwner::internal;
     mux_.remove(id);
-    queue({EventType::request_failed, id, {}, error, {}});
+    if (internal) {
+      js_on_failed(id, error);
+    } else {
+      emit(EventType::request_failed, id, error);
+    }
   }
 }
 

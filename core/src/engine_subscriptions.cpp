@@ -27,7 +27,7 @@ bool Engine::handle_msg(const Op &op, Event &event) {
 
 void Engine::close_subscription(std::uint64_t sid, Error error) {
   subs_.erase(sid);
-  queue({EventType::subscription_closed, sid, {}, std::move(error), {}});
+  emit(EventType::subscription_closed, sid, std::move(error));
 }
 
 Result<std::uint64_t> Engine::subscribe(std::string_view subject, std::string_view queue,

@@ -63,6 +63,7 @@ constexpr std::array kTable{
              "js.errors.APIError"},
     ErrcInfo{Errc::digest_mismatch, "digest_mismatch", "JetStreamError",
              "js.errors.DigestMismatchError"},
+    ErrcInfo{Errc::js_bad_reply, "js_bad_reply", "JetStreamError", "js.errors.Error"},
 };
 
 }  // namespace

@@ -40,11 +40,12 @@ struct SubState {
   std::uint64_t delivered = 0;
 };
 
-/// A request, request_many or flush waiting for its events.
+/// A request, request_many, flush or JetStream call waiting for its events.
 struct Waiter {
   bool done = false;
   Error error;
   std::vector<Msg> msgs;
+  Event js;  ///< the JetStream event that ended it (text, num, data ...)
 };
 
 struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
@@ -75,6 +76,7 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   std::unordered_map<std::uint64_t, std::shared_ptr<SubState>> subs;
   std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> requests;
   std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> flushes;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> js_ops;  ///< calls and publishes
 
   /// Starts the I/O thread and the engine's first connect.
   void start();

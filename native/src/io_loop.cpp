@@ -216,6 +216,15 @@ void ClientImpl::dispatch(const Event &ev,
     case EventType::request_failed:
     case EventType::request_done: finish(requests, ev); break;
     case EventType::flush_done: finish(flushes, ev); break;
+    case EventType::js_result:
+    case EventType::js_pub_ack:
+    case EventType::js_stored_msg:
+      if (auto it = js_ops.find(ev.id); it != js_ops.end()) {
+        it->second->js = ev;
+        it->second->js.msg = Message{};  // no views into the receive buffer survive
+      }
+      finish(js_ops, ev);
+      break;
     case EventType::subscription_closed:
       if (auto it = subs.find(ev.id); it != subs.end()) {
         it->second->closed = true;

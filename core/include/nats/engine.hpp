@@ -30,10 +30,13 @@
 #include <utility>
 #include <vector>
 
+#include "nats/detail/jetstream_state.hpp"
 #include "nats/detail/request_mux.hpp"
 #include "nats/detail/subscription_table.hpp"
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
+#include "nats/jetstream/api.hpp"
+#include "nats/jetstream/publish.hpp"
 #include "nats/nuid.hpp"
 #include "nats/parser.hpp"
 #include "nats/server_info.hpp"
@@ -95,6 +98,12 @@ enum class EventType : std::uint8_t {
   transport_open,       ///< open a transport to `text` (a URL), then transport_opened()
   transport_close,      ///< write pending output, then close the transport
   request_done,         ///< multi-reply request `id` ended without error
+  js_result,            ///< JetStream API call `id` ended: `text` is the JSON result, or `error`
+  js_pub_ack,           ///< JetStream publish `id`: stream `text`, domain `text2`, seq `num`,
+                        ///< duplicate `flags` bit 0; or `error`
+  js_stored_msg,        ///< API call `id` read a message: subject `text`, time `text2`,
+                        ///< stream `text3`, seq `num`, `data` = headers (`data_headers`
+                        ///< bytes) then payload
 };
 
 /// A stable name for an event type ("request_reply").
@@ -105,10 +114,16 @@ std::span<const EventType> all_event_types();
 /// One engine event.
 struct Event {
   EventType type = EventType::closed;
-  std::uint64_t id = 0;  ///< sid, request id or flush id
+  std::uint64_t id = 0;  ///< sid, request id, flush id, JetStream call or publish id
   Message msg;
   Error error;
-  std::string text;  ///< transport_open: the URL
+  std::string text;   ///< transport_open: the URL; JetStream: see the event type
+  std::string text2;  ///< JetStream: see the event type
+  std::string text3;  ///< JetStream: see the event type
+  std::string data;   ///< js_stored_msg: headers then payload (owned: no receive-buffer views)
+  std::size_t data_headers = 0;
+  std::uint64_t num = 0;
+  std::uint32_t flags = 0;
 };
 
 /// Counters since connect.
@@ -199,6 +214,25 @@ public:
   /// Closes now: pending requests and flushes fail, subs close, `closed`.
   void close();
 
+  // --- JetStream (core/src/jetstream/engine_jetstream.cpp) -------------------
+  /// A JetStream context (prefix or domain, timeout, publish window); its id.
+  Result<std::uint64_t> js_context(const js::ContextOptions &options);
+  /// Starts an API call with JSON arguments (js::ApiOp); ends in js_result or
+  /// js_stored_msg, or either with an error. timeout 0: the context's.
+  Result<std::uint64_t> js_api(std::uint64_t context, js::ApiOp op, std::string_view args_json,
+                               Time now, Duration timeout = Duration{0});
+  /// Publishes to a stream subject; ends in js_pub_ack. window_full (nothing
+  /// sent) while the context's window of unacknowledged publishes is full.
+  Result<std::uint64_t> js_publish(std::uint64_t context, std::string_view subject,
+                                   std::string_view payload, const Headers *headers,
+                                   const js::PublishOptions &options, Time now);
+  /// Publishes of a context waiting for their ack.
+  std::size_t js_pending(std::uint64_t context) const;
+  /// Forgets a JetStream call or publish (the caller gave up). No event follows.
+  Error js_cancel(std::uint64_t id);
+  /// JetStream calls and publishes in flight (for leak checks).
+  std::size_t js_in_flight() const { return js_.calls.size() + js_.pubs.size(); }
+
   // --- state -------------------------------------------------------------
   State state() const { return state_; }
   /// The latest INFO.
@@ -242,6 +276,8 @@ private:
   void enter_closed();
   void fail(Error error);
   void queue(Event event) { events_.push_back(std::move(event)); }
+  /// Queues an event of `type` for `id` (error and text optional).
+  void emit(EventType type, std::uint64_t id, Error error = {}, std::string text = {});
   bool handle_op(const Op &op, Event &event);
   void handle_info(std::string_view json);
   void handle_err(std::string_view text);
@@ -258,6 +294,11 @@ private:
   /// Fails the requests sent to `subject` (all when null).
   void fail_requests(const Error &error, const std::string *subject);
   void expire_requests(Time now);
+  // jetstream/engine_jetstream.cpp
+  bool js_on_reply(std::uint64_t mux_id, const Op &op, Event &event);
+  void js_on_failed(std::uint64_t mux_id, const Error &error);
+  Error js_send_call(std::uint64_t call_id);
+  void js_finish_call(std::uint64_t call_id, Event &event);
   // engine_publish.cpp
   Error check_usable(bool allow_draining) const;
   Error check_publish(std::string_view subject, std::string_view payload, std::string_view reply,
@@ -281,6 +322,7 @@ private:
   std::deque<PongWaiter> pongs_;
   detail::SubscriptionTable subs_;
   detail::RequestMux mux_;
+  detail::JetStreamState js_;
   std::unordered_map<std::uint64_t, Flush> flushes_;
   std::uint64_t next_flush_ = 1;
   std::optional<Time> connect_deadline_;

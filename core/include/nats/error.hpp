@@ -56,6 +56,7 @@ enum class Errc : std::uint8_t {
   consumer_deleted = 50,         ///< the consumer went away while in use
   js_status_error = 51,          ///< a pull request ended with a 4xx status
   digest_mismatch = 52,          ///< an object's chunks do not match its digest
+  js_bad_reply = 53,             ///< a JetStream reply the client cannot use (e.g. an empty ack)
 };
 
 /// True when the code means the caller misused the API.

@@ -1,0 +1,76 @@
+#pragma once
+/// The JetStream API as the engine speaks it: contexts (prefix/domain,
+/// timeout, publish window), the catalogue of `$JS.API.*` operations with
+/// their arguments as JSON (what JS and Python hand over), name rules, and
+/// API error decoding. One place for every rule; hosts translate names only.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "nats/error.hpp"
+
+namespace nats::js {
+
+/// Options of a JetStream context (nats.js `jetstream(nc, opts)`, nats.py
+/// `nc.jetstream(...)`).
+struct ContextOptions {
+  std::string prefix = "$JS.API";                 ///< API prefix (ignored when domain is set)
+  std::string domain;                             ///< "$JS.<domain>.API" when set
+  std::chrono::milliseconds timeout{5000};        ///< API and publish timeout
+  std::size_t max_pending = 256;                  ///< publishes in flight before publish waits
+};
+
+/// The API prefix of a context ("$JS.API", "$JS.hub.API"), or why it is invalid.
+Result<std::string> api_prefix(const ContextOptions &options);
+
+/// JetStream API operations. Arguments are a JSON object (see api_op_doc()).
+enum class ApiOp : std::uint8_t {
+  account_info,       ///< {}
+  stream_create,      ///< {config}
+  stream_update,      ///< {config, merge?}: merge over the current config first (nats.js)
+  stream_info,        ///< {name, subjects_filter?, deleted_details?}: all subject pages
+  stream_delete,      ///< {name}
+  stream_purge,       ///< {name, filter?, seq?, keep?}
+  stream_names,       ///< {subject?}: every page → {"streams":[...]}
+  stream_list,        ///< {subject?}: every page → {"streams":[...]}
+  stream_msg_get,     ///< {name, seq? | last_by_subj? | next_by_subj? (with seq)} → a stored message
+  stream_msg_delete,  ///< {name, seq, no_erase?}
+  direct_get,         ///< {name, seq? | last_by_subj? | next_by_subj?} → a stored message
+  consumer_create,    ///< {stream, config}
+  consumer_update,    ///< {stream, name, config, merge?}
+  consumer_info,      ///< {stream, name}
+  consumer_delete,    ///< {stream, name}
+  consumer_names,     ///< {stream}: every page → {"consumers":[...]}
+  consumer_list,      ///< {stream}: every page → {"consumers":[...]}
+};
+
+/// A stable name ("stream_info").
+std::string_view api_op_name(ApiOp op);
+/// Every operation, in numeric order.
+std::span<const ApiOp> all_api_ops();
+
+/// Stream names: non-empty, none of `. * > / \` or whitespace (as nats.js checks).
+Error validate_stream_name(std::string_view name);
+/// Consumer and durable names: the same rules; `what` names the field.
+Error validate_consumer_name(std::string_view name, std::string_view what = "consumer");
+
+/// The error of an API reply ({"error":{code, err_code, description}}), if
+/// any: Errc::js_api_error with status and err_code; 10039 (JetStream not
+/// enabled for the account) is Errc::js_not_enabled.
+std::optional<Error> api_error_of(std::string_view reply_json);
+
+/// A message read from a stream (STREAM.MSG.GET or DIRECT.GET).
+struct StoredMessage {
+  std::string subject;
+  std::uint64_t seq = 0;
+  std::string headers;  ///< raw NATS/1.0 block, empty when none
+  std::string data;
+  std::string time;    ///< RFC 3339 with nanoseconds, as the server sent it
+  std::string stream;  ///< direct get only
+};
+
+}  // namespace nats::js

@@ -1,0 +1,399 @@
+// JetStream API calls: arguments checked and turned into requests, replies
+// folded into one result. One of the few translation units that see
+// nlohmann/json (with json.cpp and jetstream/replies.cpp).
+#include <nlohmann/json.hpp>
+
+#include "nats/base64.hpp"
+#include "nats/detail/js_api_call.hpp"
+#include "nats/headers.hpp"
+
+namespace nats::detail {
+namespace {
+
+using json = nlohmann::json;
+using js::ApiOp;
+
+Error bad(std::string msg) { return {Errc::invalid_argument, std::move(msg)}; }
+
+std::string dump(const json &j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// A string argument that must be present and a valid stream/consumer name.
+Result<std::string> name_arg(const json &args, const char *key, std::string_view what,
+                             bool stream) {
+  auto it = args.find(key);
+  if (it == args.end() || !it->is_string()) {
+    return Error{Errc::invalid_name, std::string(what) + " name required"};
+  }
+  std::string name = it->get<std::string>();
+  if (Error e = stream ? js::validate_stream_name(name) : js::validate_consumer_name(name, what)) {
+    return e;
+  }
+  return name;
+}
+
+// The paged key of a list/names reply.
+const char *paged_key(ApiOp op) {
+  return op == ApiOp::stream_names || op == ApiOp::stream_list ? "streams" : "consumers";
+}
+
+bool is_paged(ApiOp op) {
+  return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::consumer_names ||
+         op == ApiOp::consumer_list;
+}
+
+}  // namespace
+
+struct JsApiCall::State {
+  ApiOp op;
+  std::string prefix;
+  std::string subject;
+  std::string body;
+  json args;
+  Error error;
+  std::string result;
+  bool stored = false;
+  js::StoredMessage stored_msg;
+  // Paging and merged updates.
+  json items = json::array();
+  std::uint64_t offset = 0;
+  bool fetched_current = false;  // merge: the current config has been read
+  json subjects = json::object();
+
+  std::string api(std::string_view rest) const { return prefix + "." + std::string(rest); }
+  void page_request();
+  Error prepare();
+  bool finish(Error e) {
+    error = std::move(e);
+    return true;
+  }
+  bool on_json(std::string_view payload);
+  bool on_direct(std::string_view headers, std::string_view payload);
+};
+
+void JsApiCall::State::page_request() {
+  json b = {{"offset", offset}};
+  if (op == ApiOp::stream_names || op == ApiOp::stream_list) {
+    if (auto it = args.find("subject"); it != args.end() && it->is_string()) b["subject"] = *it;
+  }
+  body = dump(b);
+}
+
+Error JsApiCall::State::prepare() {
+  switch (op) {
+    case ApiOp::account_info: subject = api("INFO"); return {};
+    case ApiOp::stream_create:
+    case ApiOp::stream_update: {
+      auto cfg = args.find("config");
+      if (cfg == args.end() || !cfg->is_object()) return bad("a stream config is required");
+      auto name = name_arg(*cfg, "name", "stream", true);
+      if (!name) return name.error();
+      // nats.js: a mirror's or source's `domain` is shorthand for its external API prefix.
+      auto fix_source = [](json &src) -> Error {
+        auto d = src.find("domain");
+        if (d == src.end()) return {};
+        if (src.contains("external")) return bad("domain and external are both set");
+        if (!d->is_string()) return bad("domain must be a string");
+        src["external"] = {{"api", "$JS." + d->get<std::string>() + ".API"}};
+        src.erase("domain");
+        return {};
+      };
+      if (auto m = cfg->find("mirror"); m != cfg->end() && m->is_object()) {
+        if (Error e = fix_source(*m)) return e;
+      }
+      if (auto s = cfg->find("sources"); s != cfg->end() && s->is_array()) {
+        for (auto &src : *s) {
+          if (src.is_object()) {
+            if (Error e = fix_source(src)) return e;
+          }
+        }
+      }
+      const bool merge = op == ApiOp::stream_update && args.value("merge", false);
+      if (merge) {
+        subject = api("STREAM.INFO." + *name);
+        body.clear();
+        return {};
+      }
+      subject = api((op == ApiOp::stream_create ? "STREAM.CREATE." : "STREAM.UPDATE.") + *name);
+      body = dump(*cfg);
+      return {};
+    }
+    case ApiOp::stream_info: {
+      auto name = name_arg(args, "name", "stream", true);
+      if (!name) return name.error();
+      subject = api("STREAM.INFO." + *name);
+      json b = json::object();
+      for (const char *k : {"subjects_filter", "deleted_details"}) {
+        if (auto it = args.find(k); it != args.end() && !it->is_null()) b[k] = *it;
+      }
+      if (b.contains("subjects_filter")) b["offset"] = offset;
+      body = b.empty() ? std::string() : dump(b);
+      return {};
+    }
+    case ApiOp::stream_delete: {
+      auto name = name_arg(args, "name", "stream", true);
+      if (!name) return name.error();
+      subject = api("STREAM.DELETE." + *name);
+      return {};
+    }
+    case ApiOp::stream_purge: {
+      auto name = name_arg(args, "name", "stream", true);
+      if (!name) return name.error();
+      json b = json::object();
+      for (const char *k : {"filter", "seq", "keep"}) {
+        if (auto it = args.find(k); it != args.end() && !it->is_null()) b[k] = *it;
+      }
+      if (b.contains("seq") && b.contains("keep")) {
+        return bad("'keep','seq' are mutually exclusive");
+      }
+      subject = api("STREAM.PURGE." + *name);
+      body = b.empty() ? std::string() : dump(b);
+      return {};
+    }
+    case ApiOp::stream_names: subject = api("STREAM.NAMES"); page_request(); return {};
+    case ApiOp::stream_list: subject = api("STREAM.LIST"); page_request(); return {};
+    case ApiOp::consumer_names:
+    case ApiOp::consumer_list: {
+      auto stream = name_arg(args, "stream", "stream", true);
+      if (!stream) return stream.error();
+      subject = api((op == ApiOp::consumer_names ? "CONSUMER.NAMES." : "CONSUMER.LIST.") + *stream);
+      page_request();
+      return {};
+    }
+    case ApiOp::stream_msg_get:
+    case ApiOp::direct_get: {
+      auto name = name_arg(args, "name", "stream", true);
+      if (!name) return name.error();
+      json b = json::object();
+      for (const char *k : {"seq", "last_by_subj", "next_by_subj"}) {
+        if (auto it = args.find(k); it != args.end() && !it->is_null()) b[k] = *it;
+      }
+      if (b.empty()) return bad("a message query needs seq, last_by_subj or next_by_subj");
+      if (op == ApiOp::direct_get && b.size() == 1 && b.contains("last_by_subj") &&
+          b["last_by_subj"].is_string()) {
+        // The subject form takes no body.
+        subject = api("DIRECT.GET." + *name + "." + b["last_by_subj"].get<std::string>());
+        body.clear();
+        return {};
+      }
+      subject = api((op == ApiOp::direct_get ? "DIRECT.GET." : "STREAM.MSG.GET.") + *name);
+      body = dump(b);
+      return {};
+    }
+    case ApiOp::stream_msg_delete: {
+      auto name = name_arg(args, "name", "stream", true);
+      if (!name) return name.error();
+      auto seq = args.find("seq");
+      if (seq == args.end() || !seq->is_number_unsigned()) return bad("seq must be a sequence >= 1");
+      json b = {{"seq", *seq}};
+      if (args.value("no_erase", false)) b["no_erase"] = true;
+      subject = api("STREAM.MSG.DELETE." + *name);
+      body = dump(b);
+      return {};
+    }
+    case ApiOp::consumer_info:
+    case ApiOp::consumer_delete: {
+      auto stream = name_arg(args, "stream", "stream", true);
+      if (!stream) return stream.error();
+      auto name = name_arg(args, "name", "consumer", false);
+      if (!name) return name.error();
+      subject =
+          api((op == ApiOp::consumer_info ? "CONSUMER.INFO." : "CONSUMER.DELETE.") + *stream + "." + *name);
+      return {};
+    }
+    case ApiOp::consumer_create:
+    case ApiOp::consumer_update: {
+      auto stream = name_arg(args, "stream", "stream", true);
+      if (!stream) return stream.error();
+      auto cfg = args.find("config");
+      if (cfg == args.end() || !cfg->is_object()) return bad("a consumer config is required");
+      if (op == ApiOp::consumer_update) {
+        auto name = name_arg(args, "name", "consumer", false);
+        if (!name) return name.error();
+        if (!cfg->contains("name") && !cfg->contains("durable_name")) (*cfg)["durable_name"] = *name;
+        if (args.value("merge", false) && !fetched_current) {
+          subject = api("CONSUMER.INFO." + *stream + "." + *name);
+          body.clear();
+          return {};
+        }
+      }
+      std::string name;
+      for (const char *k : {"name", "durable_name"}) {
+        auto it = cfg->find(k);
+        if (it == cfg->end() || it->is_null()) continue;
+        if (!it->is_string()) return bad(std::string(k) + " must be a string");
+        if (Error e = js::validate_consumer_name(it->get<std::string>(),
+                                                 std::string(k) == "name" ? "name" : "durable")) {
+          return e;
+        }
+        if (name.empty()) name = it->get<std::string>();
+      }
+      const bool group = cfg->contains("deliver_group") && !(*cfg)["deliver_group"].is_null();
+      if (group && cfg->value("flow_control", false)) {
+        return bad("jetstream flow control is not supported with queue groups");
+      }
+      if (group && cfg->contains("idle_heartbeat") && (*cfg)["idle_heartbeat"] != 0) {
+        return bad("jetstream idle heartbeat is not supported with queue groups");
+      }
+      json b = {{"stream_name", *stream}, {"config", *cfg}};
+      if (auto a = args.find("action"); a != args.end() && a->is_string() && !a->get<std::string>().empty()) {
+        b["action"] = *a;
+      } else if (op == ApiOp::consumer_update) {
+        b["action"] = "update";
+      }
+      const bool multi_filter = cfg->contains("filter_subjects");
+      std::string filter = cfg->value("filter_subject", std::string());
+      if (name.empty() || multi_filter) {
+        // Ephemeral, or several filters: the subjects before 2.9's named form.
+        std::string durable = cfg->value("durable_name", std::string());
+        subject = durable.empty() ? api("CONSUMER.CREATE." + *stream)
+                                  : api("CONSUMER.DURABLE.CREATE." + *stream + "." + durable);
+      } else if (!filter.empty() && filter != ">") {
+        subject = api("CONSUMER.CREATE." + *stream + "." + name + "." + filter);
+      } else {
+        subject = api("CONSUMER.CREATE." + *stream + "." + name);
+      }
+      body = dump(b);
+      return {};
+    }
+  }
+  return bad("unknown JetStream operation");
+}
+
+bool JsApiCall::State::on_json(std::string_view payload) {
+  json reply = json::parse(payload, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object()) {
+    return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
+  }
+  if (auto e = js::api_error_of(payload)) return finish(std::move(*e));
+  switch (op) {
+    case ApiOp::stream_update:
+    case ApiOp::consumer_update:
+      if (args.value("merge", false) && !fetched_current) {
+        // The current config, with the caller's fields over it.
+        fetched_current = true;
+        json merged = reply.value("config", json::object());
+        for (auto &[k, v] : args["config"].items()) merged[k] = v;
+        args["config"] = merged;
+        if (Error e = prepare()) return finish(std::move(e));
+        if (op == ApiOp::stream_update) {
+          subject = api("STREAM.UPDATE." + merged.value("name", std::string()));
+          body = dump(merged);
+        }
+        return false;
+      }
+      break;
+    case ApiOp::stream_info: {
+      // Subjects come in pages of the subjects_filter: gather them all.
+      auto &state = reply["state"];
+      if (state.is_object() && state.contains("subjects") && state["subjects"].is_object()) {
+        for (auto &[k, v] : state["subjects"].items()) subjects[k] = v;
+      }
+      const auto total = reply.value("total", std::uint64_t{0});
+      if (args.contains("subjects_filter") && subjects.size() < total &&
+          state.value("subjects", json::object()).size() > 0) {
+        offset = subjects.size();
+        if (Error e = prepare()) return finish(std::move(e));
+        return false;
+      }
+      if (!subjects.empty()) state["subjects"] = subjects;
+      for (const char *k : {"total", "offset", "limit"}) {
+        if (reply.contains(k)) reply[k] = 0;
+      }
+      result = dump(reply);
+      return true;
+    }
+    case ApiOp::stream_msg_get: {
+      auto &m = reply["message"];
+      if (!m.is_object()) return finish({Errc::protocol_error, "message missing in the reply"});
+      stored = true;
+      stored_msg.subject = m.value("subject", std::string());
+      stored_msg.seq = m.value("seq", std::uint64_t{0});
+      stored_msg.time = m.value("time", std::string());
+      for (auto [field, out] : {std::pair{"hdrs", &stored_msg.headers}, {"data", &stored_msg.data}}) {
+        if (!m.contains(field) || !m[field].is_string()) continue;  // omitted when empty
+        auto decoded = base64_decode(m[field].get<std::string>());
+        if (!decoded) return finish({Errc::protocol_error, std::string("bad base64 in ") + field});
+        *out = std::move(*decoded);
+      }
+      stored_msg.stream = args.value("name", std::string());
+      return true;
+    }
+    default: break;
+  }
+  if (is_paged(op)) {
+    const char *key = paged_key(op);
+    const json &page = reply[key];  // null when there are none (STREAM.NAMES)
+    std::size_t n = page.is_array() ? page.size() : 0;
+    if (n > 0) items.insert(items.end(), page.begin(), page.end());
+    offset += n;
+    const auto total = reply.value("total", std::uint64_t{0});
+    if (n > 0 && offset < total) {
+      page_request();
+      return false;
+    }
+    result = dump(json{{key, items}, {"total", items.size()}});
+    return true;
+  }
+  result.assign(payload);
+  return true;
+}
+
+bool JsApiCall::State::on_direct(std::string_view headers, std::string_view payload) {
+  auto h = Headers::parse(headers);
+  if (!h) return finish(h.error());
+  if (h->status == 404) {
+    Error e{Errc::js_api_error, "no message found"};
+    e.status = 404;
+    e.err_code = 10037;  // as STREAM.MSG.GET says it, so hosts see one error either way
+    return finish(std::move(e));
+  }
+  if (h->status >= 300) {
+    Error e{Errc::js_status_error, h->description.empty() ? "direct get failed" : h->description};
+    e.status = h->status;
+    return finish(std::move(e));
+  }
+  stored = true;
+  stored_msg.subject.assign(h->get("Nats-Subject"));
+  stored_msg.stream.assign(h->get("Nats-Stream"));
+  stored_msg.time.assign(h->get("Nats-Time-Stamp"));
+  std::string_view seq = h->get("Nats-Sequence");
+  for (char c : seq) {
+    if (c < '0' || c > '9') return finish({Errc::protocol_error, "bad Nats-Sequence header"});
+    stored_msg.seq = stored_msg.seq * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  stored_msg.headers.assign(headers);
+  stored_msg.data.assign(payload);
+  return true;
+}
+
+Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std::string prefix) {
+  auto state = std::make_unique<State>();
+  state->op = op;
+  state->prefix = std::move(prefix);
+  state->args = args_json.empty() ? json::object() : json::parse(args_json, nullptr, false);
+  if (state->args.is_discarded() || !state->args.is_object()) {
+    return Error{Errc::invalid_argument, "JetStream arguments must be a JSON object"};
+  }
+  if (Error e = state->prepare()) return e;
+  return JsApiCall(std::move(state));
+}
+
+JsApiCall::JsApiCall(std::unique_ptr<State> state) : s_(std::move(state)) {}
+JsApiCall::JsApiCall(JsApiCall &&) noexcept = default;
+JsApiCall &JsApiCall::operator=(JsApiCall &&) noexcept = default;
+JsApiCall::~JsApiCall() = default;
+
+js::ApiOp JsApiCall::op() const { return s_->op; }
+const std::string &JsApiCall::subject() const { return s_->subject; }
+const std::string &JsApiCall::body() const { return s_->body; }
+const Error &JsApiCall::error() const { return s_->error; }
+std::string JsApiCall::take_result() { return std::move(s_->result); }
+bool JsApiCall::has_stored() const { return s_->stored; }
+js::StoredMessage JsApiCall::take_stored() { return std::move(s_->stored_msg); }
+
+bool JsApiCall::on_reply(std::string_view headers, std::string_view payload) {
+  if (s_->op == ApiOp::direct_get) return s_->on_direct(headers, payload);
+  return s_->on_json(payload);
+}
+
+}  // namespace nats::detail
