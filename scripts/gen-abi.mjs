@@ -21,7 +21,13 @@ const text = [
   freeze('STATE', abi.states),
   '/** requestMany strategies by name. */\n',
   freeze('STRATEGY', abi.strategies),
+  '/** JetStream API operations by name (core/include/nats/jetstream/api.hpp). */\n',
+  freeze('JS_OPS', abi.jsOps),
+  '/** Record flag bits. */\n',
+  freeze('FLAGS', abi.flags),
   '/** Error codes: {code, name, local, js (nats.js class), py (nats_wasm Python class path)}. */\n',
   `export const ERRORS = Object.freeze(${JSON.stringify(errors, null, 2)}.map(Object.freeze));\n`,
+  '/** Specific JetStream API error classes: {errCode, status, js, py} (0 / "" = none). */\n',
+  `export const API_ERRORS = Object.freeze(${JSON.stringify(abi.apiErrors, null, 2)}.map(Object.freeze));\n`,
 ].join('');
 await writeFile(new URL('abi.mjs', dist), text);

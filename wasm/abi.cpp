@@ -45,6 +45,18 @@ std::string abi_json() {
     out += '}';
   }
   out += ']';
+  key(out, "apiErrors");
+  out += '[';
+  for (const auto &row : api_error_classes()) {
+    if (out.back() != '[') out += ',';
+    out += '{';
+    num(out, "errCode", row.err_code);
+    num(out, "status", row.status);
+    str(out, "js", row.js_class);
+    str(out, "py", row.py_class);
+    out += '}';
+  }
+  out += ']';
   key(out, "events");
   out += '{';
   for (auto t : all_event_types()) num(out, event_name(t), static_cast<int>(t));
@@ -57,6 +69,15 @@ std::string abi_json() {
   out += '{';
   for (std::uint32_t w = 0; w < kWords; ++w) num(out, kWordNames[w], w);
   num(out, "words", kWords);
+  out += '}';
+  key(out, "jsOps");
+  out += '{';
+  for (auto op : js::all_api_ops()) num(out, js::api_op_name(op), static_cast<int>(op));
+  out += '}';
+  key(out, "flags");
+  out += '{';
+  num(out, "duplicate", kFlagDuplicate);
+  num(out, "arenaBody", kFlagArenaBody);
   out += '}';
   key(out, "strategies");
   out += '{';

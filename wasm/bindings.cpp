@@ -5,6 +5,7 @@
 #include "abi.hpp"
 #include "connection.hpp"
 #include "headers_api.hpp"
+#include "partitions_api.hpp"
 #include "probe.hpp"
 
 namespace nats::wasm {
@@ -47,6 +48,11 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("receiveBuffered", &Connection::receive_buffered)
       .function("newInbox", &Connection::new_inbox)
       .function("currentServer", &Connection::current_server)
+      .function("jsContext", &Connection::js_context)
+      .function("jsApi", &Connection::js_api)
+      .function("jsPending", &Connection::js_pending)
+      .function("jsCancel", &Connection::js_cancel)
+      .function("jsInFlight", &Connection::js_in_flight)
       .function("handle", &Connection::handle);
   class_<ParserProbe>("ParserProbe")
       .constructor<double, double>()
@@ -57,6 +63,9 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("decodeHeaders", &decode_headers);
   function("validateHeader", &validate_header);
   function("encodeHeaders", &encode_headers);
+  function("partitionFor", &partition_for);
+  function("topicSubjects", &topic_subjects);
+  function("partitionCount", &partition_count);
 }
 
 }  // namespace nats::wasm

@@ -22,6 +22,37 @@ bool take_str(std::string_view &s, std::string &out) {
 
 }  // namespace
 
+Result<js::PublishOptions> decode_staged_publish_options(std::string_view staged) {
+  js::PublishOptions o;
+  Error truncated{Errc::invalid_argument, "truncated staged publish options"};
+  std::uint32_t flags = 0;
+  std::uint32_t timeout = 0;
+  double last = 0;
+  double last_subject = 0;
+  if (!take_u32(staged, flags) || !take_u32(staged, timeout) || staged.size() < 16) {
+    return truncated;
+  }
+  std::memcpy(&last, staged.data(), 8);
+  std::memcpy(&last_subject, staged.data() + 8, 8);
+  staged.remove_prefix(16);
+  if ((flags & 1u) != 0) {
+    auto n = to_count(last, "expect.lastSequence");
+    if (!n) return n.error();
+    o.expected_last_sequence = *n;
+  }
+  if ((flags & 2u) != 0) {
+    auto n = to_count(last_subject, "expect.lastSubjectSequence");
+    if (!n) return n.error();
+    o.expected_last_subject_sequence = *n;
+  }
+  o.timeout = Duration{timeout};
+  if (!take_str(staged, o.msg_id) || !take_str(staged, o.expected_stream) ||
+      !take_str(staged, o.expected_last_msg_id)) {
+    return truncated;
+  }
+  return o;
+}
+
 Result<Headers> decode_staged_headers(std::string_view staged) {
   Headers h;
   std::uint32_t status = 0;

@@ -9,6 +9,7 @@
 
 #include "nats/engine.hpp"
 #include "nats/headers.hpp"
+#include "nats/jetstream/publish.hpp"
 
 namespace nats::wasm {
 
@@ -34,6 +35,13 @@ inline Result<Duration> to_duration(double ms, std::string_view what) {
 inline Time to_time(double ms) {
   return Time{std::isfinite(ms) && ms > 0 ? static_cast<std::int64_t>(ms) : 0};
 }
+
+/// JetStream publish options as JavaScript stages them: u32 flags (bit 0
+/// expected_last_sequence set, bit 1 expected_last_subject_sequence set),
+/// u32 timeout ms, f64 expected_last_sequence, f64 expected_last_subject_sequence,
+/// then three u32-length-prefixed strings: msg id, expected stream, expected
+/// last msg id.
+Result<js::PublishOptions> decode_staged_publish_options(std::string_view staged);
 
 /// Headers as JavaScript stages them: u32 status, u32 description length,
 /// description, then per entry u32 key length, key, u32 value length, value

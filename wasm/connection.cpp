@@ -282,6 +282,82 @@ double Connection::flush(double now, double timeout) {
   return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
 }
 
+double Connection::js_context(val opts) {
+  return guarded(
+      [&] {
+        js::ContextOptions o;
+        if (opts["prefix"].isString()) o.prefix = opts["prefix"].as<std::string>();
+        if (opts["domain"].isString()) o.domain = opts["domain"].as<std::string>();
+        if (opts["timeout"].isNumber()) {
+          auto t = to_duration(opts["timeout"].as<double>(), "timeout");
+          if (!t) return -static_cast<double>(code(t.error()));
+          o.timeout = *t;
+        }
+        if (opts["maxPending"].isNumber()) {
+          auto n = to_count(opts["maxPending"].as<double>(), "maxPending");
+          if (!n) return -static_cast<double>(code(n.error()));
+          o.max_pending = static_cast<std::size_t>(*n);
+        }
+        auto r = engine_.js_context(o);
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::js_api(double context, int op, const std::string &args_json, double now,
+                          double timeout) {
+  return guarded(
+      [&] {
+        auto ops = js::all_api_ops();
+        if (op < 0 || static_cast<std::size_t>(op) >= ops.size()) {
+          return -static_cast<double>(code({Errc::invalid_argument, "unknown JetStream operation"}));
+        }
+        auto ctx = to_count(context, "context");
+        auto t = to_duration(timeout, "timeout");
+        if (!ctx) return -static_cast<double>(code(ctx.error()));
+        if (!t) return -static_cast<double>(code(t.error()));
+        auto r = engine_.js_api(*ctx, ops[static_cast<std::size_t>(op)], args_json, to_time(now), *t);
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::js_publish(double context, std::size_t subject_len, std::size_t headers_len,
+                              std::size_t payload_len, std::size_t options_len, double now) {
+  return guarded(
+      [&] {
+        std::string_view s(stage_.data(), subject_len + headers_len + payload_len + options_len);
+        js::PublishOptions o;
+        if (options_len > 0) {
+          auto decoded = decode_staged_publish_options(
+              s.substr(subject_len + headers_len + payload_len, options_len));
+          if (!decoded) return -static_cast<double>(code(decoded.error()));
+          o = std::move(*decoded);
+        }
+        std::optional<Headers> h;
+        if (headers_len > 0) {
+          auto decoded = decode_staged_headers(s.substr(subject_len, headers_len));
+          if (!decoded) return -static_cast<double>(code(decoded.error()));
+          h = std::move(*decoded);
+        }
+        auto r = engine_.js_publish(static_cast<std::uint64_t>(context), s.substr(0, subject_len),
+                                    s.substr(subject_len + headers_len, payload_len),
+                                    h ? &*h : nullptr, o, to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::js_pending(double context) const {
+  return static_cast<double>(engine_.js_pending(static_cast<std::uint64_t>(context)));
+}
+
+int Connection::js_cancel(double id) {
+  auto i = to_count(id, "id");
+  if (!i) return code(i.error());
+  return code(engine_.js_cancel(*i));
+}
+
 val Connection::last_error() const {
   val out = val::object();
   out.set("code", static_cast<int>(engine_.last_error().code));

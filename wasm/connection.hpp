@@ -67,6 +67,19 @@ public:
   int drain() { return code(engine_.drain()); }
   void close() { engine_.close(); }
 
+  // --- JetStream ---------------------------------------------------------------
+  /// A JetStream context from {prefix, domain, timeout, maxPending}; its id or -Errc.
+  double js_context(emscripten::val opts);
+  /// Starts API call `op` (a js::ApiOp number) with JSON arguments; its id or -Errc.
+  double js_api(double context, int op, const std::string &args_json, double now, double timeout);
+  /// Staged: subject, headers (staged format), payload, options (js_publish_options
+  /// format). Returns the publish id, or -Errc.
+  double js_publish(double context, std::size_t subject_len, std::size_t headers_len,
+                    std::size_t payload_len, std::size_t options_len, double now);
+  double js_pending(double context) const;
+  int js_cancel(double id);
+  double js_in_flight() const { return static_cast<double>(engine_.js_in_flight()); }
+
   /// This object's address, for the raw exports (hot paths skip embind).
   std::uintptr_t handle() { return reinterpret_cast<std::uintptr_t>(this); }
 

@@ -25,6 +25,12 @@ EMSCRIPTEN_KEEPALIVE int nw_publish(Connection *c, std::size_t subject_len, std:
 EMSCRIPTEN_KEEPALIVE int nw_publish_packed(Connection *c, std::size_t n) {
   return output_or_error(*c, c->publish_packed(n));
 }
+/// js_publish() on staged arguments (no options): the publish id, or -Errc.
+EMSCRIPTEN_KEEPALIVE double nw_js_publish(Connection *c, double context, std::size_t subject_len,
+                                          std::size_t headers_len, std::size_t payload_len,
+                                          std::size_t options_len, double now) {
+  return c->js_publish(context, subject_len, headers_len, payload_len, options_len, now);
+}
 /// feed(): commits n received bytes at time now; returns the record count.
 EMSCRIPTEN_KEEPALIVE std::size_t nw_feed(Connection *c, std::size_t n, double now) {
   return c->feed(n, now);

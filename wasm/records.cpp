@@ -44,8 +44,21 @@ void RecordBatch::append(const Event &ev) {
     r[kStatus] = static_cast<std::uint32_t>(e.status);
     r[kErrCode] = static_cast<std::uint32_t>(e.err_code);
     r[kOperation] = e.operation == "publish" ? 1u : e.operation == "subscription" ? 2u : 0u;
-  } else if (!ev.text.empty()) {
-    r[kTextOff] = add_text(ev.text, &r[kTextLen]);
+    return;
+  }
+  if (!ev.text.empty()) r[kTextOff] = add_text(ev.text, &r[kTextLen]);
+  if (!ev.text2.empty()) r[kText2Off] = add_text(ev.text2, &r[kText2Len]);
+  if (!ev.text3.empty()) r[kText3Off] = add_text(ev.text3, &r[kText3Len]);
+  r[kNumLo] = static_cast<std::uint32_t>(ev.num);
+  r[kNumHi] = static_cast<std::uint32_t>(ev.num >> 32);
+  r[kFlags] = ev.flags;
+  if (!ev.data.empty()) {
+    // Owned bytes (a stored message) live in the arena, not the receive
+    // buffer: offsets, not pointers (the arena may still grow).
+    const std::string_view d(ev.data);
+    r[kHeadersPtr] = add_text(d.substr(0, ev.data_headers), &r[kHeadersLen]);
+    r[kPayloadPtr] = add_text(d.substr(ev.data_headers), &r[kPayloadLen]);
+    r[kFlags] |= kFlagArenaBody;
   }
 }
 

@@ -38,8 +38,14 @@ enum Word : std::uint32_t {
   kNumHi,
   kNum2Lo,
   kNum2Hi,
-  kFlags,
+  kFlags,  ///< kFlagDuplicate, kFlagArenaBody
   kWords,  ///< words per record
+};
+
+/// Flag bits of kFlags.
+enum Flag : std::uint32_t {
+  kFlagDuplicate = 1,  ///< js_pub_ack: the msg id was a duplicate
+  kFlagArenaBody = 2,  ///< headers/payload pointers are offsets into the text arena
 };
 
 /// Word names in order, for the exported ABI.

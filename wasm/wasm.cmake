@@ -16,6 +16,7 @@ add_executable(nats_wasm_core
   wasm/connection.cpp
   wasm/exports.cpp
   wasm/headers_api.cpp
+  wasm/partitions_api.cpp
   wasm/probe.cpp
   wasm/records.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)

@@ -66,9 +66,21 @@ constexpr std::array kTable{
     ErrcInfo{Errc::js_bad_reply, "js_bad_reply", "JetStreamError", "js.errors.Error"},
 };
 
+constexpr std::array kApiClasses{
+    ApiErrorClass{10059, 0, "StreamNotFoundError", ""},
+    ApiErrorClass{10014, 0, "ConsumerNotFoundError", ""},
+    ApiErrorClass{10039, 0, "JetStreamNotEnabled", ""},
+    ApiErrorClass{0, 404, "", "js.errors.NotFoundError"},
+    ApiErrorClass{0, 400, "", "js.errors.BadRequestError"},
+    ApiErrorClass{0, 500, "", "js.errors.ServerError"},
+    ApiErrorClass{0, 503, "", "js.errors.ServiceUnavailableError"},
+};
+
 }  // namespace
 
 std::span<const ErrcInfo> errc_table() { return kTable; }
+
+std::span<const ApiErrorClass> api_error_classes() { return kApiClasses; }
 
 std::string_view errc_name(Errc code) {
   if (code == Errc::ok) return "ok";

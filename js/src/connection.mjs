@@ -42,6 +42,8 @@ export class NatsConnection {
     this._requests = new Map();
     /** @type {Map<number, {resolve: Function, reject: Function}>} */
     this._flushes = new Map();
+    /** JetStream calls and publishes in flight: id → {resolve, reject, ctx?}. */
+    this._jsOps = new Map();
     /** @type {Set<AsyncQueue>} */
     this._statusQueues = new Set();
     this._info = undefined;

@@ -1,8 +1,8 @@
 // The WebAssembly engine as the JS host drives it: the embind Connection,
 // the staging area arguments are written into, and the batches of event
 // records that come back (layout: REC in the generated js/dist/abi.mjs).
-import { EV, REC } from '../dist/abi.mjs';
-import { errorFromCode } from './errors.mjs';
+import { EV, FLAGS, REC } from '../dist/abi.mjs';
+import { ERRC, errorFromCode } from './errors.mjs';
 
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder();
@@ -49,6 +49,7 @@ export class CoreEngine {
     this.stagedSubject = null;
     this.stagedSubjectLen = 0;
     this.lastSubject = '';
+    this.lastText = '';
   }
 
   /** Throws the options error, if any (and frees the engine). */
@@ -146,6 +147,35 @@ export class CoreEngine {
     return rc;
   }
 
+  /**
+   * A JetStream publish; returns its id, or -code for window_full (the one
+   * refusal the caller handles: it waits for room). Other errors throw.
+   * Without headers and options the subject stays staged, as in publish().
+   */
+  jsPublish(context, subject, payload, headers, options, now) {
+    const M = this.M;
+    let id;
+    if (!headers && !options) {
+      const pl = payload.length;
+      let sl = this.stagedSubjectLen;
+      let ptr = this.stagePtr;
+      if (subject !== this.stagedSubject || sl + pl > this.stageCap) {
+        const s = String(subject);
+        ptr = this.stageRoom(s.length * 3 + pl);
+        sl = s.length === 0 ? 0 : encoder.encodeInto(s, M.HEAPU8.subarray(ptr, ptr + s.length * 3)).written;
+        this.stagedSubject = subject;
+        this.stagedSubjectLen = sl;
+      }
+      M.HEAPU8.set(payload, ptr + sl);
+      id = M._nw_js_publish(this.h, context, sl, 0, pl, 0, now);
+    } else {
+      const [sl, hl, pl, ol] = this.stage([String(subject)], [headers ?? EMPTY, payload, options ?? EMPTY]);
+      id = M._nw_js_publish(this.h, context, sl, hl, pl, ol, now);
+    }
+    if (id < 0 && id !== -ERRC.window_full) this.check(-id);
+    return id;
+  }
+
   /** Publishes a packed buffer (js/src/pyodide.mjs); returns the output length. */
   publishPacked(packed) {
     // The area first: growing memory detaches any HEAPU8 view read before.
@@ -190,7 +220,10 @@ export class CoreEngine {
     for (let r = 0; r < recs.length; r += W) {
       const hl = recs[r + REC.headersLen];
       const pl = recs[r + REC.payloadLen];
-      if (hl > 0 || pl > 0) {
+      if ((recs[r + REC.flags] & FLAGS.arenaBody) !== 0) {
+        // Owned bytes (a stored message) sit in the text arena.
+        textEnd = Math.max(textEnd, recs[r + REC.headersPtr] + hl, recs[r + REC.payloadPtr] + pl);
+      } else if (hl > 0 || pl > 0) {
         const hp = recs[r + REC.headersPtr];
         const pp = recs[r + REC.payloadPtr];
         if (hl > 0) { lo = Math.min(lo, hp); hi = Math.max(hi, hp + hl); }
@@ -212,6 +245,19 @@ export class CoreEngine {
     let copy = null;
     if (bodies > 0 && hi - lo <= 2 * bodies + 65536) copy = M.HEAPU8.slice(lo, hi);
     return new Batch(this, recs, text, copy, lo);
+  }
+
+  /** A string from `bytes` at off/len; the previous one is reused when equal (stream names). */
+  cachedText(bytes, off, len) {
+    const last = this.lastText;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && last.charCodeAt(i) === bytes[off + i]) i++;
+      if (i === len) return last;
+    }
+    const s = decodeString(bytes, off, len);
+    if (s.length === len) this.lastText = s;
+    return s;
   }
 
   /**
@@ -269,6 +315,16 @@ export class Batch {
     const at = this.recs[r + off];
     return utf8.decode(this.text.subarray(at, at + len));
   }
+  /** {stream, seq, duplicate, domain?} of a js_pub_ack record. */
+  pubAck(r) {
+    const ack = {
+      stream: this.engine.cachedText(this.text, this.recs[r + REC.textOff], this.recs[r + REC.textLen]),
+      seq: this.u64(r, REC.numLo),
+      duplicate: (this.recs[r + REC.flags] & FLAGS.duplicate) !== 0,
+    };
+    if (this.recs[r + REC.text2Len] > 0) ack.domain = this.textAt(r, REC.text2Off);
+    return ack;
+  }
   /** The error a record carries, or null. */
   error(r) {
     const code = this.recs[r + REC.errc];
@@ -296,6 +352,7 @@ export class Batch {
     const len = this.recs[r + lenWord];
     if (len === 0) return EMPTY;
     const ptr = this.recs[r + ptrWord];
+    if ((this.recs[r + REC.flags] & FLAGS.arenaBody) !== 0) return this.text.subarray(ptr, ptr + len);
     if (this.bodies !== null) return new Uint8Array(this.bodies.buffer, ptr - this.bodiesAt, len);
     // HEAPU8 is re-read: user code run before may have grown memory.
     return this.M.HEAPU8.slice(ptr, ptr + len);

@@ -2,7 +2,7 @@
 // one of these (real Error objects: Pyodide hangs on non-Error rejections).
 // Which class an engine error code becomes is decided by the C++ error
 // table (js/dist/abi.mjs, generated from core/src/error.cpp), not here.
-import { ERRORS } from '../dist/abi.mjs';
+import { API_ERRORS, ERRORS } from '../dist/abi.mjs';
 
 /** Base class of every nats-wasm error. `errc` is the engine's error name. */
 export class NatsError extends Error {
@@ -103,7 +103,13 @@ export class StreamNotFoundError extends JetStreamApiError {}
 /** err_code 10014. */
 export class ConsumerNotFoundError extends JetStreamApiError {}
 /** JetStream is not enabled for the server or the account. */
-export class JetStreamNotEnabled extends NatsError {}
+export class JetStreamNotEnabled extends NatsError {
+  constructor(message, opts = {}) {
+    super(message, opts);
+    /** 503 when the server has no JetStream or the account is not enabled. */
+    this.status = opts.status ?? 503;
+  }
+}
 
 /** All classes by name (nats.js exports a similar `errors` object). */
 export const errors = {
@@ -113,6 +119,9 @@ export const errors = {
   ProtocolError, AbortError, SlowConsumerError, JetStreamError, JetStreamStatusError,
   JetStreamApiError, StreamNotFoundError, ConsumerNotFoundError, JetStreamNotEnabled,
 };
+
+// err_code → a more specific class (StreamNotFoundError ...), from the ABI.
+const API_BY_ERR_CODE = new Map(API_ERRORS.filter((r) => r.errCode && r.js).map((r) => [r.errCode, errors[r.js]]));
 
 // Engine code → table row, from the generated ABI.
 const BY_CODE = new Map(ERRORS.map((row) => [row.code, row]));
@@ -142,5 +151,14 @@ export function errorFromCode(code, message, detail = {}) {
     });
   }
   if (Cls === NoRespondersError) return new NoRespondersError(detail.subject ?? '', message, row.name);
-  return new Cls(message, { code: row.name, status: detail.status, errCode: detail.errCode });
+  const opts = { code: row.name, status: detail.status, errCode: detail.errCode };
+  if (Cls === JetStreamApiError && detail.errCode) {
+    const specific = API_BY_ERR_CODE.get(detail.errCode);
+    if (specific) return new specific(message, opts);
+  }
+  if (Cls === JetStreamNotEnabled && detail.errCode) {
+    // 10039: nats.js keeps the API error as the cause.
+    return new JetStreamNotEnabled(message, { ...opts, cause: new JetStreamApiError(message, opts) });
+  }
+  return new Cls(message, opts);
 }

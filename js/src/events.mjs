@@ -2,6 +2,7 @@
 // stream. One batch of records per engine call (js/src/engine.mjs).
 import { EV, REC } from '../dist/abi.mjs';
 import { Msg } from './msg.mjs';
+import { StoredMsgImpl } from './jetstream/stored_msg.mjs';
 import { NoRespondersError, RequestError } from './errors.mjs';
 
 /** @param {import('./engine.mjs').Batch} b @param {number} r */
@@ -76,6 +77,32 @@ const HANDLERS = {
   [EV.closed](nc, b, r) {
     nc._onClosed(b.error(r) ?? undefined);
   },
+  [EV.js_result](nc, b, r) {
+    const op = takeJsOp(nc, b, r);
+    if (!op) return;
+    const err = b.error(r);
+    if (err) op.reject(err);
+    else if (op.raw) op.resolve(b.textAt(r, REC.textOff));
+    else op.resolve(JSON.parse(b.textAt(r, REC.textOff)));
+  },
+  [EV.js_stored_msg](nc, b, r) {
+    const op = takeJsOp(nc, b, r);
+    if (!op) return;
+    const err = b.error(r);
+    if (err) op.reject(err);
+    else {
+      op.resolve(new StoredMsgImpl(b.textAt(r, REC.textOff), b.u64(r, REC.numLo), b.headers(r),
+        b.payload(r), b.textAt(r, REC.text2Off), b.textAt(r, REC.text3Off)));
+    }
+  },
+  [EV.js_pub_ack](nc, b, r) {
+    const op = takeJsOp(nc, b, r);
+    if (!op) return;
+    const err = b.error(r);
+    if (err) op.reject(err);
+    else op.resolve(b.pubAck(r));
+    op.ctx?._settled();
+  },
   [EV.transport_open](nc, b, r) {
     nc._openTransport(b.textAt(r, REC.textOff));
   },
@@ -83,6 +110,13 @@ const HANDLERS = {
     nc._closeTransport();
   },
 };
+
+function takeJsOp(nc, b, r) {
+  const id = b.word(r, REC.id);
+  const op = nc._jsOps.get(id);
+  if (op) nc._jsOps.delete(id);
+  return op;
+}
 
 /** Every event type the engine can send has a handler (checked by a test). */
 export const handledEvents = Object.keys(HANDLERS).map(Number);

@@ -4,11 +4,14 @@
 // Python converts with a single to_py(), all payloads in one Uint8Array.
 // Python uses only what this module exports.
 import { coreIfLoaded } from './core.mjs';
-import { ERRORS } from '../dist/abi.mjs';
+import { API_ERRORS, ERRORS } from '../dist/abi.mjs';
 import { headers } from './headers.mjs';
+import { JsContext } from './jetstream/context.mjs';
 
 /** The error table (code, name, js, py class path), for Python's mapping. */
 export const errorTable = ERRORS;
+/** Specific JetStream API error classes ({errCode, status, js, py}). */
+export const apiErrorTable = API_ERRORS;
 
 /**
  * Packs messages into one flat array:
@@ -134,3 +137,106 @@ export function request(nc, subject, data, timeout, hdrs) {
 export function iteratorOf(iterable) {
   return iterable[Symbol.asyncIterator]();
 }
+
+// --- JetStream ------------------------------------------------------------------
+
+/** A JetStream context for Python: {prefix, domain, timeout (ms), maxPending}. */
+export function jsContext(nc, prefix, domain, timeout, maxPending) {
+  return new JsContext(nc, { apiPrefix: prefix ?? undefined, domain: domain ?? undefined, timeout, maxPending });
+}
+
+/**
+ * An API call for Python: {promise, cancel}. The promise resolves with the
+ * JSON text (Python parses it), or for message reads with
+ * [subject, seq, raw headers or undefined, data, time, stream].
+ */
+export function jsCall(ctx, op, argsJson, timeout) {
+  const { promise, cancel } = ctx.start(op, JSON.parse(argsJson), timeout, true);
+  const packed = promise.then((r) => (typeof r === 'string' ? r
+    : [r.subject, r.seq, r._raw && r._raw.length ? r._raw : undefined, r.data, r.timestamp, r.stream ?? '']));
+  packed.catch(() => {});
+  ctx.nc._writeOutput();
+  return { promise: packed, cancel };
+}
+
+/**
+ * One JetStream publish for Python: {promise of [stream, seq, duplicate,
+ * domain], cancel()}. timeout in ms (0: the context's).
+ */
+export function jsPublish(ctx, subject, data, hdrs, msgId, expectedStream, timeout) {
+  const ctl = new AbortController();
+  const opts = { timeout: timeout || 0, signal: ctl.signal };
+  if (hdrs) opts.headers = hdrs;
+  if (msgId) opts.msgID = msgId;
+  if (expectedStream) opts.expect = { streamName: expectedStream };
+  const promise = ctx.publish(subject, data, opts).then((a) => [a.stream, a.seq, a.duplicate, a.domain ?? '']);
+  promise.catch(() => {}); // Python awaits it; a rejection after cancel() is expected
+  ctx.nc._writeOutput();
+  return { promise, cancel: () => ctl.abort() };
+}
+
+/**
+ * Python's publish_async batch: packed like publishPacked (u32 subject
+ * length, u32 payload length, subject, payload per message), tokens
+ * firstToken, firstToken+1, ... Acks are collected for jsTakeAcks().
+ */
+export function jsPublishBatch(ctx, packed, firstToken) {
+  const acks = (ctx.pyAcks ??= { tokens: [], seqs: [], dups: [], streams: [], errors: [], waiter: null });
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const dec = new TextDecoder();
+  let at = 0;
+  let token = firstToken;
+  while (at + 8 <= packed.length) {
+    const sl = view.getUint32(at, true);
+    const pl = view.getUint32(at + 4, true);
+    const subject = dec.decode(packed.subarray(at + 8, at + 8 + sl));
+    const payload = packed.subarray(at + 8 + sl, at + 8 + sl + pl);
+    at += 8 + sl + pl;
+    const t = token++;
+    const settle = (ack, err) => {
+      acks.tokens.push(t);
+      acks.seqs.push(ack ? ack.seq : 0);
+      acks.dups.push(ack?.duplicate ? 1 : 0);
+      acks.streams.push(ack ? ack.stream : '');
+      acks.errors.push(err);
+      if (acks.waiter) {
+        const w = acks.waiter;
+        acks.waiter = null;
+        w();
+      }
+    };
+    ctx.enqueue({ subject, payload, hdr: null, staged: null, resolve: (a) => settle(a, undefined), reject: (e) => settle(null, e) });
+  }
+  ctx.nc._writeOutput();
+}
+
+/** The acks collected so far as [tokens, seqs, dups, streams, errors], or undefined. */
+export function jsTakeAcks(ctx) {
+  const acks = ctx.pyAcks;
+  if (!acks || acks.tokens.length === 0) return undefined;
+  const out = [acks.tokens, acks.seqs, acks.dups, acks.streams, acks.errors];
+  acks.tokens = [];
+  acks.seqs = [];
+  acks.dups = [];
+  acks.streams = [];
+  acks.errors = [];
+  return out;
+}
+
+/** Resolves once an ack is waiting for jsTakeAcks(). */
+export function jsAcksReady(ctx) {
+  const acks = (ctx.pyAcks ??= { tokens: [], seqs: [], dups: [], streams: [], errors: [], waiter: null });
+  if (acks.tokens.length > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const prev = acks.waiter;
+    acks.waiter = () => { prev?.(); resolve(); };
+  });
+}
+
+// --- partitions (the engine's hash and subjects) ------------------------------------
+/** The partition of a key among n. */
+export function partitionFor(key, n) { return coreIfLoaded().partitionFor(key, n); }
+/** ["<topic>.0", ...] or [errc, message]. */
+export function topicSubjects(topic, n) { return coreIfLoaded().topicSubjects(topic, n); }
+/** The partition count the subjects describe (0: not a topic). */
+export function partitionCount(topic, subjects) { return coreIfLoaded().partitionCount(topic, subjects); }

@@ -12,13 +12,17 @@ import asyncio
 import logging
 import weakref
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional, Union
 
 from . import _ffi, errors
 from ._loader import load
 from .msg import Msg, msg_from_js
 from .publish_buffer import PublishBuffer
 from .subscription import MsgCallback, Subscription, await_unless_current
+
+if TYPE_CHECKING:
+    from .js.client import JetStreamContext
+    from .js.manager import JetStreamManager
 
 ErrorCallback = Callable[[Exception], Awaitable[None]]
 Callback = Callable[[], Awaitable[None]]
@@ -248,6 +252,19 @@ class Client:
     def new_inbox(self) -> str:
         """A fresh unique inbox subject."""
         return str(_ffi.call(self._nc.newInbox))
+
+    def jetstream(self, **opts: Any) -> "JetStreamContext":
+        """A JetStream context (nats.py: prefix, domain, timeout,
+        publish_async_max_pending — the publish window, 256 by default)."""
+        from .js.client import JetStreamContext
+
+        return JetStreamContext(self, **opts)
+
+    def jsm(self, **opts: Any) -> "JetStreamManager":
+        """A JetStream manager (nats.py: prefix, timeout)."""
+        from .js.manager import JetStreamManager
+
+        return JetStreamManager(self, **opts)
 
     def status(self) -> AsyncIterator[Status]:
         """Connection status events until the connection closes."""

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadPyodide } from 'pyodide';
 import { startServer } from '../harness/nats-server.mjs';
+import { connect as natsJsConnect } from '@nats-io/transport-node';
+import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
+
+const natsjs = {};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -17,6 +21,8 @@ pyodide.FS.mkdirTree('/nats/py');
 pyodide.FS.mkdirTree('/nats/tests');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'py') }, '/nats/py');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: here }, '/nats/tests');
+pyodide.FS.mkdirTree('/nats/vectors');
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'tests/vectors') }, '/nats/vectors');
 await pyodide.runPythonAsync(`
 import sys
 sys.path[:0] = ["/nats/py", "/nats/tests"]
@@ -37,10 +43,25 @@ before(async () => {
   servers.main = await startServer('default.conf');
   servers.token = await startServer('token.conf');
   servers.perms = await startServer('permissions.conf');
+  servers.nojs = await startServer('no_jetstream.conf');
+  natsjs.nc = await natsJsConnect({ servers: `127.0.0.1:${servers.main.port}` });
   Object.assign(globalThis.natsTestEnv, {
     wsUrl: servers.main.wsUrl,
     tokenWsUrl: servers.token.wsUrl,
     permsWsUrl: servers.perms.wsUrl,
+    noJetStreamWsUrl: servers.nojs.wsUrl,
+    // nats.js (the reference client, over TCP) as the other side of interop tests.
+    natsjs: {
+      addStream: async (name, subjects) => {
+        await (await natsJsManager(natsjs.nc)).streams.add({ name, subjects: subjects.toJs ? subjects.toJs() : subjects });
+      },
+      publish: async (subject, data, msgID) => {
+        const ack = await natsJsJetstream(natsjs.nc).publish(subject, data, msgID ? { msgID } : undefined);
+        return [ack.stream, ack.seq, ack.duplicate];
+      },
+      lastSeq: async (stream) => (await (await natsJsManager(natsjs.nc)).streams.info(stream)).state.last_seq,
+      getString: async (stream, seq) => (await (await natsJsManager(natsjs.nc)).streams.getMessage(stream, { seq })).string(),
+    },
     // Raw protocol bytes from another client over TCP (e.g. a malformed
     // header block another publisher could send); resolves once the server
     // answered the PING that ends them.
@@ -53,6 +74,7 @@ before(async () => {
   });
 });
 after(async () => {
+  await natsjs.nc?.close();
   await Promise.all(Object.values(servers).map((s) => s.stop()));
 });
 

@@ -3,12 +3,14 @@
 // PubAcks, the publish window, and every way a call can fail.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "nats/base64.hpp"
 #include "nats/engine.hpp"
+#include "nats/jetstream/partitions.hpp"
 #include "scripted_peer.hpp"
 
 namespace {
@@ -436,6 +438,40 @@ TEST(Base64, RoundTripsBothAlphabets) {
   EXPECT_EQ(nats::base64_encode("\xfb\xff", nats::Base64::url), "-_8=");
   EXPECT_FALSE(nats::base64_decode("a$b=").has_value());
   EXPECT_FALSE(nats::base64_decode("abcde").has_value());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Partitions, SharedVectorsAgree) {
+  std::ifstream in(std::string(NATS_VECTORS_DIR) + "/jetstream/partitions.json");
+  ASSERT_TRUE(in) << "missing tests/vectors/jetstream/partitions.json";
+  auto doc = json::parse(in);
+  ASSERT_GE(doc["cases"].size(), 50u);
+  for (const auto &c : doc["cases"]) {
+    const std::string key = c["key"];
+    const auto n = c["partitions"].get<std::uint32_t>();
+    EXPECT_EQ(nats::js::key_hash(key), c["hash"].get<std::uint32_t>()) << key;
+    EXPECT_EQ(nats::js::partition_for(key, n), c["partition"].get<std::uint32_t>()) << key << " " << n;
+  }
+}
+
+TEST(Partitions, TopicSubjectsAndCount) {
+  auto subjects = nats::js::topic_subjects("orders", 3);
+  ASSERT_TRUE(subjects.ok());
+  EXPECT_EQ(*subjects, (std::vector<std::string>{"orders.0", "orders.1", "orders.2"}));
+  EXPECT_EQ(nats::js::partition_count("orders", *subjects), 3u);
+  std::vector<std::string> shuffled{"orders.2", "orders.0", "orders.1"};
+  EXPECT_EQ(nats::js::partition_count("orders", shuffled), 3u);
+  std::vector<std::string> gap{"orders.0", "orders.2"};
+  EXPECT_EQ(nats::js::partition_count("orders", gap), 0u);
+  std::vector<std::string> other{"orders.>"};
+  EXPECT_EQ(nats::js::partition_count("orders", other), 0u);
+  std::vector<std::string> padded{"orders.00"};
+  EXPECT_EQ(nats::js::partition_count("orders", padded), 0u);
+  EXPECT_EQ(nats::js::topic_subjects("a.b", 2).error().code, Errc::invalid_name);
+  EXPECT_EQ(nats::js::topic_subjects("t", 0).error().code, Errc::invalid_argument);
 }
 
 }  // namespace

@@ -73,6 +73,19 @@ struct ErrcInfo {
 /// Every code but ok, in numeric order.
 std::span<const ErrcInfo> errc_table();
 
+/// A more specific class for a JetStream API error (Errc::js_api_error):
+/// nats.js picks it by err_code, nats.py by status. 0 matches nothing; an
+/// empty class name means "no more specific class in that language".
+struct ApiErrorClass {
+  int err_code;
+  int status;
+  std::string_view js_class;
+  std::string_view py_class;
+};
+
+/// Every specific JetStream API error class.
+std::span<const ApiErrorClass> api_error_classes();
+
 /// A stable lower_snake name for a code (e.g. "no_responders").
 std::string_view errc_name(Errc code);
 

@@ -1,0 +1,16 @@
+// nats-wasm/jetstream: JetStream with nats.js v3 (@nats-io/jetstream) names.
+export { jetstream, jetstreamManager, JetStreamClientImpl } from './client.mjs';
+export { JetStreamManagerImpl, ListerImpl } from './manager.mjs';
+export { StoredMsgImpl } from './stored_msg.mjs';
+export {
+  AckPolicy, DeliverPolicy, DiscardPolicy, DirectMsgHeaders, JetStreamApiCodes, JsHeaders, PubHeaders,
+  ReplayPolicy, RetentionPolicy, StorageType, StoreCompression, millis, nanos,
+} from './types.mjs';
+export {
+  ConsumerNotFoundError, InvalidNameError, JetStreamApiError, JetStreamError, JetStreamNotEnabled,
+  JetStreamStatusError, StreamNotFoundError,
+} from '../errors.mjs';
+export {
+  PARTITION_KEY_HEADER, TopicProducer, createTopic, partitionCount, partitionFor, topicConfig,
+  topicProducer, topicSubjects,
+} from './partitions.mjs';

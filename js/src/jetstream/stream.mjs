@@ -1,0 +1,18 @@
+// A Stream handle (nats.js Stream): info, messages, consumers of one stream.
+export class StreamImpl {
+  /** @param {import('./context.mjs').JsContext} ctx @param {any} info */
+  constructor(ctx, info) {
+    this._ctx = ctx;
+    this._info = info;
+    this.name = info.config.name;
+  }
+  /** The stream's info (cached: the last one read). */
+  async info(cached = false, opts = {}) {
+    if (!cached) this._info = await this._ctx.manager().streams.info(this.name, opts);
+    return this._info;
+  }
+  /** A stored message, or null. */
+  getMessage(query) { return this._ctx.manager().streams.getMessage(this.name, query); }
+  /** Deletes a message. */
+  deleteMessage(seq, erase = true) { return this._ctx.manager().streams.deleteMessage(this.name, seq, erase); }
+}

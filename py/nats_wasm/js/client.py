@@ -1,0 +1,185 @@
+"""JetStreamContext with nats.py's names (``nats.js.client``): publish with
+acknowledgements, and pipelined publish_async bounded by a window.
+
+publish_async crosses to the engine in batches (one FFI call per event-loop
+step) and its acks come back in batches too: one await per batch, not per
+message. The wire window is the engine's; the bound here is on Python
+futures not yet settled (nats.py's publish_async_max_pending), so memory
+stays bounded however fast the caller publishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from typing import TYPE_CHECKING, Any, Dict, Optional
+
+from .. import _ffi
+from . import api, errors
+from .manager import JetStreamManager
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+_PUB = struct.Struct("<II")
+_BATCH_HIGH_WATER = 64 * 1024
+
+
+class JetStreamContext(JetStreamManager):
+    """JetStream for a connection (nats.py ``nc.jetstream()``)."""
+
+    def __init__(self, conn: "Client", prefix: str = api.DEFAULT_PREFIX,
+                 domain: Optional[str] = None, timeout: float = 5,
+                 publish_async_max_pending: int = 256) -> None:
+        if publish_async_max_pending < 1:
+            raise ValueError("nats: publish_async_max_pending must be >= 1")
+        super().__init__(conn, prefix, timeout, domain, publish_async_max_pending)
+        self._max_pending = publish_async_max_pending
+        self._futures: Dict[int, "asyncio.Future[api.PubAck]"] = {}
+        self._next_token = 1
+        self._batch = bytearray()
+        self._batch_first = 0
+        self._batch_queued = False
+        self._room = asyncio.Event()
+        self._room.set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._pump: "Optional[asyncio.Task[None]]" = None
+
+    # --- one publish, awaited ---------------------------------------------------
+    async def publish(self, subject: str, payload: bytes = b"", timeout: Optional[float] = None,
+                      stream: Optional[str] = None,
+                      headers: Optional[Dict[str, Any]] = None) -> api.PubAck:
+        """Publishes to a stream and waits for its PubAck. ``stream`` expects
+        that stream (Nats-Expected-Stream); other expectations and the msg id
+        go in ``headers`` (api.Header names), as in nats.py. No stream for the
+        subject raises NoStreamResponseError."""
+        self._flush_batch()
+        nc = self._nc
+        nc._push_pubs()
+        msg_id = None
+        if headers and api.Header.MSG_ID in headers:
+            headers = dict(headers)
+            msg_id = str(headers.pop(api.Header.MSG_ID))
+        hdrs = nc._js_headers({str(k): str(v) for k, v in headers.items()}) if headers else None
+        packed = await _ffi.settle(_ffi.call(nc._mod.pyodide.jsPublish, self._ctx, subject,
+                                             _ffi.to_js_bytes(payload), hdrs, msg_id, stream,
+                                             _ffi.ms(timeout, "timeout")))
+        stream_name, seq, duplicate, domain = packed.to_py()
+        return api.PubAck(stream=stream_name, seq=int(seq), domain=domain or None,
+                          duplicate=bool(duplicate) or None)
+
+    # --- pipelined publishes ------------------------------------------------------
+    async def publish_async(self, subject: str, payload: bytes = b"",
+                            wait_stall: Optional[float] = None, stream: Optional[str] = None,
+                            headers: Optional[Dict[str, Any]] = None) -> "asyncio.Future[api.PubAck]":
+        """Queues a publish and returns a future of its PubAck. With
+        publish_async_max_pending futures unsettled it waits for room first
+        (raising TooManyStalledMsgsError after wait_stall seconds)."""
+        while len(self._futures) >= self._max_pending:
+            self._room.clear()
+            try:
+                await asyncio.wait_for(self._room.wait(), wait_stall)
+            except asyncio.TimeoutError:
+                raise errors.TooManyStalledMsgsError(
+                    "stalled with too many outstanding async published messages") from None
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[api.PubAck]" = loop.create_future()
+        token = self._next_token
+        self._next_token += 1
+        self._futures[token] = future
+        self._idle.clear()
+        if stream or headers:
+            # With options: one publish of its own, settled by a task.
+            self._flush_batch()
+            asyncio.ensure_future(self._settle_one(token, subject, payload, stream, headers))
+            return future
+        data = _ffi.as_bytes(payload)
+        encoded = subject.encode()
+        if not self._batch:
+            self._batch_first = token
+        self._batch += _PUB.pack(len(encoded), len(data))
+        self._batch += encoded
+        self._batch += data
+        if len(self._batch) >= _BATCH_HIGH_WATER:
+            self._flush_batch()
+        elif not self._batch_queued:
+            self._batch_queued = True
+            loop.call_soon(self._flush_batch)
+        self._ensure_pump()
+        return future
+
+    def publish_async_pending(self) -> int:
+        """Publishes not yet acknowledged (or failed)."""
+        return len(self._futures)
+
+    async def publish_async_completed(self) -> None:
+        """Waits until every publish so far is acknowledged or failed."""
+        self._flush_batch()
+        await self._idle.wait()
+
+    def _flush_batch(self) -> None:
+        self._batch_queued = False
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, bytearray()
+        try:
+            self._nc._mod.pyodide.jsPublishBatch(self._ctx, _ffi.to_js(batch), self._batch_first)
+        except Exception as exc:
+            err = errors_translate(exc)
+            count = 0
+            at = 0
+            while at + 8 <= len(batch):
+                sl, pl = _PUB.unpack_from(batch, at)
+                at += 8 + sl + pl
+                count += 1
+            for token in range(self._batch_first, self._batch_first + count):
+                self._settle(token, None, err)
+
+    async def _settle_one(self, token: int, subject: str, payload: bytes, stream: Optional[str],
+                          headers: Optional[Dict[str, Any]]) -> None:
+        try:
+            ack = await self.publish(subject, payload, stream=stream, headers=headers)
+        except Exception as exc:
+            self._settle(token, None, exc)
+        else:
+            self._settle(token, ack, None)
+
+    def _settle(self, token: int, ack: Optional[api.PubAck], err: Optional[BaseException]) -> None:
+        future = self._futures.pop(token, None)
+        if future is not None and not future.done():
+            if err is not None:
+                future.set_exception(err)
+            else:
+                future.set_result(ack)  # type: ignore[arg-type]
+        if len(self._futures) < self._max_pending:
+            self._room.set()
+        if not self._futures:
+            self._idle.set()
+
+    def _ensure_pump(self) -> None:
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.ensure_future(self._pump_acks())
+
+    async def _pump_acks(self) -> None:
+        """Settles futures from the acks JavaScript collected, a batch at a time."""
+        mod = self._nc._mod.pyodide
+        while self._futures:
+            packed = mod.jsTakeAcks(self._ctx)
+            if packed is None:
+                await mod.jsAcksReady(self._ctx)
+                continue
+            tokens, seqs, dups, streams, errs = packed.to_py()
+            for i, token in enumerate(tokens):
+                err = errs[i]
+                if err is not None:
+                    self._settle(int(token), None, errors_translate(err))
+                else:
+                    self._settle(int(token), api.PubAck(stream=streams[i], seq=int(seqs[i]),
+                                                        duplicate=bool(dups[i]) or None), None)
+
+
+def errors_translate(exc: Any) -> BaseException:
+    from .. import errors as core_errors
+
+    return core_errors.translate(exc)
