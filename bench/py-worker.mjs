@@ -17,6 +17,7 @@ if (spec.client === 'nats.js') {
   const { default: WebSocket } = await import('ws');
   globalThis.WebSocket ??= WebSocket;
   globalThis.natsjs = await import('@nats-io/nats-core');
+  globalThis.natsjs_js = await import('@nats-io/jetstream');
 }
 pyodide.globals.set('SPEC', pyodide.toPy(spec));
 const result = (await pyodide.runPythonAsync(`

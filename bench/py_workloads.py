@@ -58,6 +58,22 @@ class NatsWasm:
     async def close(self, nc):
         await nc.close()
 
+    async def js_pub_win(self, nc, stream, subject, payload, n, inflight):
+        """publish_async within a window of `inflight`, then wait for every ack."""
+        js = nc.jetstream(publish_async_max_pending=inflight)
+        last = None
+        for _ in range(n):
+            last = await js.publish_async(subject, payload)
+        await js.publish_async_completed()
+        return last.result().seq
+
+    async def add_stream(self, nc, name, subject):
+        await nc.jetstream().add_stream(name=name, subjects=[subject], storage="memory",
+                                        max_bytes=32 << 20)
+
+    async def delete_stream(self, nc, name):
+        await nc.jetstream().delete_stream(name)
+
 
 class NatsJsFfi:
     def __init__(self):
@@ -88,6 +104,29 @@ class NatsJsFfi:
 
     async def close(self, nc):
         await nc.close()
+
+    async def js_pub_win(self, nc, stream, subject, payload, n, inflight):
+        """nats.js publishes through the FFI, at most `inflight` promises unawaited."""
+        js_client = js.natsjs_js.jetstream(nc)
+        data = to_js(payload)
+        pending = []
+        last = 0
+        for _ in range(n):
+            if len(pending) >= inflight:
+                last = (await pending.pop(0)).seq
+            pending.append(js_client.publish(subject, data))
+        for p in pending:
+            last = (await p).seq
+        return last
+
+    async def add_stream(self, nc, name, subject):
+        jsm = await js.natsjs_js.jetstreamManager(nc)
+        await jsm.streams.add(js_obj(name=name, subjects=to_js([subject]), storage="memory",
+                                     max_bytes=32 << 20))
+
+    async def delete_stream(self, nc, name):
+        jsm = await js.natsjs_js.jetstreamManager(nc)
+        await jsm.streams.delete(name)
 
 
 async def pubsub(c, url, size, n, window):
@@ -154,8 +193,26 @@ async def req(c, url, size, n):
             "msgs_per_sec": n / secs, "secs": secs}
 
 
+async def js_pub_win(c, url, size, n, inflight=256):
+    nc = await c.connect(url)
+    name = f"PYBENCH_{int(time.time() * 1000)}"
+    subject = f"{name}.x"
+    await c.add_stream(nc, name, subject)
+    payload = payload_of(size)
+    t0 = time.perf_counter()
+    last = await c.js_pub_win(nc, name, subject, payload, n, inflight)
+    secs = time.perf_counter() - t0
+    if last < n:
+        raise AssertionError(f"last ack seq {last} < {n}")
+    await c.delete_stream(nc, name)
+    await c.close(nc)
+    return {"msgs_per_sec": n / secs, "secs": secs}
+
+
 async def run(client, test, url, size, n, window):
     c = NatsWasm() if client == "nats-wasm" else NatsJsFfi()
     if test == "pubsub":
         return await pubsub(c, url, size, n, window)
+    if test == "js_pub_win":
+        return await js_pub_win(c, url, size, n)
     return await req(c, url, size, n)

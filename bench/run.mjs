@@ -43,7 +43,10 @@ function plan() {
     add('node', 'pub', 128, 300_000);
     add('node', 'pubsub', 128, 150_000);
     add('node', 'req', 128, 2_000);
+    add('node', 'js_pub_sync', 128, 1_000);
+    add('node', 'js_pub_win', 128, 20_000);
     add('py', 'pubsub', 128, 20_000);
+    add('py', 'js_pub_win', 128, 5_000);
   } else {
     for (const size of [16, 128, 1024, 16384]) {
       add('node', 'pub', size, PUB_N[size]);
@@ -51,8 +54,13 @@ function plan() {
       add('node', 'req', size, REQ_N);
     }
     for (const size of [128, 16384]) {
+      add('node', 'js_pub_sync', size, 2_000);
+      add('node', 'js_pub_win', size, size > 1024 ? 10_000 : 50_000);
+    }
+    for (const size of [128, 16384]) {
       add('py', 'pubsub', size, size > 1024 ? 5_000 : 20_000);
       add('py', 'req', size, 1_000);
+      add('py', 'js_pub_win', size, size > 1024 ? 3_000 : 10_000);
     }
     // Chromium delivers each WebSocket frame to the page as an event: far
     // slower than Node for both clients, so fewer messages.
@@ -151,7 +159,8 @@ const rows = [];
 const summary = {};
 const prefix = { node: '', py: 'py_', browser: 'browser_' };
 for (const c of cases) {
-  const metrics = c.test === 'req' ? ['p50_us', 'p99_us'] : ['msgs_per_sec'];
+  const latency = c.test === 'req' || c.test === 'js_pub_sync';
+  const metrics = latency ? ['p50_us', 'p99_us'] : ['msgs_per_sec'];
   if (c.host !== 'browser') metrics.push('rss_kb');
   for (const metric of metrics) {
     const med = {};
@@ -165,7 +174,7 @@ for (const c of cases) {
     const base = `${prefix[c.host]}${c.test}_${c.size}`;
     const key = metric === 'msgs_per_sec' ? base
       : metric === 'rss_kb' ? `${prefix[c.host]}rss_${c.test}_${c.size}`
-        : `${prefix[c.host]}req_${metric.slice(0, 3)}_${c.size}`;
+        : `${prefix[c.host]}${c.test}_${metric.slice(0, 3)}_${c.size}`;
     summary[key] = Number.isFinite(ratio) ? Number(ratio.toFixed(3)) : null;
   }
 }

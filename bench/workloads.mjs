@@ -90,4 +90,64 @@ export async function req(connect, url, { size, n }) {
   return { p50_us: percentile(lat, 0.5), p99_us: percentile(lat, 0.99), msgs_per_sec: n / secs, secs };
 }
 
+
+// --- JetStream ----------------------------------------------------------------
+// Both clients share nats.js v3's JetStream API (jetstream(nc), jetstreamManager(nc)).
+
+let streamCounter = 0;
+
+/** A memory stream for one measurement, bounded so big payloads cannot fill the server. */
+async function benchStream(lib, nc) {
+  const jsm = await lib.jetstreamManager(nc);
+  const name = `BENCH_${process.pid ?? 0}_${Date.now()}_${++streamCounter}`;
+  await jsm.streams.add({ name, subjects: [`${name}.>`], storage: 'memory', max_bytes: 32 << 20 });
+  return { jsm, name, subject: `${name}.x` };
+}
+
+/** js_pub_sync: n JetStream publishes, each awaited before the next. p50/p99 in µs. */
+export async function js_pub_sync(lib, url, { size, n }) {
+  const nc = await lib.connect(url);
+  const { jsm, name, subject } = await benchStream(lib, nc);
+  const js = lib.jetstream(nc);
+  const payload = makePayload(size);
+  for (let i = 0; i < Math.min(200, n); i++) await js.publish(subject, payload);
+  const lat = new Float64Array(n);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const ack = await js.publish(subject, payload);
+    lat[i] = (performance.now() - s) * 1000;
+    if (!(ack.seq > 0)) throw new Error('no ack');
+  }
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort();
+  await jsm.streams.delete(name);
+  await nc.close();
+  return { p50_us: percentile(lat, 0.5), p99_us: percentile(lat, 0.99), msgs_per_sec: n / secs, secs };
+}
+
+/** js_pub_win: n JetStream publishes with up to `inflight` (256) unacknowledged. msgs/s. */
+export async function js_pub_win(lib, url, { size, n, inflight = 256 }) {
+  const nc = await lib.connect(url);
+  const { jsm, name, subject } = await benchStream(lib, nc);
+  const js = lib.jetstream(nc);
+  const payload = makePayload(size);
+  const pending = new Array(inflight);
+  let lastSeq = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const slot = i % inflight;
+    if (i >= inflight) lastSeq = (await pending[slot]).seq;
+    pending[slot] = js.publish(subject, payload);
+  }
+  for (let i = Math.max(0, n - inflight); i < n; i++) lastSeq = Math.max(lastSeq, (await pending[i % inflight]).seq);
+  const secs = (performance.now() - t0) / 1000;
+  if (lastSeq < n) throw new Error(`last ack seq ${lastSeq} < ${n}`);
+  await jsm.streams.delete(name);
+  await nc.close();
+  return { msgs_per_sec: n / secs, secs };
+}
+
 export const workloads = { pub, pubsub, req };
+/** JetStream workloads take a library {connect, jetstream, jetstreamManager} instead of connect. */
+export const jsWorkloads = { js_pub_sync, js_pub_win };

@@ -19,6 +19,20 @@ const OUTPUT_HIGH_WATER = 64 * 1024;
 
 const now = () => performance.now();
 
+// Runs fn at the start of the next event-loop turn (after I/O callbacks):
+// setImmediate in Node, a MessageChannel message in browsers (setTimeout is
+// clamped to >= 1 ms there).
+const nextTurn = (() => {
+  if (typeof setImmediate === 'function') return (fn) => setImmediate(fn);
+  const channel = new MessageChannel();
+  const queue = [];
+  channel.port1.onmessage = () => queue.shift()?.();
+  return (fn) => {
+    queue.push(fn);
+    channel.port2.postMessage(0);
+  };
+})();
+
 /** A connection to a NATS server over WebSocket (nats.js `NatsConnection`). */
 export class NatsConnection {
   /** Use connect(). */
@@ -101,13 +115,20 @@ export class NatsConnection {
   }
 
   // Writes what the engine has queued; many operations share one frame.
+  // The first write of an event-loop turn goes out in a microtask (a lone
+  // request is sent at once); later ones wait for the end of the turn, so a
+  // burst of operations answering a batch of replies (pipelined JetStream
+  // publishes resuming as their acks arrive) shares one frame instead of one
+  // socket write each (measured: 42% of js_pub_win in writeBuffer).
   _scheduleFlush() {
     if (this._flushScheduled) return;
     this._flushScheduled = true;
-    queueMicrotask(() => {
+    const flush = () => {
       this._flushScheduled = false;
       this._writeOutput();
-    });
+    };
+    if (this._wroteThisTurn) nextTurn(flush);
+    else queueMicrotask(flush);
   }
 
   _writeOutput() {
@@ -117,6 +138,10 @@ export class NatsConnection {
     if (out === null) return;
     t.send(out);
     this._engine.c.consumeOutput(out.length);
+    if (!this._wroteThisTurn) {
+      this._wroteThisTurn = true;
+      nextTurn(() => { this._wroteThisTurn = false; });
+    }
   }
 
   _armTimer() {
