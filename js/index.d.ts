@@ -265,8 +265,13 @@ export declare class Msg {
   sid: number;
   /** The payload bytes (a copy owned by the message). */
   data: Uint8Array;
-  /** Parsed headers, or undefined when the message has none. */
+  /**
+   * Parsed headers, or undefined when the message has none. A header block
+   * that is not NATS/1.0 throws ProtocolError here (the message is delivered).
+   */
   readonly headers: MsgHdrsImpl | undefined;
+  /** The header block as received, or null. */
+  readonly rawHeaders: Uint8Array | null;
   /** The payload decoded as UTF-8. */
   string(): string;
   /** The payload parsed as JSON. */
@@ -293,11 +298,17 @@ export declare class MsgHdrsImpl implements Iterable<[string, string[]]> {
   readonly size: number;
   /** First value of key, or "" when absent. */
   get(key: string): string;
+  /** Last value of key, or "" when absent. */
+  last(key: string): string;
   /** True when key has a value. */
   has(key: string): boolean;
-  /** Replaces all values of key (the value is converted with String()); throws TypeError on a bad key or CR/LF in the value. */
+  /**
+   * Replaces all values of key (the value is converted with String()); throws
+   * InvalidArgumentError on a key that is not printable ASCII without ':' or a
+   * value with CR/LF (checked by the engine once it is loaded, else at publish).
+   */
   set(key: string, value: string): void;
-  /** Adds a value for key, keeping earlier ones; throws TypeError like set(). */
+  /** Adds a value for key, keeping earlier ones; throws like set(). */
   append(key: string, value: string): void;
   /** Removes key. */
   delete(key: string): void;
@@ -307,11 +318,13 @@ export declare class MsgHdrsImpl implements Iterable<[string, string[]]> {
   keys(): string[];
   /** [key, values[]] pairs. */
   [Symbol.iterator](): IterableIterator<[string, string[]]>;
+  /** [key, values[]] pairs in insertion order. */
+  entries(): IterableIterator<[string, string[]]>;
   /** A plain object, one string per key (values joined by ", "). */
   toRecord(): Record<string, string>;
-  /** The wire form as bytes. */
+  /** The wire form as bytes (encoded by the engine: needs it loaded). */
   encode(): Uint8Array;
-  /** Parses a raw header block (bytes from the wire). */
+  /** Parses a raw header block with the engine's codec; not NATS/1.0 throws ProtocolError. */
   static decode(bytes: Uint8Array): MsgHdrsImpl;
 }
 
@@ -328,7 +341,9 @@ export declare class NatsError extends Error {
   /** Creates an error; opts.code defaults to "error". */
   constructor(message: string, opts?: { code?: string; cause?: unknown });
   /** The engine's error name, e.g. "timeout", "no_responders", "max_payload_exceeded". */
-  code: string;
+  errc: string;
+  /** The engine's error name (JetStreamApiError: the server's err_code; JetStreamStatusError: the status). */
+  code: string | number;
   /** The underlying error, when there is one. */
   cause?: unknown;
 }
@@ -378,6 +393,32 @@ export declare class ProtocolError extends NatsError {}
 /** An AbortSignal ended the operation. */
 export declare class AbortError extends NatsError {}
 
+/** A stream, consumer or bucket name that is not allowed. */
+export declare class InvalidNameError extends InvalidArgumentError {}
+/** A subscription fell behind and lost messages. */
+export declare class SlowConsumerError extends NatsError {}
+/** A JetStream failure that is not an API error reply. */
+export declare class JetStreamError extends NatsError {}
+/** A pull request ended with a status; `code` is the status (409, 400 ...). */
+export declare class JetStreamStatusError extends JetStreamError {
+  code: number;
+}
+/** A JetStream API error reply: `code` is the err_code (10059), `status` the HTTP-like code (404). */
+export declare class JetStreamApiError extends NatsError {
+  code: number;
+  readonly status: number;
+  /** {code, err_code, description} as the server sent it. */
+  apiError(): { code: number; err_code: number; description: string };
+}
+/** err_code 10059. */
+export declare class StreamNotFoundError extends JetStreamApiError {}
+/** err_code 10014. */
+export declare class ConsumerNotFoundError extends JetStreamApiError {}
+/** JetStream is not enabled (no JetStream on the server, no stream for a publish, or 10039). */
+export declare class JetStreamNotEnabled extends NatsError {
+  readonly status: number;
+}
+
 /** All error classes by name (nats.js exports a similar `errors` object). */
 export declare const errors: {
   /** Base class. */
@@ -410,13 +451,40 @@ export declare const errors: {
   ProtocolError: typeof ProtocolError;
   /** See AbortError. */
   AbortError: typeof AbortError;
+  /** See the JetStream and other classes above. */
+  [name: string]: new (...args: any[]) => NatsError;
 };
+
+/** Engine error names → their numbers (from the engine's table). */
+export declare const ERRC: Readonly<Record<string, number>>;
+
+/** The engine's tables, generated from C++ at build time. */
+export declare namespace abi {
+  /** Error codes: {code, name, local, js (class), py (Python class path)}. */
+  const ERRORS: ReadonlyArray<{ code: number; name: string; local: boolean; js: string; py: string }>;
+  /** Specific JetStream API error classes. */
+  const API_ERRORS: ReadonlyArray<{ errCode: number; status: number; js: string; py: string }>;
+  /** Event types by name. */
+  const EV: Readonly<Record<string, number>>;
+  /** Connection states by name. */
+  const STATE: Readonly<Record<string, number>>;
+  /** Event record layout (word offsets and `words`). */
+  const REC: Readonly<Record<string, number>>;
+  /** requestMany strategies by name. */
+  const STRATEGY: Readonly<Record<string, number>>;
+  /** JetStream API operations by name. */
+  const JS_OPS: Readonly<Record<string, number>>;
+  /** Record flag bits. */
+  const FLAGS: Readonly<Record<string, number>>;
+}
 
 /** The name of an engine error code (e.g. 40 → "timeout"; "unknown" when not known). */
 export declare function codeName(code: number): string;
 
-/** Builds the Error for an engine error code and message. */
-export declare function errorFromCode(code: number, message: string): NatsError;
+/** Builds the Error for an engine error code and message (details from the engine's event). */
+export declare function errorFromCode(code: number, message: string, detail?: {
+  subject?: string; queue?: string; operation?: string; status?: number; errCode?: number;
+}): NatsError;
 
 // --- the WebAssembly engine --------------------------------------------------------
 
@@ -484,7 +552,10 @@ export type PackedMsgs = [boolean, Uint8Array, Uint32Array, ...(string | number 
 /** One message packed for Python: [subject, reply, sid, raw header text or undefined, data]. */
 export type PackedMsg = [string, string, number, string | undefined, Uint8Array];
 
-/** Helpers for the Pyodide wrapper (py/nats_wasm): batched FFI crossings. */
+/**
+ * Helpers for the Pyodide wrapper (py/nats_wasm): batched FFI crossings.
+ * Internal to the Python package; listed for completeness.
+ */
 export declare namespace pyodide {
   /** Packs messages into one object of parallel arrays. */
   function packMsgs(msgs: Msg[], ended?: boolean): PackedMsgs;
