@@ -251,6 +251,8 @@ export type JetStreamManager = JetStreamManagerImpl;
 export declare class JetStreamClientImpl {
   readonly apiPrefix: string;
   readonly streams: { get(name: string): Promise<Stream> };
+  /** Pull consumers by name, and ordered consumers. */
+  readonly consumers: ConsumersImpl;
   /** Publishes to a stream; many may be in flight (past maxPending they wait for acks, in order). */
   publish(subject: string, data?: Payload, opts?: Partial<JetStreamPublishOptions>): Promise<PubAck>;
   /** Publishes called and not yet acknowledged (nats.py publish_async_pending). */
@@ -261,6 +263,140 @@ export declare class JetStreamClientImpl {
   getOptions(): JetStreamOptions;
 }
 export type JetStreamClient = JetStreamClientImpl;
+
+// --- consuming -------------------------------------------------------------------
+
+/** Where a delivered message sits (from its ack subject; 9- and 11-token forms). */
+export interface DeliveryInfo {
+  domain: string;
+  account_hash: string;
+  stream: string;
+  consumer: string;
+  deliveryCount: number;
+  redelivered: boolean;
+  streamSequence: number;
+  deliverySequence: number;
+  timestampNanos: number;
+  pending: number;
+}
+
+/** A message delivered by a consumer. */
+export declare class JsMsgImpl {
+  readonly subject: string;
+  readonly reply: string;
+  readonly sid: number;
+  readonly data: Uint8Array;
+  /** The stream sequence. */
+  readonly seq: number;
+  readonly headers: MsgHdrsImpl | undefined;
+  readonly redelivered: boolean;
+  readonly info: DeliveryInfo;
+  readonly time: Date;
+  readonly timestamp: string;
+  readonly timestampNanos: bigint;
+  string(): string;
+  json<T = unknown>(): T;
+  ack(): void;
+  /** Redeliver, after `millis` when given. */
+  nak(millis?: number): void;
+  /** Still working: restarts the ack wait. */
+  working(): void;
+  /** Never redeliver (the reason is not sent: 2.9 servers ignore it). */
+  term(reason?: string): void;
+  /** Acknowledges and resolves true once the server confirmed (false if already acknowledged). */
+  ackAck(opts?: { timeout?: number }): Promise<boolean>;
+}
+export type JsMsg = JsMsgImpl;
+
+export interface FetchOptions {
+  max_messages?: number;
+  max_bytes?: number;
+  /** ms; default 30000. */
+  expires?: number;
+  /** ms; default expires / 2. */
+  idle_heartbeat?: number;
+  /** Aborting stops the pull; the iterator ends with an AbortError. */
+  signal?: AbortSignal;
+}
+export interface ConsumeOptions extends FetchOptions {
+  threshold_messages?: number;
+  threshold_bytes?: number;
+  /** A deleted consumer or stream ends consume with the error instead of waiting for it. */
+  abort_on_missing_resource?: boolean;
+  /** Messages go to the callback instead of an iterator. */
+  callback?: (m: JsMsg) => void;
+}
+export interface NextOptions { expires?: number; idle_heartbeat?: number; signal?: AbortSignal }
+
+export type ConsumerNotification =
+  | { type: 'heartbeats_missed'; count: number }
+  | { type: 'consumer_not_found'; name: string; count: number }
+  | { type: 'stream_not_found'; name: string; consumerCreateFails: number }
+  | { type: 'consumer_deleted' | 'exceeded_limits' | 'debug'; code: number; description: string }
+  | { type: 'no_responders'; code: number }
+  | { type: 'discard'; messagesLeft: number; bytesLeft: number }
+  | { type: 'reset' | 'ordered_consumer_recreated'; name: string }
+  | { type: 'heartbeat'; lastConsumerSequence: number; lastStreamSequence: number };
+
+/** The messages of one fetch or consume. */
+export declare class ConsumerMessagesImpl implements AsyncIterable<JsMsg> {
+  [Symbol.asyncIterator](): AsyncIterator<JsMsg>;
+  /** Stops pulling; messages already here are still yielded. */
+  stop(err?: Error): void;
+  close(): Promise<void | Error>;
+  /** Resolves (never rejects) when it ends: undefined or the error. */
+  closed(): Promise<void | Error>;
+  getProcessed(): number;
+  getPending(): number;
+  getReceived(): number;
+  status(): AsyncIterable<ConsumerNotification>;
+}
+export type ConsumerMessages = ConsumerMessagesImpl;
+
+declare class ConsumerBase {
+  readonly stream: string;
+  isPullConsumer(): boolean;
+  isPushConsumer(): boolean;
+  /** One batch: full, or ended at its expiry (an empty stream gives an empty batch). */
+  fetch(opts?: FetchOptions): Promise<ConsumerMessages>;
+  /** nats.py's fetch: what is there now, or else the first to arrive before expires. */
+  fetchPrompt(opts?: FetchOptions): Promise<ConsumerMessages>;
+  /** Keeps pulling as messages are consumed; recovers after lost heartbeats. */
+  consume(opts?: ConsumeOptions): Promise<ConsumerMessages>;
+  /** One message, or null when none arrived by expires. */
+  next(opts?: NextOptions): Promise<JsMsg | null>;
+  info(cached?: boolean): Promise<ConsumerInfo>;
+  delete(): Promise<boolean>;
+}
+export declare class PullConsumerImpl extends ConsumerBase {
+  readonly name: string;
+}
+export declare class OrderedConsumerImpl extends ConsumerBase {
+  /** The server consumer's current name (it changes on every reset). */
+  readonly name: string;
+}
+export type Consumer = PullConsumerImpl | OrderedConsumerImpl;
+
+export interface OrderedConsumerOptions {
+  name_prefix?: string;
+  filter_subjects?: string | string[];
+  deliver_policy?: DeliverPolicy;
+  opt_start_seq?: number;
+  opt_start_time?: Date | string;
+  replay_policy?: ReplayPolicy;
+  /** ms */
+  inactive_threshold?: number;
+  headers_only?: boolean;
+}
+
+export declare class ConsumersImpl {
+  /** A pull consumer by name. */
+  get(stream: string, name: string): Promise<PullConsumerImpl>;
+  /** A new ordered consumer. */
+  get(stream: string, opts?: OrderedConsumerOptions): Promise<OrderedConsumerImpl>;
+  getConsumerFromInfo(info: ConsumerInfo): PullConsumerImpl;
+}
+export type Consumers = ConsumersImpl;
 
 export declare function jetstream(nc: NatsConnection, opts?: JetStreamOptions): JetStreamClient;
 export declare function jetstreamManager(nc: NatsConnection, opts?: JetStreamManagerOptions): Promise<JetStreamManager>;

@@ -1,6 +1,7 @@
 #include "abi.hpp"
 
 #include "nats/engine.hpp"
+#include "nats/jetstream/consumer.hpp"
 #include "records.hpp"
 
 namespace nats::wasm {
@@ -78,6 +79,19 @@ std::string abi_json() {
   out += '{';
   num(out, "duplicate", kFlagDuplicate);
   num(out, "arenaBody", kFlagArenaBody);
+  out += '}';
+  key(out, "pullModes");
+  out += '{';
+  num(out, "fetch", static_cast<int>(js::PullMode::fetch));
+  num(out, "consume", static_cast<int>(js::PullMode::consume));
+  num(out, "fetch_prompt", static_cast<int>(js::PullMode::fetch_prompt));
+  out += '}';
+  key(out, "ackKinds");
+  out += '{';
+  num(out, "ack", static_cast<int>(js::AckKind::ack));
+  num(out, "nak", static_cast<int>(js::AckKind::nak));
+  num(out, "working", static_cast<int>(js::AckKind::working));
+  num(out, "term", static_cast<int>(js::AckKind::term));
   out += '}';
   key(out, "strategies");
   out += '{';

@@ -4,6 +4,7 @@
 
 #include "abi.hpp"
 #include "connection.hpp"
+#include "consumers_api.hpp"
 #include "headers_api.hpp"
 #include "partitions_api.hpp"
 #include "probe.hpp"
@@ -53,6 +54,16 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("jsPending", &Connection::js_pending)
       .function("jsCancel", &Connection::js_cancel)
       .function("jsInFlight", &Connection::js_in_flight)
+      .function("pullStart", &Connection::pull_start)
+      .function("pullConsumed", &Connection::pull_consumed)
+      .function("pullStop", &Connection::pull_stop)
+      .function("pullSessions", &Connection::pull_sessions)
+      .function("orderedCreate", &Connection::ordered_create)
+      .function("orderedPull", &Connection::ordered_pull)
+      .function("orderedDelete", &Connection::ordered_delete)
+      .function("orderedName", &Connection::ordered_name)
+      .function("jsAck", &Connection::js_ack)
+      .function("jsAckSync", &Connection::js_ack_sync)
       .function("handle", &Connection::handle);
   class_<ParserProbe>("ParserProbe")
       .constructor<double, double>()
@@ -63,6 +74,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("decodeHeaders", &decode_headers);
   function("validateHeader", &validate_header);
   function("encodeHeaders", &encode_headers);
+  function("parseAckReply", &parse_ack_reply);
   function("partitionFor", &partition_for);
   function("topicSubjects", &topic_subjects);
   function("partitionCount", &partition_count);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "boundary.hpp"
+#include "consumers_api.hpp"
 
 namespace nats::wasm {
 namespace {
@@ -310,13 +311,15 @@ double Connection::js_api(double context, int op, const std::string &args_json, 
       [&] {
         auto ops = js::all_api_ops();
         if (op < 0 || static_cast<std::size_t>(op) >= ops.size()) {
-          return -static_cast<double>(code({Errc::invalid_argument, "unknown JetStream operation"}));
+          return -static_cast<double>(
+              code({Errc::invalid_argument, "unknown JetStream operation"}));
         }
         auto ctx = to_count(context, "context");
         auto t = to_duration(timeout, "timeout");
         if (!ctx) return -static_cast<double>(code(ctx.error()));
         if (!t) return -static_cast<double>(code(t.error()));
-        auto r = engine_.js_api(*ctx, ops[static_cast<std::size_t>(op)], args_json, to_time(now), *t);
+        auto r =
+            engine_.js_api(*ctx, ops[static_cast<std::size_t>(op)], args_json, to_time(now), *t);
         return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
       },
       -static_cast<double>(exception_code()));
@@ -356,6 +359,87 @@ int Connection::js_cancel(double id) {
   auto i = to_count(id, "id");
   if (!i) return code(i.error());
   return code(engine_.js_cancel(*i));
+}
+
+double Connection::pull_start(double context, const std::string &stream,
+                              const std::string &consumer, val opts, double now) {
+  return guarded(
+      [&] {
+        auto o = pull_options_from(opts);
+        if (!o) return -static_cast<double>(code(o.error()));
+        auto r = engine_.pull_start(static_cast<std::uint64_t>(context), stream, consumer, *o,
+                                    to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+int Connection::pull_consumed(double session, double msgs, double bytes) {
+  auto m = to_count(msgs, "msgs");
+  auto b = to_count(bytes, "bytes");
+  if (!m) return code(m.error());
+  if (!b) return code(b.error());
+  return code(engine_.pull_consumed(static_cast<std::uint64_t>(session), *m, *b));
+}
+
+int Connection::pull_stop(double session) {
+  return code(engine_.pull_stop(static_cast<std::uint64_t>(session)));
+}
+
+double Connection::ordered_create(double context, const std::string &stream, val opts, double now) {
+  return guarded(
+      [&] {
+        auto o = ordered_options_from(opts);
+        if (!o) return -static_cast<double>(code(o.error()));
+        auto r =
+            engine_.ordered_create(static_cast<std::uint64_t>(context), stream, *o, to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::ordered_pull(double ordered, val opts, double now) {
+  return guarded(
+      [&] {
+        auto o = pull_options_from(opts);
+        if (!o) return -static_cast<double>(code(o.error()));
+        auto r = engine_.ordered_pull(static_cast<std::uint64_t>(ordered), *o, to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+int Connection::ordered_delete(double ordered) {
+  return code(engine_.ordered_delete(static_cast<std::uint64_t>(ordered)));
+}
+
+std::string Connection::ordered_name(double ordered) const {
+  return engine_.ordered_name(static_cast<std::uint64_t>(ordered));
+}
+
+int Connection::js_ack(std::size_t reply_len, int kind, double delay_ms) {
+  return guarded(
+      [&] {
+        if (kind < 0 || kind > static_cast<int>(js::AckKind::term)) {
+          return code({Errc::invalid_argument, "unknown ack kind"});
+        }
+        auto d = to_duration(delay_ms, "delay");
+        if (!d) return code(d.error());
+        return code(engine_.js_ack(std::string_view(stage_.data(), reply_len),
+                                   static_cast<js::AckKind>(kind), *d));
+      },
+      exception_code());
+}
+
+double Connection::js_ack_sync(std::size_t reply_len, double now, double timeout) {
+  return guarded(
+      [&] {
+        auto t = to_duration(timeout, "timeout");
+        if (!t) return -static_cast<double>(code(t.error()));
+        auto r = engine_.js_ack_sync(std::string_view(stage_.data(), reply_len), to_time(now), *t);
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
 }
 
 val Connection::last_error() const {

@@ -80,6 +80,24 @@ public:
   int js_cancel(double id);
   double js_in_flight() const { return static_cast<double>(engine_.js_in_flight()); }
 
+  // --- pull and ordered consumers ----------------------------------------------
+  /// A fetch/consume on stream/consumer; its session id or -Errc.
+  double pull_start(double context, const std::string &stream, const std::string &consumer,
+                    emscripten::val opts, double now);
+  int pull_consumed(double session, double msgs, double bytes);
+  int pull_stop(double session);
+  double pull_sessions() const { return static_cast<double>(engine_.pull_sessions()); }
+  /// An ordered consumer; its id (ended by js_result) or -Errc.
+  double ordered_create(double context, const std::string &stream, emscripten::val opts,
+                        double now);
+  double ordered_pull(double ordered, emscripten::val opts, double now);
+  int ordered_delete(double ordered);
+  std::string ordered_name(double ordered) const;
+  /// Staged: the reply subject. kind: js::AckKind. Returns an Errc.
+  int js_ack(std::size_t reply_len, int kind, double delay_ms);
+  /// Staged: the reply subject. A request id (request_reply confirms), or -Errc.
+  double js_ack_sync(std::size_t reply_len, double now, double timeout);
+
   /// This object's address, for the raw exports (hot paths skip embind).
   std::uintptr_t handle() { return reinterpret_cast<std::uintptr_t>(this); }
 

@@ -31,6 +31,15 @@ EMSCRIPTEN_KEEPALIVE double nw_js_publish(Connection *c, double context, std::si
                                           std::size_t options_len, double now) {
   return c->js_publish(context, subject_len, headers_len, payload_len, options_len, now);
 }
+/// js_ack() on a staged reply subject; returns the pending output length, or -Errc.
+EMSCRIPTEN_KEEPALIVE int nw_js_ack(Connection *c, std::size_t reply_len, int kind, double delay) {
+  return output_or_error(*c, c->js_ack(reply_len, kind, delay));
+}
+/// pull_consumed(): the host handed messages out; returns an Errc.
+EMSCRIPTEN_KEEPALIVE int nw_pull_consumed(Connection *c, double session, double msgs,
+                                          double bytes) {
+  return c->pull_consumed(session, msgs, bytes);
+}
 /// feed(): commits n received bytes at time now; returns the record count.
 EMSCRIPTEN_KEEPALIVE std::size_t nw_feed(Connection *c, std::size_t n, double now) {
   return c->feed(n, now);

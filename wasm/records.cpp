@@ -23,7 +23,8 @@ void RecordBatch::append(const Event &ev) {
   r[kType] = static_cast<std::uint32_t>(ev.type);
   r[kId] = static_cast<std::uint32_t>(ev.id);
   r[kErrc] = static_cast<std::uint32_t>(ev.error.code);
-  if (ev.type == EventType::message || ev.type == EventType::request_reply) {
+  if (ev.type == EventType::message || ev.type == EventType::request_reply ||
+      ev.type == EventType::js_msg) {
     const Message &m = ev.msg;
     r[kSid] = static_cast<std::uint32_t>(m.sid);
     r[kSubjectPtr] = ptr32(m.subject.data());
@@ -34,6 +35,13 @@ void RecordBatch::append(const Event &ev) {
     r[kHeadersLen] = static_cast<std::uint32_t>(m.headers.size());
     r[kPayloadPtr] = ptr32(m.payload.data());
     r[kPayloadLen] = static_cast<std::uint32_t>(m.payload.size());
+    if (ev.type == EventType::js_msg) {
+      r[kNumLo] = static_cast<std::uint32_t>(ev.num);
+      r[kNumHi] = static_cast<std::uint32_t>(ev.num >> 32);
+      r[kNum2Lo] = static_cast<std::uint32_t>(ev.num2);
+      r[kNum2Hi] = static_cast<std::uint32_t>(ev.num2 >> 32);
+      r[kFlags] = ev.flags << 8;  // the delivery count, above the flag bits
+    }
     return;
   }
   if (ev.error) {
@@ -51,6 +59,8 @@ void RecordBatch::append(const Event &ev) {
   if (!ev.text3.empty()) r[kText3Off] = add_text(ev.text3, &r[kText3Len]);
   r[kNumLo] = static_cast<std::uint32_t>(ev.num);
   r[kNumHi] = static_cast<std::uint32_t>(ev.num >> 32);
+  r[kNum2Lo] = static_cast<std::uint32_t>(ev.num2);
+  r[kNum2Hi] = static_cast<std::uint32_t>(ev.num2 >> 32);
   r[kFlags] = ev.flags;
   if (!ev.data.empty()) {
     // Owned bytes (a stored message) live in the arena, not the receive

@@ -38,7 +38,7 @@ enum Word : std::uint32_t {
   kNumHi,
   kNum2Lo,
   kNum2Hi,
-  kFlags,  ///< kFlagDuplicate, kFlagArenaBody
+  kFlags,  ///< kFlagDuplicate, kFlagArenaBody; js_msg: delivery count << 8
   kWords,  ///< words per record
 };
 

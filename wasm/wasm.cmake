@@ -14,6 +14,7 @@ add_executable(nats_wasm_core
   wasm/bindings.cpp
   wasm/boundary.cpp
   wasm/connection.cpp
+  wasm/consumers_api.cpp
   wasm/exports.cpp
   wasm/headers_api.cpp
   wasm/partitions_api.cpp

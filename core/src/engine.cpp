@@ -21,8 +21,9 @@ constexpr std::array kEventTypes{
     EventType::request_failed, EventType::flush_done,     EventType::subscription_closed,
     EventType::error,          EventType::info,           EventType::lame_duck,
     EventType::closed,         EventType::transport_open, EventType::transport_close,
-    EventType::request_done,    EventType::js_result,       EventType::js_pub_ack,
-    EventType::js_stored_msg,
+    EventType::request_done,   EventType::js_result,      EventType::js_pub_ack,
+    EventType::js_stored_msg,  EventType::js_msg,         EventType::pull_status,
+    EventType::pull_done,
 };
 
 Error closed_error(const Error &why) {
@@ -55,6 +56,9 @@ std::string_view event_name(EventType type) {
     case EventType::js_result: return "js_result";
     case EventType::js_pub_ack: return "js_pub_ack";
     case EventType::js_stored_msg: return "js_stored_msg";
+    case EventType::js_msg: return "js_msg";
+    case EventType::pull_status: return "pull_status";
+    case EventType::pull_done: return "pull_done";
   }
   return "unknown";
 }
@@ -163,8 +167,18 @@ void Engine::enter_closed() {
   std::sort(ids.begin(), ids.end());
   for (auto id : ids) emit(EventType::flush_done, id, closed_error(why));
   for (auto sid : subs_.sids()) {
-    if (sid != mux_.sid()) emit(EventType::subscription_closed, sid, why);
+    if (subs_.find(sid)->owner == detail::SubOwner::user) {
+      emit(EventType::subscription_closed, sid, why);
+    }
   }
+  // Pull sessions end without an error when the connection closes (as
+  // nats.js ends their iterators).
+  std::vector<std::uint64_t> pulls;
+  for (const auto &[id, p] : js_.pulls) pulls.push_back(id);
+  std::sort(pulls.begin(), pulls.end());
+  for (auto id : pulls) emit(EventType::pull_done, id);
+  js_.pulls.clear();
+  js_.ordered.clear();
   mux_.clear();
   js_.calls.clear();
   js_.pubs.clear();
@@ -307,6 +321,7 @@ void Engine::handle_timeout(Time now) {
     next_ping_ = now + options_.ping_interval;
   }
   expire_requests(now);
+  pull_timeouts(now);
   std::vector<std::uint64_t> expired;
   for (const auto &[id, f] : flushes_) {
     if (f.has_deadline && f.deadline <= now) expired.push_back(id);
@@ -327,6 +342,7 @@ std::optional<Time> Engine::next_deadline() const {
   take(connect_deadline_);
   take(next_ping_);
   take(mux_.next_deadline());
+  take(pull_next_deadline());
   for (const auto &[id, f] : flushes_) {
     if (f.has_deadline) take(f.deadline);
   }

@@ -15,6 +15,7 @@ bool Engine::handle_msg(const Op &op, Event &event) {
   detail::SubEntry *sub = subs_.find(op.sid);
   if (sub == nullptr) return false;  // raced with an UNSUB: drop
   if (sub->owner == detail::SubOwner::mux) return handle_mux_reply(op, event);
+  if (sub->owner == detail::SubOwner::internal) return pull_on_message(sub->owner_id, op, event);
   ++sub->delivered;
   event.type = EventType::message;
   event.id = op.sid;

@@ -58,6 +58,8 @@ export class NatsConnection {
     this._flushes = new Map();
     /** JetStream calls and publishes in flight: id → {resolve, reject, ctx?}. */
     this._jsOps = new Map();
+    /** Pull sessions: id → ConsumerMessages. */
+    this._pulls = new Map();
     /** @type {Set<AsyncQueue>} */
     this._statusQueues = new Set();
     this._info = undefined;
@@ -159,6 +161,11 @@ export class NatsConnection {
       this._timerAt = -1;
       if (!this._isClosed) processEvents(this, this._engine.c.handleTimeout(now()));
     }, Math.max(0, at - now()));
+  }
+
+  // Hands out what the engine queued just now (after a call that ends something at once).
+  _processNow() {
+    if (!this._isClosed && this._engine) processEvents(this, this._engine.c.poll());
   }
 
   // --- engine events (js/src/events.mjs) -------------------------------------

@@ -3,6 +3,7 @@
 import { EV, REC } from '../dist/abi.mjs';
 import { Msg } from './msg.mjs';
 import { StoredMsgImpl } from './jetstream/stored_msg.mjs';
+import { JsMsgImpl } from './jetstream/jsmsg.mjs';
 import { NoRespondersError, RequestError } from './errors.mjs';
 
 /** @param {import('./engine.mjs').Batch} b @param {number} r */
@@ -102,6 +103,21 @@ const HANDLERS = {
     if (err) op.reject(err);
     else op.resolve(b.pubAck(r));
     op.ctx?._settled();
+  },
+  [EV.js_msg](nc, b, r) {
+    const session = nc._pulls.get(b.word(r, REC.id));
+    if (!session) return;
+    const size = b.word(r, REC.subjectLen) + b.word(r, REC.replyLen) + b.word(r, REC.headersLen)
+      + b.word(r, REC.payloadLen);
+    session._push(new JsMsgImpl(nc, b.subject(r), b.reply(r), b.word(r, REC.sid), b.payload(r), b.headers(r),
+      b.u64(r, REC.numLo), b.word(r, REC.flags) >>> 8, size));
+  },
+  [EV.pull_status](nc, b, r) {
+    nc._pulls.get(b.word(r, REC.id))?._notify(b.textAt(r, REC.textOff), b.textAt(r, REC.text2Off),
+      b.u64(r, REC.numLo), b.u64(r, REC.num2Lo));
+  },
+  [EV.pull_done](nc, b, r) {
+    nc._pulls.get(b.word(r, REC.id))?._done(b.error(r));
   },
   [EV.transport_open](nc, b, r) {
     nc._openTransport(b.textAt(r, REC.textOff));

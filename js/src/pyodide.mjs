@@ -4,9 +4,10 @@
 // Python converts with a single to_py(), all payloads in one Uint8Array.
 // Python uses only what this module exports.
 import { coreIfLoaded } from './core.mjs';
-import { API_ERRORS, ERRORS } from '../dist/abi.mjs';
+import { ACK_KIND, API_ERRORS, ERRORS } from '../dist/abi.mjs';
 import { headers } from './headers.mjs';
 import { JsContext } from './jetstream/context.mjs';
+import { ConsumersImpl } from './jetstream/consumer.mjs';
 
 /** The error table (code, name, js, py class path), for Python's mapping. */
 export const errorTable = ERRORS;
@@ -240,3 +241,101 @@ export function partitionFor(key, n) { return coreIfLoaded().partitionFor(key, n
 export function topicSubjects(topic, n) { return coreIfLoaded().topicSubjects(topic, n); }
 /** The partition count the subjects describe (0: not a topic). */
 export function partitionCount(topic, subjects) { return coreIfLoaded().partitionCount(topic, subjects); }
+
+// --- consumers ------------------------------------------------------------------------
+
+/**
+ * A consumer for Python: by name (a pull consumer) or, with name undefined,
+ * a new ordered consumer from nats.js options. {promise of [consumer, info
+ * JSON], cancel}.
+ */
+export function consumerGet(ctx, stream, name, orderedOpts) {
+  const consumers = (ctx._consumers ??= new ConsumersImpl(ctx));
+  let cancelled = false;
+  const promise = consumers.get(stream, name ?? orderedOpts ?? undefined).then((c) => {
+    // A cancelled caller never sees an ordered consumer made meanwhile: delete it.
+    if (cancelled && name == null) c.delete().catch(() => {});
+    return [c, JSON.stringify(c._info)];
+  });
+  promise.catch(() => {});
+  ctx.nc._writeOutput();
+  return { promise, cancel: () => { cancelled = true; } };
+}
+
+/** A consumer's info from the server, as JSON text: {promise, cancel}. */
+export function consumerInfo(consumer) {
+  const promise = consumer.info().then((i) => JSON.stringify(i));
+  promise.catch(() => {});
+  consumer._ctx.nc._writeOutput();
+  return { promise, cancel: () => {} };
+}
+
+/**
+ * A pull session for Python, started now: mode "fetch", "fetch_prompt" or
+ * "consume". Returns the ConsumerMessages (no Promise: a cancelled Python
+ * task cannot leave a session it never saw).
+ */
+export function consumerStart(consumer, mode, opts) {
+  return consumer._open(mode, opts ?? {});
+}
+
+/**
+ * JetStream messages queued now, packed for one to_py():
+ *   [ended, data, ends, subject0, reply0, sid0, headers0, seq0, delivered0, ...]
+ * or undefined when none are queued and more may come.
+ */
+export function takeJsPacked(messages, max = 4096) {
+  const { msgs, ended } = messages.takeQueued(max);
+  if (msgs.length === 0 && !ended) return undefined;
+  const n = msgs.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += msgs[i].data.length;
+  const data = new Uint8Array(total);
+  const ends = new Uint32Array(n);
+  const out = new Array(3 + 6 * n);
+  out[0] = ended;
+  out[1] = data;
+  out[2] = ends;
+  let at = 0;
+  for (let i = 0, k = 3; i < n; i++, k += 6) {
+    const m = msgs[i];
+    data.set(m.data, at);
+    at += m.data.length;
+    ends[i] = at;
+    out[k] = m.subject;
+    out[k + 1] = m.reply;
+    out[k + 2] = m.sid;
+    out[k + 3] = m.rawHeaders ?? m._rawHeaders ?? undefined;
+    out[k + 4] = m.seq;
+    out[k + 5] = m._deliveryCount;
+  }
+  return out;
+}
+
+/** Acknowledges by reply subject (kind: an ACK_KIND name); written at once. */
+export function jsAck(nc, reply, kind, delayMs) {
+  nc._throwIfClosed();
+  const engine = nc._engine;
+  const [rl] = engine.stage([reply], []);
+  const rc = engine.c.jsAck(rl, ACK_KIND[kind], delayMs || 0);
+  engine.check(rc);
+  nc._writeOutput();
+}
+
+/** Acknowledges and waits for the server: {promise, cancel}. */
+export function jsAckSync(nc, reply, timeoutMs) {
+  nc._throwIfClosed();
+  const engine = nc._engine;
+  const [rl] = engine.stage([reply], []);
+  const id = engine.id(engine.c.jsAckSync(rl, performance.now(), timeoutMs || 5000));
+  const promise = new Promise((resolve, reject) => nc._requests.set(id, { resolve: () => resolve(true), reject }));
+  promise.catch(() => {});
+  nc._writeOutput();
+  nc._armTimer();
+  return { promise, cancel: () => nc._cancelRequest(id) };
+}
+
+/** The delivery info of an ack subject (or null): the engine's parser. */
+export function parseAckReply(reply) {
+  return coreIfLoaded().parseAckReply(reply);
+}

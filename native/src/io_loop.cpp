@@ -113,6 +113,7 @@ void ClientImpl::pump() {
   std::vector<std::pair<std::shared_ptr<SubState>, Msg>> calls;
   bool open = false;
   bool close_now = false;
+  bool closed = false;  // read under the lock: close() changes the state from other threads
   {
     std::lock_guard lock(mu);
     Event ev;
@@ -132,7 +133,8 @@ void ClientImpl::pump() {
       transport_up = false;
     }
     arm_timer();
-    if (engine.state() == State::closed && !writing && !close_after_write) {
+    closed = engine.state() == State::closed;
+    if (closed && !writing && !close_after_write) {
       transport_closed = true;
       cv.notify_all();
     }
@@ -141,7 +143,7 @@ void ClientImpl::pump() {
     ++generation;  // late callbacks of this transport count for nothing
     transport->close();
   }
-  if (engine.state() == State::closed) timer.cancel();
+  if (closed) timer.cancel();
   if (open) open_transport();
   for (auto &[sub, msg] : calls) {
     // An exception must not unwind through io.run() (std::terminate) nor
@@ -216,6 +218,9 @@ void ClientImpl::dispatch(const Event &ev,
     case EventType::request_failed:
     case EventType::request_done: finish(requests, ev); break;
     case EventType::flush_done: finish(flushes, ev); break;
+    case EventType::js_msg:  // pull consumers: not in the native API yet
+    case EventType::pull_status:
+    case EventType::pull_done: break;
     case EventType::js_result:
     case EventType::js_pub_ack:
     case EventType::js_stored_msg:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import errors
+from .msg_metadata import Metadata
 
 if TYPE_CHECKING:
     from .client import Client
@@ -83,6 +84,67 @@ class Msg:
             raise errors.ConnectionClosedError("message has no connection", "connection_closed")
         await self._client.publish(self.reply, data, headers=headers)
 
+    # --- JetStream (nats.py: the same Msg class) ------------------------------------
+    @property
+    def metadata(self) -> "Metadata":
+        """Where the message sits in its stream (NotJSMessageError if it did
+        not come from a consumer)."""
+        if self._metadata is None:
+            self._metadata = Metadata._from_reply(self._client, self.reply)
+        return self._metadata
+
+    @property
+    def is_acked(self) -> bool:
+        """True once ack/ack_sync/nak/term was sent."""
+        return self._ackd
+
+    def _ack_target(self, check_acked: bool = True) -> "Client":
+        if not self.reply:
+            raise errors.NotJSMessageError("not a JetStream message", "not_js_message")
+        if check_acked and self._ackd:
+            raise errors.MsgAlreadyAckdError(f"message was already acknowledged: {self!r}",
+                                             "already_acked")
+        if self._client is None:
+            raise errors.ConnectionClosedError("message has no connection", "connection_closed")
+        return self._client
+
+    def _send_ack(self, kind: str, delay: Optional[float] = None) -> None:
+        from . import _ffi
+
+        client = self._ack_target(kind != "working")
+        delay_ms = _ffi.ms(delay, "delay") if delay else 0
+        _ffi.call(client._mod.pyodide.jsAck, client._nc, self.reply, kind, delay_ms)
+        if kind != "working":
+            self._ackd = True
+
+    async def ack(self) -> None:
+        """Acknowledges the message."""
+        self._send_ack("ack")
+
+    async def ack_sync(self, timeout: float = 1.0) -> "Msg":
+        """Acknowledges and waits until the server confirms (TimeoutError
+        otherwise). Returns the message."""
+        from . import _ffi
+
+        client = self._ack_target()
+        op = _ffi.call(client._mod.pyodide.jsAckSync, client._nc, self.reply,
+                       _ffi.ms(timeout, "timeout"))
+        await _ffi.settle(op)
+        self._ackd = True
+        return self
+
+    async def nak(self, delay: Optional[float] = None) -> None:
+        """Asks for redelivery, after ``delay`` seconds when given."""
+        self._send_ack("nak", delay)
+
+    async def in_progress(self) -> None:
+        """Still working on it: the server restarts the ack wait. Repeatable."""
+        self._send_ack("working")
+
+    async def term(self) -> None:
+        """Never redeliver this message."""
+        self._send_ack("term")
+
     def __repr__(self) -> str:
         return (f"<Msg: subject='{self.subject}' reply='{self.reply}' "
                 f"data='{self.data[:10]!r}...'>")
@@ -94,6 +156,8 @@ class Msg:
             other.subject, other.reply, other.data, other.headers)
 
     __hash__ = None  # type: ignore[assignment]
+
+    Metadata = Metadata
 
 
 def msg_from_js(client: "Client", packed: Any) -> Msg:

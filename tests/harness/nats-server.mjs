@@ -229,6 +229,7 @@ async function terminate(child) {
   // Keep node alive while we wait; the child was unref'd at spawn.
   child.ref();
   child.kill('SIGTERM');
+  child.kill('SIGCONT'); // a paused server handles the SIGTERM only once it runs
   let timer;
   const killed = new Promise((resolve) => {
     timer = setTimeout(() => {
@@ -250,6 +251,11 @@ function makeHandle(child, port, wsPort, dir) {
     tcpUrl: `nats://${HOST}:${port}`,
     wsUrl: `ws://${HOST}:${wsPort}`,
     dir,
+    pid: child.pid,
+    /** Freezes the server (SIGSTOP): sockets stay open, nothing is answered. */
+    pause() { process.kill(child.pid, 'SIGSTOP'); },
+    /** Lets a paused server run again (SIGCONT). */
+    resume() { process.kill(child.pid, 'SIGCONT'); },
     stop() {
       stopping ??= terminate(child).then(() => rm(dir, { recursive: true, force: true }));
       return stopping;

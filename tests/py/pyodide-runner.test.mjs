@@ -69,7 +69,7 @@ before(async () => {
     // For tests that stop a server: a fresh one on demand.
     startServer: async () => {
       const s = await startServer('default.conf');
-      return { wsUrl: s.wsUrl, stop: () => s.stop() };
+      return { wsUrl: s.wsUrl, stop: () => s.stop(), pause: () => s.pause(), resume: () => s.resume() };
     },
   });
 });

@@ -111,7 +111,9 @@ TEST_F(JetStreamTest, ApiErrorsCarryStatusAndErrCode) {
   call(ApiOp::stream_info, {{"name", "NOPE"}});
   Sent s = one_sent();
   EXPECT_EQ(s.subject, "$JS.API.STREAM.INFO.NOPE");
-  auto evs = reply(s, R"({"type":"x","error":{"code":404,"err_code":10059,"description":"stream not found"},"total":0})");
+  auto evs = reply(
+      s,
+      R"({"type":"x","error":{"code":404,"err_code":10059,"description":"stream not found"},"total":0})");
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].error.code, Errc::js_api_error);
   EXPECT_EQ(evs[0].error.status, 404);
@@ -121,7 +123,9 @@ TEST_F(JetStreamTest, ApiErrorsCarryStatusAndErrCode) {
 
 TEST_F(JetStreamTest, AccountWithoutJetStreamIsNotEnabled) {
   call(ApiOp::account_info, json::object());
-  auto evs = reply(one_sent(), R"({"error":{"code":503,"err_code":10039,"description":"JetStream not enabled for account"}})");
+  auto evs = reply(
+      one_sent(),
+      R"({"error":{"code":503,"err_code":10039,"description":"JetStream not enabled for account"}})");
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].error.code, Errc::js_not_enabled);
   EXPECT_EQ(evs[0].error.err_code, 10039);
@@ -178,7 +182,8 @@ TEST_F(JetStreamTest, NamesAreCheckedBeforeAnythingIsSent) {
 
 TEST_F(JetStreamTest, StreamCreateSendsTheConfigAndMapsMirrorDomain) {
   call(ApiOp::stream_create,
-       {{"config", {{"name", "S"}, {"subjects", {"a.>"}}, {"mirror", {{"name", "O"}, {"domain", "hub"}}}}}});
+       {{"config",
+         {{"name", "S"}, {"subjects", {"a.>"}}, {"mirror", {{"name", "O"}, {"domain", "hub"}}}}}});
   Sent s = one_sent();
   EXPECT_EQ(s.subject, "$JS.API.STREAM.CREATE.S");
   auto body = json::parse(s.body);
@@ -190,7 +195,8 @@ TEST_F(JetStreamTest, MergedUpdateReadsTheConfigFirst) {
   call(ApiOp::stream_update, {{"config", {{"name", "S"}, {"max_msgs", 10}}}, {"merge", true}});
   Sent info = one_sent();
   EXPECT_EQ(info.subject, "$JS.API.STREAM.INFO.S");
-  EXPECT_TRUE(reply(info, R"({"config":{"name":"S","subjects":["a"],"max_msgs":-1},"state":{}})").empty());
+  EXPECT_TRUE(
+      reply(info, R"({"config":{"name":"S","subjects":["a"],"max_msgs":-1},"state":{}})").empty());
   Sent update = one_sent();
   EXPECT_EQ(update.subject, "$JS.API.STREAM.UPDATE.S");
   auto body = json::parse(update.body);
@@ -224,6 +230,37 @@ TEST_F(JetStreamTest, NamesAreGatheredOverEveryPage) {
   EXPECT_EQ(json::parse(evs[0].text)["streams"], json({"A", "B", "C"}));
 }
 
+TEST_F(JetStreamTest, PagesShareOneDeadline) {
+  call(ApiOp::stream_names, json::object());
+  Sent p1 = one_sent();
+  peer_.now = Time{4000};
+  EXPECT_TRUE(reply(p1, R"({"total":3,"offset":0,"limit":2,"streams":["A","B"]})").empty());
+  one_sent();
+  engine().handle_timeout(Time{5000});
+  auto evs = peer_.events();
+  ASSERT_EQ(evs.size(), 1u) << "the second page has what is left of the call's 5 s";
+  EXPECT_EQ(evs[0].error.code, Errc::timeout);
+  EXPECT_EQ(engine().js_in_flight(), 0u);
+}
+
+TEST_F(JetStreamTest, WrongJsonTypesAreErrorsNotExceptions) {
+  auto bad = engine().js_api(ctx_, ApiOp::stream_update, R"({"merge":"yes","config":{"name":"S"}})",
+                             peer_.now);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+  auto filter =
+      engine().js_api(ctx_, ApiOp::consumer_create,
+                      R"({"stream":"S","config":{"name":"n","filter_subject":5}})", peer_.now);
+  ASSERT_FALSE(filter.ok());
+  EXPECT_EQ(filter.error().code, Errc::invalid_argument);
+  // A reply whose fields have the wrong types fails the call, typed.
+  call(ApiOp::stream_names, json::object());
+  auto evs = reply(one_sent(), R"({"total":"three","offset":0,"limit":2,"streams":["A"]})");
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].error.code, Errc::js_bad_reply);
+  EXPECT_EQ(engine().js_in_flight(), 0u);
+}
+
 TEST_F(JetStreamTest, NoStreamsIsAnEmptyListNotNull) {
   call(ApiOp::stream_names, json::object());
   auto evs = reply(one_sent(), R"({"total":0,"offset":0,"limit":1024,"streams":null})");
@@ -235,7 +272,8 @@ TEST_F(JetStreamTest, StreamInfoGathersSubjectPages) {
   call(ApiOp::stream_info, {{"name", "S"}, {"subjects_filter", ">"}});
   Sent p1 = one_sent();
   EXPECT_EQ(json::parse(p1.body), json({{"subjects_filter", ">"}, {"offset", 0}}));
-  EXPECT_TRUE(reply(p1, R"({"total":3,"offset":0,"limit":2,"state":{"subjects":{"a":1,"b":2}}})").empty());
+  EXPECT_TRUE(
+      reply(p1, R"({"total":3,"offset":0,"limit":2,"state":{"subjects":{"a":1,"b":2}}})").empty());
   Sent p2 = one_sent();
   EXPECT_EQ(json::parse(p2.body)["offset"], 2);
   auto evs = reply(p2, R"({"total":3,"offset":2,"limit":2,"state":{"subjects":{"c":5}}})");
@@ -251,8 +289,11 @@ TEST_F(JetStreamTest, MsgGetDecodesBase64) {
   EXPECT_EQ(s.subject, "$JS.API.STREAM.MSG.GET.S");
   const std::string hdrs = "NATS/1.0\r\nK: v\r\n\r\n";
   json msg = {{"message",
-               {{"subject", "a.b"}, {"seq", 7}, {"time", "2026-01-01T00:00:00.5Z"},
-                {"hdrs", nats::base64_encode(hdrs)}, {"data", nats::base64_encode(std::string("hi\x00!", 4))}}}};
+               {{"subject", "a.b"},
+                {"seq", 7},
+                {"time", "2026-01-01T00:00:00.5Z"},
+                {"hdrs", nats::base64_encode(hdrs)},
+                {"data", nats::base64_encode(std::string("hi\x00!", 4))}}}};
   auto evs = reply(s, msg.dump());
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].type, EventType::js_stored_msg);
@@ -269,7 +310,8 @@ TEST_F(JetStreamTest, MsgGetMissingDataIsEmptyAndNotFoundIs10037) {
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_TRUE(evs[0].data.empty());
   call(ApiOp::stream_msg_get, {{"name", "S"}, {"seq", 9}});
-  evs = reply(one_sent(), R"({"error":{"code":404,"err_code":10037,"description":"no message found"}})");
+  evs = reply(one_sent(),
+              R"({"error":{"code":404,"err_code":10037,"description":"no message found"}})");
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].type, EventType::js_stored_msg);
   EXPECT_EQ(evs[0].error.err_code, 10037);
@@ -306,8 +348,10 @@ TEST_F(JetStreamTest, ConsumerCreatePicksTheSubjectAsNatsJsDoes) {
       {{{"durable_name", "d"}}, "$JS.API.CONSUMER.CREATE.S.d"},
       {{{"name", "n"}, {"filter_subject", "a.b"}}, "$JS.API.CONSUMER.CREATE.S.n.a.b"},
       {{{"name", "n"}, {"filter_subject", ">"}}, "$JS.API.CONSUMER.CREATE.S.n"},
+      {{{"name", "n"}, {"filter_subject", "a.*.c"}}, "$JS.API.CONSUMER.CREATE.S.n"},
       {{{"ack_policy", "none"}}, "$JS.API.CONSUMER.CREATE.S"},
-      {{{"durable_name", "d"}, {"filter_subjects", {"a", "b"}}}, "$JS.API.CONSUMER.DURABLE.CREATE.S.d"},
+      {{{"durable_name", "d"}, {"filter_subjects", {"a", "b"}}},
+       "$JS.API.CONSUMER.DURABLE.CREATE.S.d"},
   };
   for (const auto &c : cases) {
     call(ApiOp::consumer_create, {{"stream", "S"}, {"config", c.config}});
@@ -361,7 +405,9 @@ TEST_F(JetStreamTest, PublishWithoutAStreamIsNoStreamResponse) {
 
 TEST_F(JetStreamTest, PublishApiErrorAndEmptyAck) {
   ASSERT_TRUE(engine().js_publish(ctx_, "a", "x", nullptr, {}, Time{0}).ok());
-  auto evs = reply(one_sent(), R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 1"},"stream":"S","seq":0})");
+  auto evs = reply(
+      one_sent(),
+      R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 1"},"stream":"S","seq":0})");
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].error.code, Errc::js_api_error);
   EXPECT_EQ(evs[0].error.err_code, 10071);
@@ -432,7 +478,9 @@ TEST(JetStreamReplies, PubAckForms) {
 TEST(Base64, RoundTripsBothAlphabets) {
   for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00"}) {
     EXPECT_EQ(nats::base64_decode(nats::base64_encode(s)).value(), s);
-    EXPECT_EQ(nats::base64_decode(nats::base64_encode(s, nats::Base64::url), nats::Base64::url).value(), s);
+    EXPECT_EQ(
+        nats::base64_decode(nats::base64_encode(s, nats::Base64::url), nats::Base64::url).value(),
+        s);
   }
   EXPECT_EQ(nats::base64_encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(nats::base64_encode("\xfb\xff", nats::Base64::url), "-_8=");
@@ -453,7 +501,8 @@ TEST(Partitions, SharedVectorsAgree) {
     const std::string key = c["key"];
     const auto n = c["partitions"].get<std::uint32_t>();
     EXPECT_EQ(nats::js::key_hash(key), c["hash"].get<std::uint32_t>()) << key;
-    EXPECT_EQ(nats::js::partition_for(key, n), c["partition"].get<std::uint32_t>()) << key << " " << n;
+    EXPECT_EQ(nats::js::partition_for(key, n), c["partition"].get<std::uint32_t>())
+        << key << " " << n;
   }
 }
 

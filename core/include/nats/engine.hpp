@@ -104,6 +104,11 @@ enum class EventType : std::uint8_t {
   js_stored_msg,        ///< API call `id` read a message: subject `text`, time `text2`,
                         ///< stream `text3`, seq `num`, `data` = headers (`data_headers`
                         ///< bytes) then payload
+  js_msg,               ///< pull session `id` got `msg`: stream seq `num`, delivery seq `num2`,
+                        ///< delivery count `flags`
+  pull_status,          ///< pull session `id` notification: type `text`, detail `text2`,
+                        ///< numbers `num`/`num2` (see docs/design.md)
+  pull_done,            ///< pull session `id` ended (`error` when it failed)
 };
 
 /// A stable name for an event type ("request_reply").
@@ -123,6 +128,7 @@ struct Event {
   std::string data;   ///< js_stored_msg: headers then payload (owned: no receive-buffer views)
   std::size_t data_headers = 0;
   std::uint64_t num = 0;
+  std::uint64_t num2 = 0;
   std::uint32_t flags = 0;
 };
 
@@ -233,6 +239,40 @@ public:
   /// JetStream calls and publishes in flight (for leak checks).
   std::size_t js_in_flight() const { return js_.calls.size() + js_.pubs.size(); }
 
+  // --- pull consumers (core/src/jetstream/engine_pull.cpp) ------------------
+  /// Starts a fetch or consume on a consumer; messages come as js_msg,
+  /// notifications as pull_status, the end as pull_done.
+  Result<std::uint64_t> pull_start(std::uint64_t context, std::string_view stream,
+                                   std::string_view consumer, const js::PullOptions &options,
+                                   Time now);
+  /// The host handed `msgs` messages (`bytes` bytes) to the user: consume
+  /// pulls more only as messages are consumed, so memory stays bounded.
+  Error pull_consumed(std::uint64_t session, std::uint64_t msgs, std::uint64_t bytes);
+  /// Stops a session: no more pulls; pull_done follows the messages already out.
+  Error pull_stop(std::uint64_t session);
+  /// Pull sessions running (for leak checks).
+  std::size_t pull_sessions() const { return js_.pulls.size(); }
+  /// Acknowledges a message by its reply subject (fire and forget).
+  Error js_ack(std::string_view reply, js::AckKind kind, Duration nak_delay = Duration{0});
+  /// Acknowledges and waits for the server's confirmation: a request ending
+  /// in request_reply (confirmed) or request_failed.
+  Result<std::uint64_t> js_ack_sync(std::string_view reply, Time now, Duration timeout);
+
+  // --- ordered consumers (core/src/jetstream/engine_ordered.cpp) -------------
+  /// Creates an ordered consumer (checks the stream, creates the server
+  /// consumer); js_result with its ConsumerInfo JSON, or an error, follows.
+  Result<std::uint64_t> ordered_create(std::uint64_t context, std::string_view stream,
+                                       const js::OrderedOptions &options, Time now);
+  /// A fetch or consume on an ordered consumer (one at a time): every stream
+  /// message once, in order; gaps and lost heartbeats recreate the server
+  /// consumer from the next stream sequence.
+  Result<std::uint64_t> ordered_pull(std::uint64_t ordered, const js::PullOptions &options,
+                                     Time now);
+  /// Forgets an ordered consumer and deletes its server consumer.
+  Error ordered_delete(std::uint64_t ordered);
+  /// The server name an ordered consumer has now ("" when unknown).
+  std::string ordered_name(std::uint64_t ordered) const;
+
   // --- state -------------------------------------------------------------
   State state() const { return state_; }
   /// The latest INFO.
@@ -298,7 +338,28 @@ private:
   bool js_on_reply(std::uint64_t mux_id, const Op &op, Event &event);
   void js_on_failed(std::uint64_t mux_id, const Error &error);
   Error js_send_call(std::uint64_t call_id);
-  void js_finish_call(std::uint64_t call_id, Event &event);
+  bool js_finish_call(std::uint64_t call_id, Event &event);
+  Result<std::uint64_t> js_start_internal(std::uint64_t context, js::ApiOp op,
+                                          const std::string &args, std::uint64_t owner);
+  // jetstream/engine_pull.cpp
+  bool pull_on_message(std::uint64_t session, const Op &op, Event &event);
+  void pull_on_status(std::uint64_t session, const js::PullStatus &status);
+  void pull_send(std::uint64_t session, std::uint64_t batch, std::uint64_t bytes, bool no_wait);
+  void pull_refill(std::uint64_t session);
+  void pull_subscribe(std::uint64_t session);
+  void pull_unsubscribe(std::uint64_t session);
+  void pull_finish(std::uint64_t session, Error error);
+  void pull_notify(std::uint64_t session, std::string_view type, std::string detail = {},
+                   std::uint64_t a = 0, std::uint64_t b = 0);
+  void pull_recover(std::uint64_t session);
+  void pull_timeouts(Time now);
+  std::optional<Time> pull_next_deadline() const;
+  void pull_call_done(std::uint64_t owner, std::uint64_t call, const Error &error,
+                      const std::string &result);
+  // jetstream/engine_ordered.cpp
+  void ordered_reset(std::uint64_t session);
+  void ordered_create_next(std::uint64_t ordered, std::uint64_t owner);
+  void ordered_call_done(std::uint64_t ordered, const Error &error, const std::string &result);
   // engine_publish.cpp
   Error check_usable(bool allow_draining) const;
   Error check_publish(std::string_view subject, std::string_view payload, std::string_view reply,

@@ -149,8 +149,14 @@ Error JsApiCall::State::prepare() {
       body = b.empty() ? std::string() : dump(b);
       return {};
     }
-    case ApiOp::stream_names: subject = api("STREAM.NAMES"); page_request(); return {};
-    case ApiOp::stream_list: subject = api("STREAM.LIST"); page_request(); return {};
+    case ApiOp::stream_names:
+      subject = api("STREAM.NAMES");
+      page_request();
+      return {};
+    case ApiOp::stream_list:
+      subject = api("STREAM.LIST");
+      page_request();
+      return {};
     case ApiOp::consumer_names:
     case ApiOp::consumer_list: {
       auto stream = name_arg(args, "stream", "stream", true);
@@ -183,7 +189,8 @@ Error JsApiCall::State::prepare() {
       auto name = name_arg(args, "name", "stream", true);
       if (!name) return name.error();
       auto seq = args.find("seq");
-      if (seq == args.end() || !seq->is_number_unsigned()) return bad("seq must be a sequence >= 1");
+      if (seq == args.end() || !seq->is_number_unsigned())
+        return bad("seq must be a sequence >= 1");
       json b = {{"seq", *seq}};
       if (args.value("no_erase", false)) b["no_erase"] = true;
       subject = api("STREAM.MSG.DELETE." + *name);
@@ -196,8 +203,8 @@ Error JsApiCall::State::prepare() {
       if (!stream) return stream.error();
       auto name = name_arg(args, "name", "consumer", false);
       if (!name) return name.error();
-      subject =
-          api((op == ApiOp::consumer_info ? "CONSUMER.INFO." : "CONSUMER.DELETE.") + *stream + "." + *name);
+      subject = api((op == ApiOp::consumer_info ? "CONSUMER.INFO." : "CONSUMER.DELETE.") + *stream +
+                    "." + *name);
       return {};
     }
     case ApiOp::consumer_create:
@@ -209,7 +216,8 @@ Error JsApiCall::State::prepare() {
       if (op == ApiOp::consumer_update) {
         auto name = name_arg(args, "name", "consumer", false);
         if (!name) return name.error();
-        if (!cfg->contains("name") && !cfg->contains("durable_name")) (*cfg)["durable_name"] = *name;
+        if (!cfg->contains("name") && !cfg->contains("durable_name"))
+          (*cfg)["durable_name"] = *name;
         if (args.value("merge", false) && !fetched_current) {
           subject = api("CONSUMER.INFO." + *stream + "." + *name);
           body.clear();
@@ -235,7 +243,8 @@ Error JsApiCall::State::prepare() {
         return bad("jetstream idle heartbeat is not supported with queue groups");
       }
       json b = {{"stream_name", *stream}, {"config", *cfg}};
-      if (auto a = args.find("action"); a != args.end() && a->is_string() && !a->get<std::string>().empty()) {
+      if (auto a = args.find("action");
+          a != args.end() && a->is_string() && !a->get<std::string>().empty()) {
         b["action"] = *a;
       } else if (op == ApiOp::consumer_update) {
         b["action"] = "update";
@@ -247,7 +256,9 @@ Error JsApiCall::State::prepare() {
         std::string durable = cfg->value("durable_name", std::string());
         subject = durable.empty() ? api("CONSUMER.CREATE." + *stream)
                                   : api("CONSUMER.DURABLE.CREATE." + *stream + "." + durable);
-      } else if (!filter.empty() && filter != ">") {
+      } else if (!filter.empty() && filter.find_first_of("*>") == std::string::npos) {
+        // The filter rides in the subject only when literal: a subject with
+        // wildcards is not a publish subject.
         subject = api("CONSUMER.CREATE." + *stream + "." + name + "." + filter);
       } else {
         subject = api("CONSUMER.CREATE." + *stream + "." + name);
@@ -309,7 +320,8 @@ bool JsApiCall::State::on_json(std::string_view payload) {
       stored_msg.subject = m.value("subject", std::string());
       stored_msg.seq = m.value("seq", std::uint64_t{0});
       stored_msg.time = m.value("time", std::string());
-      for (auto [field, out] : {std::pair{"hdrs", &stored_msg.headers}, {"data", &stored_msg.data}}) {
+      for (auto [field, out] :
+           {std::pair{"hdrs", &stored_msg.headers}, {"data", &stored_msg.data}}) {
         if (!m.contains(field) || !m[field].is_string()) continue;  // omitted when empty
         auto decoded = base64_decode(m[field].get<std::string>());
         if (!decoded) return finish({Errc::protocol_error, std::string("bad base64 in ") + field});
@@ -374,7 +386,13 @@ Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std
   if (state->args.is_discarded() || !state->args.is_object()) {
     return Error{Errc::invalid_argument, "JetStream arguments must be a JSON object"};
   }
-  if (Error e = state->prepare()) return e;
+  // nlohmann's typed reads throw on a wrong type ({"merge":"yes"}): that is
+  // the caller's bad argument, never an exception out of the engine.
+  try {
+    if (Error e = state->prepare()) return e;
+  } catch (const json::exception &e) {
+    return Error{Errc::invalid_argument, std::string("JetStream arguments: ") + e.what()};
+  }
   return JsApiCall(std::move(state));
 }
 
@@ -392,8 +410,14 @@ bool JsApiCall::has_stored() const { return s_->stored; }
 js::StoredMessage JsApiCall::take_stored() { return std::move(s_->stored_msg); }
 
 bool JsApiCall::on_reply(std::string_view headers, std::string_view payload) {
-  if (s_->op == ApiOp::direct_get) return s_->on_direct(headers, payload);
-  return s_->on_json(payload);
+  // A reply with a field of the wrong type is the server's protocol error.
+  try {
+    if (s_->op == ApiOp::direct_get) return s_->on_direct(headers, payload);
+    return s_->on_json(payload);
+  } catch (const json::exception &e) {
+    s_->error = Error{Errc::js_bad_reply, std::string("JetStream reply: ") + e.what()};
+    return true;
+  }
 }
 
 }  // namespace nats::detail

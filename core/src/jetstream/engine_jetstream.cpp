@@ -25,7 +25,7 @@ Error Engine::js_send_call(std::uint64_t call_id) {
   auto &entry = js_.calls.at(call_id);
   detail::MuxEntry m;
   m.strategy = ReplyStrategy::single;
-  m.max_deadline = now_ + entry.timeout;
+  m.max_deadline = entry.deadline;
   m.owner = detail::RequestOwner::internal;
   auto r = start_request(entry.call.subject(), entry.call.body(), {}, std::move(m));
   if (!r) return r.error();
@@ -43,11 +43,9 @@ Result<std::uint64_t> Engine::js_api(std::uint64_t context, js::ApiOp op,
   if (timeout.count() < 0) return Error{Errc::invalid_argument, "timeout must be >= 0"};
   auto call = detail::JsApiCall::start(op, args_json, ctx->second.prefix);
   if (!call) return call.error();
-  std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) {
-    return js_.calls.count(i) != 0 || js_.pubs.count(i) != 0;
-  });
+  std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) { return js_.in_use(i); });
   const Duration t = timeout.count() > 0 ? timeout : ctx->second.options.timeout;
-  js_.calls.emplace(id, detail::JsCallEntry{context, t, std::move(*call)});
+  js_.calls.emplace(id, detail::JsCallEntry{context, t, std::move(*call), 0, now_ + t});
   if (Error e = js_send_call(id)) {
     js_.calls.erase(id);
     return e;
@@ -77,9 +75,7 @@ Result<std::uint64_t> Engine::js_publish(std::uint64_t context, std::string_view
   m.owner = detail::RequestOwner::internal;
   auto r = start_request(subject, payload, block, std::move(m));
   if (!r) return r.error();
-  std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) {
-    return js_.calls.count(i) != 0 || js_.pubs.count(i) != 0;
-  });
+  std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) { return js_.in_use(i); });
   js_.pubs.emplace(id, detail::JsPubEntry{context, std::string(subject)});
   js_.by_mux[*r] = {detail::JsMuxTarget::Kind::publish, id};
   ++ctx->second.in_flight;
@@ -109,9 +105,17 @@ Error Engine::js_cancel(std::uint64_t id) {
   return {Errc::invalid_argument, "no JetStream call or publish " + std::to_string(id)};
 }
 
-void Engine::js_finish_call(std::uint64_t call_id, Event &event) {
+bool Engine::js_finish_call(std::uint64_t call_id, Event &event) {
   auto it = js_.calls.find(call_id);
   detail::JsApiCall &call = it->second.call;
+  if (const std::uint64_t owner = it->second.owner; owner != 0) {
+    // A call the engine made for a pull session or an ordered consumer.
+    const Error error = call.error();
+    const std::string result = error ? std::string() : call.take_result();
+    js_.calls.erase(it);
+    pull_call_done(owner, call_id, error, result);
+    return false;
+  }
   event = Event{};
   event.id = call_id;
   if (call.error()) {
@@ -134,6 +138,23 @@ void Engine::js_finish_call(std::uint64_t call_id, Event &event) {
     event.text = call.take_result();
   }
   js_.calls.erase(it);
+  return true;
+}
+
+Result<std::uint64_t> Engine::js_start_internal(std::uint64_t context, js::ApiOp op,
+                                                const std::string &args, std::uint64_t owner) {
+  auto ctx = js_.contexts.find(context);
+  if (ctx == js_.contexts.end()) return Error{Errc::invalid_argument, "no JetStream context"};
+  auto call = detail::JsApiCall::start(op, args, ctx->second.prefix);
+  if (!call) return call.error();
+  std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) { return js_.in_use(i); });
+  const Duration t = ctx->second.options.timeout;
+  js_.calls.emplace(id, detail::JsCallEntry{context, t, std::move(*call), owner, now_ + t});
+  if (Error e = js_send_call(id)) {
+    js_.calls.erase(id);
+    return e;
+  }
+  return id;
 }
 
 bool Engine::js_on_reply(std::uint64_t mux_id, const Op &op, Event &event) {
@@ -176,17 +197,21 @@ bool Engine::js_on_reply(std::uint64_t mux_id, const Op &op, Event &event) {
   if (!call->second.call.on_reply(op.headers, op.payload)) {
     // More to ask: the next page, or the update after reading the config.
     if (Error e = js_send_call(t.id)) {
+      const std::uint64_t owner = call->second.owner;
+      js_.calls.erase(call);
+      if (owner != 0) {
+        pull_call_done(owner, t.id, e, {});
+        return false;
+      }
       event = Event{};
       event.type = EventType::js_result;
       event.id = t.id;
       event.error = std::move(e);
-      js_.calls.erase(call);
       return true;
     }
     return false;
   }
-  js_finish_call(t.id, event);
-  return true;
+  return js_finish_call(t.id, event);
 }
 
 void Engine::js_on_failed(std::uint64_t mux_id, const Error &error) {
@@ -218,9 +243,14 @@ void Engine::js_on_failed(std::uint64_t mux_id, const Error &error) {
   } else if (e.code == Errc::timeout) {
     e.message = "JetStream API request timed out";
   }
-  const bool stored =
-      call->second.call.op() == js::ApiOp::stream_msg_get || call->second.call.op() == js::ApiOp::direct_get;
+  const bool stored = call->second.call.op() == js::ApiOp::stream_msg_get ||
+                      call->second.call.op() == js::ApiOp::direct_get;
+  const std::uint64_t owner = call->second.owner;
   js_.calls.erase(call);
+  if (owner != 0) {
+    pull_call_done(owner, t.id, e, {});
+    return;
+  }
   emit(stored ? EventType::js_stored_msg : EventType::js_result, t.id, std::move(e));
 }
 

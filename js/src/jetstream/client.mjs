@@ -3,6 +3,7 @@
 // streams; `jetstreamManager()` for the admin API.
 import { JsContext } from './context.mjs';
 import { JetStreamManagerImpl } from './manager.mjs';
+import { ConsumersImpl } from './consumer.mjs';
 
 /** A JetStream client. */
 export class JetStreamClientImpl {
@@ -12,6 +13,8 @@ export class JetStreamClientImpl {
     const self = this;
     /** js.streams.get(name) → Stream */
     this.streams = { get: (name) => ctx.manager().streams.get(name) };
+    /** js.consumers.get(stream, name | orderedOptions) → Consumer */
+    this.consumers = new ConsumersImpl(ctx);
     ctx.client = () => self;
   }
 

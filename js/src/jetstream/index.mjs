@@ -14,3 +14,6 @@ export {
   PARTITION_KEY_HEADER, TopicProducer, createTopic, partitionCount, partitionFor, topicConfig,
   topicProducer, topicSubjects,
 } from './partitions.mjs';
+export { ConsumersImpl, OrderedConsumerImpl, PullConsumerImpl } from './consumer.mjs';
+export { ConsumerMessagesImpl } from './consumer_messages.mjs';
+export { JsMsgImpl } from './jsmsg.mjs';

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "nats/detail/js_api_call.hpp"
+#include "nats/detail/pull_state.hpp"
 #include "nats/jetstream/api.hpp"
 
 namespace nats::detail {
@@ -14,8 +15,8 @@ namespace nats::detail {
 /// One `jetstream(nc, opts)`.
 struct JsContext {
   js::ContextOptions options;
-  std::string prefix;          ///< "$JS.API" or "$JS.<domain>.API"
-  std::size_t in_flight = 0;   ///< publishes waiting for their ack
+  std::string prefix;         ///< "$JS.API" or "$JS.<domain>.API"
+  std::size_t in_flight = 0;  ///< publishes waiting for their ack
 };
 
 /// An API call and the context it runs in.
@@ -23,6 +24,9 @@ struct JsCallEntry {
   std::uint64_t context = 0;
   std::chrono::milliseconds timeout{0};
   JsApiCall call;
+  std::uint64_t owner = 0;  ///< a pull session or ordered consumer waiting for it (0: the host)
+  /// One deadline for the whole call: pages and merge steps share it.
+  std::chrono::milliseconds deadline{0};  ///< engine time
 };
 
 /// A publish waiting for its PubAck.
@@ -41,9 +45,17 @@ struct JetStreamState {
   std::unordered_map<std::uint64_t, JsContext> contexts;
   std::unordered_map<std::uint64_t, JsCallEntry> calls;
   std::unordered_map<std::uint64_t, JsPubEntry> pubs;
-  std::unordered_map<std::uint64_t, JsMuxTarget> by_mux;  ///< mux request id → target
+  std::unordered_map<std::uint64_t, JsMuxTarget> by_mux;    ///< mux request id → target
+  std::unordered_map<std::uint64_t, PullSession> pulls;     ///< by session id
+  std::unordered_map<std::uint64_t, OrderedState> ordered;  ///< by ordered consumer id
   std::uint64_t next_context = 1;
-  std::uint64_t next_op = 1;  ///< calls and publishes share one id space
+  std::uint64_t next_op = 1;  ///< calls, publishes, sessions, ordered consumers: one id space
+
+  /// True when `id` names anything in flight.
+  bool in_use(std::uint64_t id) const {
+    return calls.count(id) != 0 || pubs.count(id) != 0 || pulls.count(id) != 0 ||
+           ordered.count(id) != 0;
+  }
 };
 
 }  // namespace nats::detail

@@ -38,6 +38,7 @@ struct Msg {
 };
 
 class Client;
+class JetStream;
 namespace detail {
 struct ClientImpl;
 struct SubState;
@@ -125,6 +126,8 @@ public:
   std::size_t pending_requests() const;
   /// A fresh unique inbox subject.
   std::string new_inbox();
+  /// A JetStream context on this connection (nats/native/jetstream.hpp).
+  Result<std::shared_ptr<JetStream>> jetstream(js::ContextOptions options = {});
 
 private:
   explicit Client(std::shared_ptr<detail::ClientImpl> impl) : impl_(std::move(impl)) {}

@@ -1,0 +1,59 @@
+#pragma once
+/// Pull sessions and ordered consumers as the engine keeps them (internal).
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "nats/jetstream/consumer.hpp"
+
+namespace nats::detail {
+
+using PullTime = std::chrono::milliseconds;
+
+/// An ordered consumer: the server consumer it currently is, and where the
+/// client is in the stream (the cursor every reset resumes from).
+struct OrderedState {
+  std::uint64_t context = 0;
+  std::string stream;
+  js::OrderedOptions options;
+  std::string prefix;  ///< names are <prefix>_<serial>
+  std::uint64_t serial = 0;
+  std::string name;                ///< the current server consumer ("" before creation)
+  std::uint64_t stream_seq = 0;    ///< last stream sequence handed out
+  std::uint64_t deliver_seq = 0;   ///< last delivery sequence of the current consumer
+  std::uint64_t session = 0;       ///< the pull session using it (one at a time)
+  std::uint64_t host_op = 0;       ///< creation the host waits for (js_result), 0 once done
+  std::uint64_t pending_call = 0;  ///< the stream check or consumer create in flight
+  bool checking_stream = false;    ///< pending_call is the first STREAM.INFO
+  int create_fails = 0;
+  bool received_any = false;
+};
+
+/// One fetch, next or consume.
+struct PullSession {
+  std::uint64_t context = 0;
+  std::string stream;
+  std::string consumer;
+  js::PullOptions options;
+  std::uint64_t ordered = 0;  ///< the ordered consumer it reads, 0 for a plain consumer
+  std::uint64_t sid = 0;      ///< inbox subscription; 0 while an ordered reset runs
+  std::string inbox;
+  std::uint64_t pending_msgs = 0;  ///< asked of the server, not yet delivered
+  std::uint64_t pending_bytes = 0;
+  std::uint64_t unconsumed_msgs = 0;  ///< handed to the host, not yet consumed
+  std::uint64_t unconsumed_bytes = 0;
+  std::uint64_t received = 0;
+  PullTime heartbeat_deadline{0};
+  std::uint64_t heartbeats_missed = 0;
+  std::optional<PullTime> retry_at;  ///< recovery or reset backoff
+  int retries = 0;
+  bool waiting_phase = false;      ///< fetch_prompt: past the no_wait look
+  PullTime deadline{0};            ///< fetch_prompt: when the waiting phase must end
+  std::optional<PullTime> end_at;  ///< fetch: the server ends requests at expiry; past
+                                   ///< this it is gone (no heartbeat watches a short fetch)
+  std::uint64_t pending_call = 0;  ///< an internal API call in flight (info, create)
+};
+
+}  // namespace nats::detail

@@ -1,0 +1,143 @@
+"""The consuming half of JetStreamContext: nats.py's ``pull_subscribe``,
+``pull_subscribe_bind`` and ``subscribe``, and the consumer objects of
+nats.py's ``nats.jetstream`` API (``get_consumer``, ``ordered_consumer``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+
+from .. import errors as core_errors
+from . import api, errors
+from .consumer import Consumer, Seconds, get_consumer, ordered_options
+from .subscriptions import Callback, JetStreamSubscription, PullSubscription
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+
+class ConsumingMixin:
+    """Consumer calls of JetStreamContext (needs ``_nc``, ``_ctx`` and the
+    manager's calls)."""
+
+    _nc: "Client"
+    _ctx: Any
+
+    # --- nats.jetstream consumer objects --------------------------------------------
+    async def get_consumer(self, stream: str, name: str) -> Consumer:
+        """A pull consumer by name (NotFoundError when it does not exist)."""
+        return await get_consumer(self._nc, self._ctx, stream, name)
+
+    async def ordered_consumer(self, stream: str, *,
+                               filter_subjects: Union[str, Sequence[str], None] = None,
+                               deliver_policy: Union[api.DeliverPolicy, str, None] = None,
+                               opt_start_seq: Optional[int] = None,
+                               opt_start_time: Union[datetime.datetime, str, None] = None,
+                               replay_policy: Union[api.ReplayPolicy, str, None] = None,
+                               inactive_threshold: Seconds = None,
+                               headers_only: Optional[bool] = None,
+                               name_prefix: Optional[str] = None) -> Consumer:
+        """An ordered consumer: each stream message once, in order, from the
+        deliver policy given; the engine recreates it after gaps, lost
+        heartbeats or its deletion. ``close()`` (or ``async with``) deletes
+        it on the server."""
+        opts = ordered_options(filter_subjects, deliver_policy, opt_start_seq, opt_start_time,
+                               replay_policy, inactive_threshold, headers_only, name_prefix)
+        return await get_consumer(self._nc, self._ctx, stream, None, opts)
+
+    # --- nats.py classic ----------------------------------------------------------------
+    async def pull_subscribe(self, subject: str, durable: Optional[str] = None,
+                             stream: Optional[str] = None,
+                             config: Optional[api.ConsumerConfig] = None,
+                             pending_msgs_limit: int = 0, pending_bytes_limit: int = 0,
+                             inbox_prefix: Optional[bytes] = None) -> PullSubscription:
+        """A pull subscription: an existing durable is bound as it is;
+        otherwise a consumer filtered on ``subject`` is created (durable when
+        named, ephemeral otherwise)."""
+        if stream is None:
+            stream = await self.find_stream_name_by_subject(subject)  # type: ignore[attr-defined]
+        if durable:
+            try:
+                await self.consumer_info(stream, durable)  # type: ignore[attr-defined]
+                return await self.pull_subscribe_bind(durable, stream)
+            except errors.NotFoundError:
+                pass
+        config = config or api.ConsumerConfig()
+        if not config.filter_subjects and not config.filter_subject:
+            config = config.evolve(filter_subject=subject)
+        if durable:
+            config = config.evolve(name=durable, durable_name=durable)
+        elif not config.name and not config.durable_name:
+            config = config.evolve(name=self._nc.new_inbox().rsplit(".", 1)[-1])
+        info = await self.add_consumer(stream, config)  # type: ignore[attr-defined]
+        return await self.pull_subscribe_bind(info.name, stream)
+
+    async def pull_subscribe_bind(self, consumer: Optional[str] = None,
+                                  stream: Optional[str] = None,
+                                  inbox_prefix: Optional[bytes] = None,
+                                  pending_msgs_limit: int = 0, pending_bytes_limit: int = 0,
+                                  name: Optional[str] = None,
+                                  durable: Optional[str] = None) -> PullSubscription:
+        """A pull subscription on an existing consumer."""
+        consumer = durable or name or consumer
+        if not stream:
+            raise ValueError("nats: stream name is required")
+        if not consumer:
+            raise ValueError("nats: consumer name is required")
+        return PullSubscription(self._nc, await self.get_consumer(stream, consumer))
+
+    async def subscribe(self, subject: str, queue: Optional[str] = None,
+                        cb: Optional[Callback] = None, durable: Optional[str] = None,
+                        stream: Optional[str] = None,
+                        config: Optional[api.ConsumerConfig] = None, manual_ack: bool = False,
+                        ordered_consumer: bool = False, idle_heartbeat: Optional[float] = None,
+                        flow_control: bool = False, pending_msgs_limit: int = 0,
+                        pending_bytes_limit: int = 0,
+                        deliver_policy: Optional[api.DeliverPolicy] = None,
+                        headers_only: Optional[bool] = None,
+                        inactive_threshold: Optional[float] = None) -> JetStreamSubscription:
+        """Messages of ``subject`` as they are stored. ``ordered_consumer``:
+        an ordered consumer (each message once, in order). Otherwise a
+        consumer named by ``durable`` (or ``queue``: workers sharing it share
+        the messages) is bound or created; with a callback and no
+        ``manual_ack`` each message is acknowledged after it."""
+        if stream is None:
+            stream = await self.find_stream_name_by_subject(subject)  # type: ignore[attr-defined]
+        if ordered_consumer:
+            policy = deliver_policy or (config.deliver_policy if config else None)
+            consumer = await self.ordered_consumer(
+                stream, filter_subjects=subject, deliver_policy=policy,
+                opt_start_seq=config.opt_start_seq if config else None,
+                opt_start_time=config.opt_start_time if config else None,
+                headers_only=headers_only, inactive_threshold=inactive_threshold)
+            return JetStreamSubscription(self._nc, consumer, subject, "", cb, False)
+        if queue and durable and queue != durable:
+            raise errors.Error(f"cannot create queue subscription '{queue}' to consumer '{durable}'")
+        name = durable or queue
+        consumer: Optional[Consumer] = None
+        if name:
+            try:
+                consumer = await self.get_consumer(stream, name)
+            except errors.NotFoundError:
+                consumer = None
+        if consumer is None:
+            config = config or api.ConsumerConfig()
+            params: dict[str, Any] = {}
+            if not config.filter_subjects and not config.filter_subject:
+                params["filter_subject"] = subject
+            if name:
+                params.update(name=name, durable_name=name)
+            if deliver_policy is not None:
+                params["deliver_policy"] = deliver_policy
+            if headers_only is not None:
+                params["headers_only"] = headers_only
+            if inactive_threshold:
+                params["inactive_threshold"] = inactive_threshold
+            info = await self.add_consumer(stream, config.evolve(**params))  # type: ignore[attr-defined]
+            consumer = await self.get_consumer(stream, info.name)
+        auto_ack = cb is not None and not manual_ack and \
+            str(getattr(consumer.info.config.ack_policy, "value", consumer.info.config.ack_policy)) != "none"
+        if consumer.info.config.deliver_subject:
+            raise core_errors.Error("push consumers are not supported: use a pull consumer",
+                                    "illegal_state")
+        return JetStreamSubscription(self._nc, consumer, subject, queue or "", cb, auto_ack)

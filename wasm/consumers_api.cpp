@@ -1,0 +1,91 @@
+#include "consumers_api.hpp"
+
+#include "boundary.hpp"
+
+namespace nats::wasm {
+
+using emscripten::val;
+
+namespace {
+
+Error count_field(const val &opts, const char *key, std::uint64_t &out) {
+  val v = opts[key];
+  if (v.isUndefined() || v.isNull()) return {};
+  if (!v.isNumber()) return {Errc::invalid_argument, std::string(key) + " must be a number"};
+  auto n = to_count(v.as<double>(), key);
+  if (!n) return n.error();
+  out = *n;
+  return {};
+}
+
+Error ms_field(const val &opts, const char *key, js::Millis &out) {
+  val v = opts[key];
+  if (v.isUndefined() || v.isNull()) return {};
+  if (!v.isNumber()) return {Errc::invalid_argument, std::string(key) + " must be a number of ms"};
+  auto d = to_duration(v.as<double>(), key);
+  if (!d) return d.error();
+  out = *d;
+  return {};
+}
+
+std::string string_field(const val &opts, const char *key) {
+  val v = opts[key];
+  return v.isString() ? v.as<std::string>() : std::string();
+}
+
+}  // namespace
+
+Result<js::PullOptions> pull_options_from(const val &opts) {
+  js::PullOptions o;
+  std::uint64_t mode = 0;
+  for (auto [key, out] : {std::pair{"mode", &mode},
+                          {"max_messages", &o.max_messages},
+                          {"max_bytes", &o.max_bytes},
+                          {"threshold_messages", &o.threshold_messages},
+                          {"threshold_bytes", &o.threshold_bytes}}) {
+    if (Error e = count_field(opts, key, *out)) return e;
+  }
+  if (mode > static_cast<std::uint64_t>(js::PullMode::fetch_prompt)) {
+    return Error{Errc::invalid_argument, "unknown pull mode"};
+  }
+  o.mode = static_cast<js::PullMode>(mode);
+  if (Error e = ms_field(opts, "expires", o.expires)) return e;
+  if (Error e = ms_field(opts, "idle_heartbeat", o.idle_heartbeat)) return e;
+  o.bind = opts["bind"].isTrue();
+  o.abort_on_missing_resource = opts["abort_on_missing_resource"].isTrue();
+  return o;
+}
+
+Result<js::OrderedOptions> ordered_options_from(const val &opts) {
+  js::OrderedOptions o;
+  o.name_prefix = string_field(opts, "name_prefix");
+  o.filter_subject = string_field(opts, "filter_subject");
+  o.deliver_policy = string_field(opts, "deliver_policy");
+  o.opt_start_time = string_field(opts, "opt_start_time");
+  o.replay_policy = string_field(opts, "replay_policy");
+  o.headers_only = opts["headers_only"].isTrue();
+  if (Error e = count_field(opts, "opt_start_seq", o.opt_start_seq)) return e;
+  if (Error e = ms_field(opts, "inactive_threshold", o.inactive_threshold)) return e;
+  return o;
+}
+
+val parse_ack_reply(const std::string &reply) {
+  auto info = js::parse_ack_reply(reply);
+  if (!info) return val::null();
+  val out = val::object();
+  out.set("domain", info->domain);
+  out.set("account_hash", info->account_hash);
+  out.set("stream", info->stream);
+  out.set("consumer", info->consumer);
+  out.set("deliveryCount", static_cast<double>(info->delivered));
+  out.set("redelivered", info->delivered > 1);
+  out.set("streamSequence", static_cast<double>(info->stream_seq));
+  out.set("deliverySequence", static_cast<double>(info->consumer_seq));
+  out.set("timestampNanos", static_cast<double>(info->timestamp_ns));
+  // Exact nanoseconds as text (a double loses the last digits).
+  out.set("timestampNanosText", std::to_string(info->timestamp_ns));
+  out.set("pending", static_cast<double>(info->pending));
+  return out;
+}
+
+}  // namespace nats::wasm

@@ -1,0 +1,23 @@
+#pragma once
+// Pull and ordered consumers for JavaScript: option objects read into the
+// engine's structs (checked), and the ack-subject parser.
+
+#include <emscripten/val.h>
+
+#include <string>
+
+#include "nats/error.hpp"
+#include "nats/jetstream/consumer.hpp"
+
+namespace nats::wasm {
+
+/// {mode, max_messages, max_bytes, expires, idle_heartbeat (ms),
+/// threshold_messages, threshold_bytes, bind, abort_on_missing_resource}.
+Result<js::PullOptions> pull_options_from(const emscripten::val &opts);
+/// {name_prefix, filter_subject, deliver_policy, opt_start_seq, opt_start_time,
+/// replay_policy, inactive_threshold (ms), headers_only}.
+Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);
+/// The delivery info of an ack subject as nats.js's DeliveryInfo, or null.
+emscripten::val parse_ack_reply(const std::string &reply);
+
+}  // namespace nats::wasm
