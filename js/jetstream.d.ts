@@ -377,7 +377,22 @@ export declare class OrderedConsumerImpl extends ConsumerBase {
 }
 export type Consumer = PullConsumerImpl | OrderedConsumerImpl;
 
+/** Where a consumer starts (Fluvio's Offset); the engine resolves it. */
+export type OffsetSpec =
+  | { kind: 'beginning' } | { kind: 'end' } | { kind: 'absolute'; value: number }
+  | { kind: 'from_end'; value: number } | { kind: 'from_time'; time: string };
+export declare const Offset: {
+  beginning(): OffsetSpec;
+  end(): OffsetSpec;
+  absolute(seq: number): OffsetSpec;
+  /** The last n records (of the partition, when filtered). */
+  fromEnd(n: number): OffsetSpec;
+  fromTime(t: Date | string): OffsetSpec;
+};
+
 export interface OrderedConsumerOptions {
+  /** Replaces deliver_policy / opt_start_seq / opt_start_time. */
+  offset?: OffsetSpec;
   name_prefix?: string;
   filter_subjects?: string | string[];
   deliver_policy?: DeliverPolicy;
@@ -424,3 +439,29 @@ export declare class TopicProducer {
   flush(): Promise<void>;
 }
 export declare function topicProducer(js: JetStreamClient, topic: string): Promise<TopicProducer>;
+
+// --- consuming topics ------------------------------------------------------------------
+/** The subject of one partition of a topic. */
+export declare function partitionSubject(topic: string, partition: number): string;
+/** An ordered consumer of one partition, from offset (the beginning by default). */
+export declare function partitionConsumer(js: JetStreamClient, topic: string, partition: number,
+  offset?: OffsetSpec, opts?: OrderedConsumerOptions): Promise<OrderedConsumerImpl>;
+/** An ordered consumer of every partition (stream order). */
+export declare function multiPartitionConsumer(js: JetStreamClient, topic: string, offset?: OffsetSpec,
+  opts?: OrderedConsumerOptions): Promise<OrderedConsumerImpl>;
+export interface ConsumerGroup {
+  name: string;
+  filter: string;
+  /** The ack floor: every record up to this stream sequence is acknowledged. */
+  committed: number;
+  delivered: number;
+  pending: number;
+  ack_pending: number;
+  /** Records not yet acknowledged (pending + ack_pending). */
+  lag: number;
+}
+/** A durable pull consumer with explicit acks that workers share. */
+export declare function createConsumerGroup(jsm: JetStreamManager, topic: string, group: string,
+  opts?: { offset?: OffsetSpec; partition?: number; config?: Partial<ConsumerConfig> }): Promise<ConsumerInfo>;
+export declare function consumerGroups(jsm: JetStreamManager, topic: string): Promise<ConsumerGroup[]>;
+export declare function deleteConsumerGroup(jsm: JetStreamManager, topic: string, group: string): Promise<boolean>;

@@ -66,6 +66,12 @@ Result<js::OrderedOptions> ordered_options_from(const val &opts) {
   o.headers_only = opts["headers_only"].isTrue();
   if (Error e = count_field(opts, "opt_start_seq", o.opt_start_seq)) return e;
   if (Error e = ms_field(opts, "inactive_threshold", o.inactive_threshold)) return e;
+  // The offset comes as JSON text ({kind, value?, time?}): the engine parses it.
+  if (val offset = opts["offset"]; offset.isString()) {
+    auto parsed = js::offset_from_json(offset.as<std::string>());
+    if (!parsed) return parsed.error();
+    o.offset = *parsed;
+  }
   return o;
 }
 

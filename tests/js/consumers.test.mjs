@@ -11,7 +11,9 @@ import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from 
 
 import { AbortError, ClosedConnectionError } from '../../js/src/index.mjs';
 import {
-  AckPolicy, ConsumerNotFoundError, DeliverPolicy, jetstream, jetstreamManager,
+  AckPolicy, ConsumerNotFoundError, DeliverPolicy, Offset, StreamNotFoundError, consumerGroups,
+  createConsumerGroup, createTopic, deleteConsumerGroup, jetstream, jetstreamManager,
+  multiPartitionConsumer, partitionConsumer, partitionFor, topicProducer,
 } from '../../js/src/jetstream/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, assertNamedError, drainIterable, within } from './helpers.mjs';
@@ -335,6 +337,85 @@ describe('ordered consumers', () => {
     await messages.close();
     await oc.delete();
     assert.equal(pulls(), 0);
+  });
+});
+
+describe('offsets and topics', () => {
+  /** The data of the first `n` messages of an ordered consumer (then deletes it). */
+  async function firstOf(oc, n, expires = 2000) {
+    const got = [];
+    try {
+      while (got.length < n) {
+        const m = await oc.next({ expires });
+        if (!m) break;
+        got.push(m.string());
+      }
+      return got;
+    } finally {
+      await oc.delete();
+    }
+  }
+
+  test('Offset.beginning/end/absolute/fromEnd/fromTime on an ordered consumer', async () => {
+    const s = await stream(10);
+    const get = (offset) => js.consumers.get(s, { offset });
+    assert.deepEqual(await firstOf(await get(Offset.beginning()), 2), ['m0', 'm1']);
+    assert.deepEqual(await firstOf(await get(Offset.absolute(4)), 2), ['m3', 'm4']);
+    assert.deepEqual(await firstOf(await get(Offset.fromEnd(3)), 4, 1000), ['m7', 'm8', 'm9']);
+    assert.deepEqual(await firstOf(await get(Offset.fromEnd(50)), 1), ['m0'], 'more than there are: all');
+    assert.deepEqual(await firstOf(await get(Offset.fromTime(new Date(Date.now() - 60_000))), 1), ['m0']);
+    assert.deepEqual(await firstOf(await get(Offset.fromTime(new Date(Date.now() + 60_000))), 1, 1000), []);
+    const end = await get(Offset.end());
+    assert.equal(await end.next({ expires: 1000 }), null);
+    await js.publish(`${s}.k`, 'fresh');
+    assert.deepEqual(await firstOf(end, 1), ['fresh']);
+    await assert.rejects(get(Offset.absolute(0)), (e) => e.name === 'InvalidArgumentError');
+    await assert.rejects(js.consumers.get(unique('none'), { offset: Offset.end() }), (e) => e instanceof StreamNotFoundError);
+    assert.equal(pulls(), 0);
+  });
+
+  test('a partition: fromEnd(n) counts its own records; keyed order holds; all partitions in stream order', async () => {
+    const topic = unique('T');
+    await createTopic(jsm, topic, 3);
+    const producer = await topicProducer(js, topic);
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (let i = 0; i < 60; i++) await producer.send(keys[i % keys.length], `${keys[i % keys.length]}-${i}`);
+    await producer.flush();
+    const p = partitionFor('a', 3);
+    const inP = Array.from({ length: 60 }, (_, i) => i).filter((i) => partitionFor(keys[i % 6], 3) === p)
+      .map((i) => `${keys[i % 6]}-${i}`);
+    const all = await firstOf(await partitionConsumer(js, topic, p), inP.length);
+    assert.deepEqual(all, inP, 'a partition in the order produced');
+    const last3 = await firstOf(await partitionConsumer(js, topic, p, Offset.fromEnd(3)), 4, 1000);
+    assert.deepEqual(last3, inP.slice(-3), 'the last 3 of this partition, not of the stream');
+    const every = await firstOf(await multiPartitionConsumer(js, topic), 60);
+    assert.equal(every.length, 60);
+    for (const k of keys) {
+      const ofKey = every.filter((x) => x.startsWith(`${k}-`)).map((x) => Number(x.split('-')[1]));
+      assert.deepEqual(ofKey, [...ofKey].sort((a, b) => a - b), `order of key ${k}`);
+    }
+    assert.equal(pulls(), 0);
+  });
+
+  test('consumer groups: created at an offset, listed with committed offset and lag, deleted', async () => {
+    const topic = unique('G');
+    await createTopic(jsm, topic, 2);
+    const producer = await topicProducer(js, topic);
+    for (let i = 0; i < 20; i++) await producer.send(`k${i}`, `v${i}`);
+    await createConsumerGroup(jsm, topic, 'all', { offset: Offset.beginning() });
+    await createConsumerGroup(jsm, topic, 'tail', { offset: Offset.fromEnd(5) });
+    await createConsumerGroup(jsm, topic, 'p1', { partition: 1 });
+    const worker = await js.consumers.get(topic, 'all');
+    const { msgs } = await drainIterable(await worker.fetch({ max_messages: 8, expires: 2000 }));
+    for (const m of msgs) await m.ackAck();
+    const groups = Object.fromEntries((await consumerGroups(jsm, topic)).map((g) => [g.name, g]));
+    assert.deepEqual(Object.keys(groups).sort(), ['all', 'p1', 'tail']);
+    assert.equal(groups.all.committed, 8);
+    assert.equal(groups.all.lag, 12);
+    assert.equal(groups.tail.pending, 5);
+    assert.equal(groups.p1.filter, `${topic}.1`);
+    assert.equal(await deleteConsumerGroup(jsm, topic, 'tail'), true);
+    assert.deepEqual((await consumerGroups(jsm, topic)).map((g) => g.name).sort(), ['all', 'p1']);
   });
 });
 

@@ -406,3 +406,86 @@ async def test_queue_group_shares_messages_exactly_once():
         assert pulls(nc) == 0
     finally:
         await nc.close()
+
+
+async def first_of(consumer, n, max_wait=2):
+    """The data of up to n messages of an ordered consumer, then closes it."""
+    got = []
+    try:
+        while len(got) < n:
+            try:
+                got.append((await consumer.next(max_wait=max_wait)).data)
+            except errors.TimeoutError:
+                break
+        return got
+    finally:
+        await consumer.close()
+
+
+async def test_offsets_on_ordered_consumers():
+    from nats_wasm.js import Offset
+
+    nc, jsx = await connected()
+    try:
+        s = await new_stream(jsx, 10)
+
+        async def oc(offset):
+            return await jsx.ordered_consumer(s, offset=offset)
+
+        assert await first_of(await oc(Offset.beginning()), 2) == [b"m0", b"m1"]
+        assert await first_of(await oc(Offset.absolute(4)), 2) == [b"m3", b"m4"]
+        assert await first_of(await oc(Offset.from_end(3)), 4, 0.5) == [b"m7", b"m8", b"m9"]
+        hour_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
+        assert await first_of(await oc(Offset.from_time(hour_ago)), 1) == [b"m0"]
+        end = await oc(Offset.end())
+        await expect(errors.TimeoutError, end.next(max_wait=0.3))
+        await jsx.publish(f"{s}.k", b"fresh")
+        assert await first_of(end, 1) == [b"fresh"]
+        await expect(errors.InvalidArgumentError, oc(Offset.absolute(0)))
+        await expect(jse.NotFoundError, jsx.ordered_consumer(unique("none"), offset=Offset.end()))
+        assert pulls(nc) == 0
+    finally:
+        await nc.close()
+
+
+async def test_partitions_and_consumer_groups():
+    from nats_wasm.js import Offset
+    from nats_wasm.js.partitions import (consumer_groups, create_consumer_group, create_topic,
+                                         delete_consumer_group, multi_partition_consumer,
+                                         partition_consumer, partition_for, topic_producer)
+
+    nc, jsx = await connected()
+    try:
+        topic = unique("PT")
+        await create_topic(jsx, topic, 3)
+        producer = await topic_producer(jsx, topic)
+        keys = ["a", "b", "c", "d", "e", "f"]
+        for i in range(60):
+            await producer.send_async(keys[i % 6], f"{keys[i % 6]}-{i}".encode())
+        await producer.flush()
+        p = partition_for("a", 3)
+        in_p = [f"{keys[i % 6]}-{i}".encode() for i in range(60) if partition_for(keys[i % 6], 3) == p]
+        assert await first_of(await partition_consumer(jsx, topic, p), len(in_p)) == in_p
+        last3 = await first_of(await partition_consumer(jsx, topic, p, Offset.from_end(3)), 4, 0.5)
+        assert last3 == in_p[-3:], "the last 3 of the partition"
+        every = await first_of(await multi_partition_consumer(jsx, topic), 60)
+        for k in keys:
+            nums = [int(x.split(b"-")[1]) for x in every if x.startswith(k.encode() + b"-")]
+            assert nums == sorted(nums) and len(nums) == 10, k
+
+        await create_consumer_group(jsx, topic, "all", Offset.beginning())
+        await create_consumer_group(jsx, topic, "tail", Offset.from_end(5))
+        await create_consumer_group(jsx, topic, "p1", partition=1)
+        worker = await jsx.get_consumer(topic, "all")
+        for m in await worker.fetch_messages(8, max_wait=2):
+            await m.ack_sync()
+        groups = {g.name: g for g in await consumer_groups(jsx, topic)}
+        assert sorted(groups) == ["all", "p1", "tail"]
+        assert groups["all"].committed == 8 and groups["all"].lag == 52
+        assert groups["tail"].pending == 5
+        assert groups["p1"].filter == f"{topic}.1"
+        assert await delete_consumer_group(jsx, topic, "tail")
+        assert sorted(g.name for g in await consumer_groups(jsx, topic)) == ["all", "p1"]
+        assert pulls(nc) == 0
+    finally:
+        await nc.close()

@@ -9,12 +9,13 @@ namespace nats::js {
 namespace {
 
 constexpr std::array kOps{
-    ApiOp::account_info,      ApiOp::stream_create,   ApiOp::stream_update,
-    ApiOp::stream_info,       ApiOp::stream_delete,   ApiOp::stream_purge,
-    ApiOp::stream_names,      ApiOp::stream_list,     ApiOp::stream_msg_get,
-    ApiOp::stream_msg_delete, ApiOp::direct_get,      ApiOp::consumer_create,
-    ApiOp::consumer_update,   ApiOp::consumer_info,   ApiOp::consumer_delete,
-    ApiOp::consumer_names,    ApiOp::consumer_list,
+    ApiOp::account_info,      ApiOp::stream_create, ApiOp::stream_update,
+    ApiOp::stream_info,       ApiOp::stream_delete, ApiOp::stream_purge,
+    ApiOp::stream_names,      ApiOp::stream_list,   ApiOp::stream_msg_get,
+    ApiOp::stream_msg_delete, ApiOp::direct_get,    ApiOp::consumer_create,
+    ApiOp::consumer_update,   ApiOp::consumer_info, ApiOp::consumer_delete,
+    ApiOp::consumer_names,    ApiOp::consumer_list, ApiOp::offset_start,
+    ApiOp::consumer_groups,
 };
 
 // What nats.js refuses in names (minValidation): separators of subjects and
@@ -80,6 +81,8 @@ std::string_view api_op_name(ApiOp op) {
     case ApiOp::consumer_delete: return "consumer_delete";
     case ApiOp::consumer_names: return "consumer_names";
     case ApiOp::consumer_list: return "consumer_list";
+    case ApiOp::offset_start: return "offset_start";
+    case ApiOp::consumer_groups: return "consumer_groups";
   }
   return "unknown";
 }

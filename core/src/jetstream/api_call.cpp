@@ -2,10 +2,12 @@
 // folded into one result. One of the few translation units that see
 // nlohmann/json (with json.cpp and jetstream/replies.cpp).
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "nats/base64.hpp"
 #include "nats/detail/js_api_call.hpp"
 #include "nats/headers.hpp"
+#include "nats/jetstream/offset.hpp"
 
 namespace nats::detail {
 namespace {
@@ -38,7 +40,31 @@ const char *paged_key(ApiOp op) {
 
 bool is_paged(ApiOp op) {
   return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::consumer_names ||
-         op == ApiOp::consumer_list;
+         op == ApiOp::consumer_list || op == ApiOp::consumer_groups;
+}
+
+// A stream's durable pull consumers as consumer groups: what each has
+// committed (its ack floor) and how far behind it is.
+json groups_of(const json &consumers) {
+  json out = json::array();
+  for (const auto &c : consumers) {
+    const json cfg = c.value("config", json::object());
+    if (!cfg.contains("durable_name") || cfg.contains("deliver_subject")) continue;
+    const auto seq = [&](const char *k) {
+      return c.value(k, json::object()).value("stream_seq", std::uint64_t{0});
+    };
+    const auto pending = c.value("num_pending", std::uint64_t{0});
+    const auto ack_pending = c.value("num_ack_pending", std::uint64_t{0});
+    json filter = cfg.value("filter_subject", std::string());
+    out.push_back({{"name", c.value("name", std::string())},
+                   {"filter", filter},
+                   {"committed", seq("ack_floor")},
+                   {"delivered", seq("delivered")},
+                   {"pending", pending},
+                   {"ack_pending", ack_pending},
+                   {"lag", pending + ack_pending}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -58,6 +84,13 @@ struct JsApiCall::State {
   std::uint64_t offset = 0;
   bool fetched_current = false;  // merge: the current config has been read
   json subjects = json::object();
+  // Offsets (offset_start, consumer_create with "offset"): resolved first.
+  enum class Resolve : std::uint8_t { none, stream_info, probe, probe_delete, done };
+  Resolve resolve = Resolve::none;
+  js::Offset start_offset;
+  std::string start_filter;
+  std::optional<js::FromEndSearch> search;
+  json deliver = json::object();
 
   std::string api(std::string_view rest) const { return prefix + "." + std::string(rest); }
   void page_request();
@@ -67,6 +100,9 @@ struct JsApiCall::State {
     return true;
   }
   bool on_json(std::string_view payload);
+  Error begin_resolve();
+  bool on_resolve(const json &reply, std::string_view payload);
+  bool probe_next(const std::string &stream);
   bool on_direct(std::string_view headers, std::string_view payload);
 };
 
@@ -79,7 +115,19 @@ void JsApiCall::State::page_request() {
 }
 
 Error JsApiCall::State::prepare() {
+  if ((op == ApiOp::offset_start || op == ApiOp::consumer_create) && resolve == Resolve::none &&
+      args.contains("offset")) {
+    return begin_resolve();
+  }
   switch (op) {
+    case ApiOp::offset_start: return bad("an offset is required");
+    case ApiOp::consumer_groups: {
+      auto stream = name_arg(args, "stream", "stream", true);
+      if (!stream) return stream.error();
+      subject = api("CONSUMER.LIST." + *stream);
+      page_request();
+      return {};
+    }
     case ApiOp::account_info: subject = api("INFO"); return {};
     case ApiOp::stream_create:
     case ApiOp::stream_update: {
@@ -213,6 +261,11 @@ Error JsApiCall::State::prepare() {
       if (!stream) return stream.error();
       auto cfg = args.find("config");
       if (cfg == args.end() || !cfg->is_object()) return bad("a consumer config is required");
+      if (resolve == Resolve::done) {
+        // The resolved start replaces whatever deliver policy was there.
+        for (const char *k : {"deliver_policy", "opt_start_seq", "opt_start_time"}) cfg->erase(k);
+        for (auto &[k, v] : deliver.items()) (*cfg)[k] = v;
+      }
       if (op == ApiOp::consumer_update) {
         auto name = name_arg(args, "name", "consumer", false);
         if (!name) return name.error();
@@ -275,6 +328,7 @@ bool JsApiCall::State::on_json(std::string_view payload) {
   if (reply.is_discarded() || !reply.is_object()) {
     return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
   }
+  if (resolve != Resolve::none && resolve != Resolve::done) return on_resolve(reply, payload);
   if (auto e = js::api_error_of(payload)) return finish(std::move(*e));
   switch (op) {
     case ApiOp::stream_update:
@@ -343,11 +397,91 @@ bool JsApiCall::State::on_json(std::string_view payload) {
       page_request();
       return false;
     }
+    if (op == ApiOp::consumer_groups) {
+      result = dump(json{{"groups", groups_of(items)}});
+      return true;
+    }
     result = dump(json{{key, items}, {"total", items.size()}});
     return true;
   }
   result.assign(payload);
   return true;
+}
+
+Error JsApiCall::State::begin_resolve() {
+  auto stream = name_arg(args, "stream", "stream", true);
+  if (!stream) return stream.error();
+  auto parsed = js::offset_from_json(dump(args["offset"]));
+  if (!parsed) return parsed.error();
+  start_offset = *parsed;
+  if (auto f = args.find("filter"); f != args.end() && f->is_string()) {
+    start_filter = f->get<std::string>();
+  } else if (auto cfg = args.find("config"); cfg != args.end() && cfg->is_object()) {
+    start_filter = cfg->value("filter_subject", std::string());
+  }
+  // The stream's state first (a missing stream fails here, typed).
+  resolve = Resolve::stream_info;
+  subject = api("STREAM.INFO." + *stream);
+  body.clear();
+  return {};
+}
+
+// Counts matching messages from a sequence on: an ephemeral consumer there
+// (its num_pending), deleted right after.
+bool JsApiCall::State::probe_next(const std::string &stream) {
+  auto probe = search->next_probe();
+  if (!probe) {
+    const js::DeliverStart start = search->result();
+    deliver = json::parse(js::deliver_start_json(start));
+    return false;
+  }
+  json cfg = {{"deliver_policy", "by_start_sequence"},
+              {"opt_start_seq", *probe},
+              {"ack_policy", "none"},
+              {"mem_storage", true},
+              {"num_replicas", 1},
+              {"inactive_threshold", 10'000'000'000ULL}};
+  if (!start_filter.empty()) cfg["filter_subject"] = start_filter;
+  resolve = Resolve::probe;
+  subject = api("CONSUMER.CREATE." + stream);
+  body = dump(json{{"stream_name", stream}, {"config", cfg}});
+  return true;
+}
+
+bool JsApiCall::State::on_resolve(const json &reply, std::string_view payload) {
+  const std::string stream = args.value("stream", std::string());
+  if (resolve == Resolve::probe_delete) {
+    // Whatever the delete said, the search goes on.
+    if (probe_next(stream)) return false;
+  } else {
+    if (auto e = js::api_error_of(payload)) return finish(std::move(*e));
+    if (resolve == Resolve::stream_info) {
+      const json st = reply.value("state", json::object());
+      const auto first = st.value("first_seq", std::uint64_t{0});
+      const auto last = st.value("last_seq", std::uint64_t{0});
+      const auto msgs = st.value("messages", std::uint64_t{0});
+      const bool dense = last == 0 || (last >= first && last - first + 1 == msgs);
+      if (start_offset.kind != js::Offset::Kind::from_end || (start_filter.empty() && dense)) {
+        deliver = json::parse(js::deliver_start_json(js::deliver_start(start_offset, first, last)));
+      } else {
+        search.emplace(start_offset.value, first, last);
+        if (probe_next(stream)) return false;
+      }
+    } else {  // a probe was created: count, then delete it
+      search->on_count(reply.value("num_pending", std::uint64_t{0}));
+      resolve = Resolve::probe_delete;
+      subject = api("CONSUMER.DELETE." + stream + "." + reply.value("name", std::string()));
+      body.clear();
+      return false;
+    }
+  }
+  resolve = Resolve::done;
+  if (op == ApiOp::offset_start) {
+    result = dump(deliver);
+    return true;
+  }
+  if (Error e = prepare()) return finish(std::move(e));
+  return false;
 }
 
 bool JsApiCall::State::on_direct(std::string_view headers, std::string_view payload) {

@@ -50,8 +50,20 @@ Result<std::uint64_t> Engine::ordered_create(std::uint64_t context, std::string_
   o.checking_stream = true;
   js_.ordered.emplace(id, std::move(o));
   // The stream first: a missing one is StreamNotFoundError, as in nats.js.
-  auto call =
-      js_start_internal(context, js::ApiOp::stream_info, "{\"name\":" + quoted(stream) + "}", id);
+  // With an offset, resolving it reads the stream (and counts, for the last
+  // n of a filter).
+  std::string args = "{\"name\":" + quoted(stream) + "}";
+  js::ApiOp op = js::ApiOp::stream_info;
+  if (options.offset) {
+    if (Error e = js::validate_offset(*options.offset)) {
+      js_.ordered.erase(id);
+      return e;
+    }
+    op = js::ApiOp::offset_start;
+    args = "{\"stream\":" + quoted(stream) + ",\"filter\":" + quoted(options.filter_subject) +
+           ",\"offset\":" + js::offset_json(*options.offset) + "}";
+  }
+  auto call = js_start_internal(context, op, args, id);
   if (!call) {
     js_.ordered.erase(id);
     return call.error();
@@ -89,6 +101,19 @@ void Engine::ordered_call_done(std::uint64_t id, const Error &error, const std::
     }
     if (o.checking_stream) {
       o.checking_stream = false;
+      if (o.options.offset) {
+        auto start = js::deliver_start_from_json(result);
+        if (!start) {
+          const std::uint64_t op = o.host_op;
+          js_.ordered.erase(it);
+          emit(EventType::js_result, op, start.error());
+          return;
+        }
+        o.options.deliver_policy = start->policy;
+        o.options.opt_start_seq = start->start_seq;
+        o.options.opt_start_time = start->start_time;
+        o.options.offset.reset();
+      }
       ordered_create_next(id, id);
       return;
     }

@@ -132,6 +132,8 @@ function orderedOptions(opts = {}) {
       ? opts.opt_start_time.toISOString() : opts.opt_start_time,
     replay_policy: opts.replay_policy, inactive_threshold: opts.inactive_threshold,
     headers_only: !!opts.headers_only,
+    // An Offset (offset.mjs) replaces deliver_policy; the engine checks it.
+    offset: opts.offset === undefined || typeof opts.offset === 'string' ? opts.offset : JSON.stringify(opts.offset),
   };
 }
 

@@ -11,9 +11,11 @@ export {
   JetStreamStatusError, StreamNotFoundError,
 } from '../errors.mjs';
 export {
-  PARTITION_KEY_HEADER, TopicProducer, createTopic, partitionCount, partitionFor, topicConfig,
-  topicProducer, topicSubjects,
+  PARTITION_KEY_HEADER, TopicProducer, consumerGroups, createConsumerGroup, createTopic,
+  deleteConsumerGroup, multiPartitionConsumer, partitionConsumer, partitionCount, partitionFor,
+  partitionSubject, topicConfig, topicProducer, topicSubjects,
 } from './partitions.mjs';
 export { ConsumersImpl, OrderedConsumerImpl, PullConsumerImpl } from './consumer.mjs';
 export { ConsumerMessagesImpl } from './consumer_messages.mjs';
 export { JsMsgImpl } from './jsmsg.mjs';
+export { Offset } from './offset.mjs';

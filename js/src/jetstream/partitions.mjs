@@ -62,7 +62,7 @@ export class TopicProducer {
     const p = key === null || key === undefined ? 0 : partitionFor(key, this.partitions);
     const h = opts.headers ?? newHeaders();
     if (key !== null && key !== undefined) h.set(PARTITION_KEY_HEADER, String(key));
-    return this._js.publish(`${this.topic}.${p}`, value, { ...opts, headers: h });
+    return this._js.publish(partitionSubject(this.topic, p), value, { ...opts, headers: h });
   }
   /** Publishes [key, value] records; resolves with their PubAcks in order. */
   sendAll(records) { return Promise.all(records.map(([k, v]) => this.send(k, v))); }
@@ -76,4 +76,59 @@ export async function topicProducer(js, topic) {
   const n = partitionCount(await jsm.streams.info(topic));
   if (n === 0) throw errorFromCode(ERRC.invalid_name, `stream '${topic}' is not a topic with partitions`);
   return new TopicProducer(js, topic, n);
+}
+
+// --- consuming topics --------------------------------------------------------------
+
+/** The subject of one partition (the engine's layout). */
+export function partitionSubject(topic, partition) {
+  if (!Number.isInteger(partition) || partition < 0) {
+    throw errorFromCode(ERRC.invalid_argument, `invalid partition ${partition}`);
+  }
+  return topicSubjects(topic, partition + 1)[partition];
+}
+
+/**
+ * Fluvio's partition_consumer(topic, p).stream(offset): an ordered consumer
+ * of one partition (records in the order they were stored), from `offset`
+ * (Offset.beginning() by default).
+ */
+export async function partitionConsumer(js, topic, partition, offset, opts = {}) {
+  await loadCore();
+  return js.consumers.get(topic, {
+    ...opts, filter_subjects: [partitionSubject(topic, partition)], offset: offset ?? { kind: 'beginning' },
+  });
+}
+
+/** Fluvio's multi_partition_consumer: an ordered consumer of every partition (stream order). */
+export async function multiPartitionConsumer(js, topic, offset, opts = {}) {
+  return js.consumers.get(topic, { ...opts, offset: offset ?? { kind: 'beginning' } });
+}
+
+/**
+ * Creates a consumer group: a durable pull consumer with explicit acks that
+ * any number of workers share (each record to one of them). `offset` is
+ * where it starts; `partition` limits it to one partition.
+ */
+export async function createConsumerGroup(jsm, topic, group, opts = {}) {
+  await loadCore();
+  const config = { durable_name: group, ack_policy: 'explicit', ...(opts.config ?? {}) };
+  if (opts.partition !== undefined) config.filter_subject = partitionSubject(topic, opts.partition);
+  const args = { stream: topic, config, action: 'create' };
+  if (opts.offset) args.offset = opts.offset;
+  return jsm._ctx.call('consumer_create', args);
+}
+
+/**
+ * A topic's consumer groups with what each has committed (its ack floor),
+ * delivered, and its lag (records not yet acknowledged):
+ * [{name, filter, committed, delivered, pending, ack_pending, lag}].
+ */
+export async function consumerGroups(jsm, topic) {
+  return (await jsm._ctx.call('consumer_groups', { stream: topic })).groups;
+}
+
+/** Deletes a consumer group (its committed offset goes with it). */
+export async function deleteConsumerGroup(jsm, topic, group) {
+  return jsm.consumers.delete(topic, group);
 }

@@ -2,6 +2,10 @@
 
 from . import api, errors
 from .client import JetStreamContext
+from .consumer import Consumer
 from .manager import JetStreamManager
+from .messages import MessageStream
+from .offset import Offset
 
-__all__ = ["JetStreamContext", "JetStreamManager", "api", "errors"]
+__all__ = ["Consumer", "JetStreamContext", "JetStreamManager", "MessageStream", "Offset", "api",
+           "errors"]

@@ -17,6 +17,7 @@ from .. import _ffi, errors
 from ..msg import Msg
 from . import api
 from .messages import MessageStream
+from .offset import Offset
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -156,7 +157,7 @@ def ordered_options(filter_subjects: Union[str, Sequence[str], None] = None,
                     opt_start_time: Union[datetime.datetime, str, None] = None,
                     replay_policy: Union[api.ReplayPolicy, str, None] = None,
                     inactive_threshold: Seconds = None, headers_only: Optional[bool] = None,
-                    name_prefix: Optional[str] = None) -> Any:
+                    name_prefix: Optional[str] = None, offset: Optional[Offset] = None) -> Any:
     """nats.py OrderedConsumerConfig fields → the JS layer's options."""
     if isinstance(filter_subjects, str):
         filter_subjects = [filter_subjects]
@@ -170,7 +171,8 @@ def ordered_options(filter_subjects: Union[str, Sequence[str], None] = None,
         opt_start_seq=opt_start_seq, opt_start_time=opt_start_time,
         replay_policy=getattr(replay_policy, "value", replay_policy),
         inactive_threshold=seconds(inactive_threshold, "inactive_threshold"),
-        headers_only=headers_only, name_prefix=name_prefix)
+        headers_only=headers_only, name_prefix=name_prefix,
+        offset=offset.as_json() if offset is not None else None)
 
 
 async def get_consumer(client: "Client", ctx: Any, stream: str, name: Optional[str],

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 from .. import errors as core_errors
 from . import api, errors
 from .consumer import Consumer, Seconds, get_consumer, ordered_options
+from .offset import Offset
 from .subscriptions import Callback, JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
@@ -36,13 +37,16 @@ class ConsumingMixin:
                                replay_policy: Union[api.ReplayPolicy, str, None] = None,
                                inactive_threshold: Seconds = None,
                                headers_only: Optional[bool] = None,
-                               name_prefix: Optional[str] = None) -> Consumer:
+                               name_prefix: Optional[str] = None,
+                               offset: Optional[Offset] = None) -> Consumer:
         """An ordered consumer: each stream message once, in order, from the
         deliver policy given; the engine recreates it after gaps, lost
         heartbeats or its deletion. ``close()`` (or ``async with``) deletes
-        it on the server."""
+        it on the server. ``offset`` (:class:`Offset`) replaces the deliver
+        policy: ``Offset.from_end(10)`` starts at the last 10 records."""
         opts = ordered_options(filter_subjects, deliver_policy, opt_start_seq, opt_start_time,
-                               replay_policy, inactive_threshold, headers_only, name_prefix)
+                               replay_policy, inactive_threshold, headers_only, name_prefix,
+                               offset)
         return await get_consumer(self._nc, self._ctx, stream, None, opts)
 
     # --- nats.py classic ----------------------------------------------------------------

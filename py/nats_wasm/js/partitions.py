@@ -4,10 +4,14 @@ the same key goes to the same partition from Python, JavaScript and C++."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional, Tuple, Union
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from .. import _ffi, _loader, errors
 from . import api
+from .consumer import Consumer
+from .offset import Offset
 
 #: The header carrying a record's key.
 PARTITION_KEY_HEADER = "Partition-Key"
@@ -70,9 +74,9 @@ class TopicProducer:
     async def send_async(self, key: Optional[Union[str, bytes]], value: bytes) -> Any:
         """Queues one record; returns a future of its PubAck (bounded by the window)."""
         if key is None:
-            return await self._js.publish_async(f"{self.topic}.0", value)
+            return await self._js.publish_async(partition_subject(self.topic, 0), value)
         k = key.decode() if isinstance(key, bytes) else str(key)
-        subject = f"{self.topic}.{partition_for(k, self.partitions)}"
+        subject = partition_subject(self.topic, partition_for(k, self.partitions))
         return await self._js.publish_async(subject, value, headers={PARTITION_KEY_HEADER: k})
 
     async def send_all(self, records: Iterable[Tuple[Optional[Union[str, bytes]], bytes]]) -> List[api.PubAck]:
@@ -90,3 +94,70 @@ async def topic_producer(js: Any, topic: str) -> TopicProducer:
     if n == 0:
         raise errors.InvalidArgumentError(f"stream '{topic}' is not a topic with partitions", "invalid_name")
     return TopicProducer(js, topic, n)
+
+
+# --- consuming topics ---------------------------------------------------------------
+
+
+def partition_subject(topic: str, partition: int) -> str:
+    """The subject of one partition (the engine's layout)."""
+    if not isinstance(partition, int) or partition < 0:
+        raise errors.InvalidArgumentError(f"invalid partition {partition}", "invalid_argument")
+    return topic_subjects(topic, partition + 1)[partition]
+
+
+async def partition_consumer(js: Any, topic: str, partition: int,
+                             offset: Optional[Offset] = None, **opts: Any) -> Consumer:
+    """Fluvio's ``partition_consumer(topic, p)`` + ``stream(offset)``: an
+    ordered consumer of one partition, from ``offset`` (the beginning by
+    default). Iterate ``consumer.messages()``."""
+    return await js.ordered_consumer(topic, filter_subjects=partition_subject(topic, partition),
+                                     offset=offset or Offset.beginning(), **opts)
+
+
+async def multi_partition_consumer(js: Any, topic: str, offset: Optional[Offset] = None,
+                                   **opts: Any) -> Consumer:
+    """An ordered consumer of every partition of a topic (stream order)."""
+    return await js.ordered_consumer(topic, offset=offset or Offset.beginning(), **opts)
+
+
+@dataclass
+class ConsumerGroup:
+    """A consumer group's progress: ``committed`` is its ack floor (the
+    stream sequence every record up to which is acknowledged), ``lag`` the
+    records not yet acknowledged (``pending`` + ``ack_pending``)."""
+
+    name: str
+    filter: str
+    committed: int
+    delivered: int
+    pending: int
+    ack_pending: int
+    lag: int
+
+
+async def create_consumer_group(js: Any, topic: str, group: str, offset: Optional[Offset] = None,
+                                partition: Optional[int] = None,
+                                config: Optional[api.ConsumerConfig] = None) -> api.ConsumerInfo:
+    """A durable pull consumer with explicit acks that workers share (each
+    record to one of them), starting at ``offset``; ``partition`` limits it
+    to one partition. Workers consume it with ``js.get_consumer(topic, group)``."""
+    cfg = (config or api.ConsumerConfig()).evolve(durable_name=group,
+                                                  ack_policy=api.AckPolicy.EXPLICIT)
+    if partition is not None:
+        cfg = cfg.evolve(filter_subject=partition_subject(topic, partition))
+    args: Dict[str, Any] = {"stream": topic, "config": cfg.as_dict(), "action": "create"}
+    if offset is not None:
+        args["offset"] = json.loads(offset.as_json())
+    return api.ConsumerInfo.from_response(await js._call("consumer_create", args))
+
+
+async def consumer_groups(js: Any, topic: str) -> List[ConsumerGroup]:
+    """Every consumer group of a topic with its committed offset and lag."""
+    resp = await js._call("consumer_groups", {"stream": topic})
+    return [ConsumerGroup(**g) for g in resp["groups"]]
+
+
+async def delete_consumer_group(js: Any, topic: str, group: str) -> bool:
+    """Deletes a group (its committed offset goes with it)."""
+    return bool(await js.delete_consumer(topic, group))

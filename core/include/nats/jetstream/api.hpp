@@ -18,10 +18,10 @@ namespace nats::js {
 /// Options of a JetStream context (nats.js `jetstream(nc, opts)`, nats.py
 /// `nc.jetstream(...)`).
 struct ContextOptions {
-  std::string prefix = "$JS.API";                 ///< API prefix (ignored when domain is set)
-  std::string domain;                             ///< "$JS.<domain>.API" when set
-  std::chrono::milliseconds timeout{5000};        ///< API and publish timeout
-  std::size_t max_pending = 256;                  ///< publishes in flight before publish waits
+  std::string prefix = "$JS.API";           ///< API prefix (ignored when domain is set)
+  std::string domain;                       ///< "$JS.<domain>.API" when set
+  std::chrono::milliseconds timeout{5000};  ///< API and publish timeout
+  std::size_t max_pending = 256;            ///< publishes in flight before publish waits
 };
 
 /// The API prefix of a context ("$JS.API", "$JS.hub.API"), or why it is invalid.
@@ -29,15 +29,15 @@ Result<std::string> api_prefix(const ContextOptions &options);
 
 /// JetStream API operations. Arguments are a JSON object (see api_op_doc()).
 enum class ApiOp : std::uint8_t {
-  account_info,       ///< {}
-  stream_create,      ///< {config}
-  stream_update,      ///< {config, merge?}: merge over the current config first (nats.js)
-  stream_info,        ///< {name, subjects_filter?, deleted_details?}: all subject pages
-  stream_delete,      ///< {name}
-  stream_purge,       ///< {name, filter?, seq?, keep?}
-  stream_names,       ///< {subject?}: every page → {"streams":[...]}
-  stream_list,        ///< {subject?}: every page → {"streams":[...]}
-  stream_msg_get,     ///< {name, seq? | last_by_subj? | next_by_subj? (with seq)} → a stored message
+  account_info,    ///< {}
+  stream_create,   ///< {config}
+  stream_update,   ///< {config, merge?}: merge over the current config first (nats.js)
+  stream_info,     ///< {name, subjects_filter?, deleted_details?}: all subject pages
+  stream_delete,   ///< {name}
+  stream_purge,    ///< {name, filter?, seq?, keep?}
+  stream_names,    ///< {subject?}: every page → {"streams":[...]}
+  stream_list,     ///< {subject?}: every page → {"streams":[...]}
+  stream_msg_get,  ///< {name, seq? | last_by_subj? | next_by_subj? (with seq)} → a stored message
   stream_msg_delete,  ///< {name, seq, no_erase?}
   direct_get,         ///< {name, seq? | last_by_subj? | next_by_subj?} → a stored message
   consumer_create,    ///< {stream, config}
@@ -46,7 +46,12 @@ enum class ApiOp : std::uint8_t {
   consumer_delete,    ///< {stream, name}
   consumer_names,     ///< {stream}: every page → {"consumers":[...]}
   consumer_list,      ///< {stream}: every page → {"consumers":[...]}
+  offset_start,       ///< {stream, offset, filter?} → {"deliver_policy", "opt_start_seq"?, ...}
+  consumer_groups,    ///< {stream}: the durable pull consumers → {"groups":[{name, filter,
+                      ///< committed (ack floor), delivered, pending, ack_pending, lag}]}
 };
+// consumer_create also takes "offset" ({kind, value?, time?}): the start is
+// resolved first (offset_start) and replaces the config's deliver policy.
 
 /// A stable name ("stream_info").
 std::string_view api_op_name(ApiOp op);

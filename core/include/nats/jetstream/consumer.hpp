@@ -12,6 +12,7 @@
 
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
+#include "nats/jetstream/offset.hpp"
 
 namespace nats::js {
 
@@ -111,6 +112,7 @@ struct OrderedOptions {
   std::string replay_policy;          ///< "" : instant
   Millis inactive_threshold{300000};  ///< the server forgets it after this long idle
   bool headers_only = false;
+  std::optional<Offset> offset;  ///< when set, replaces deliver_policy and its options
 };
 
 /// The config of an ordered consumer named `name`. start_seq 0: the user's
