@@ -67,9 +67,24 @@ class NatsWasm:
         await js.publish_async_completed()
         return last.result().seq
 
-    async def add_stream(self, nc, name, subject):
+    async def add_stream(self, nc, name, subject, max_bytes=32 << 20):
         await nc.jetstream().add_stream(name=name, subjects=[subject], storage="memory",
-                                        max_bytes=32 << 20)
+                                        max_bytes=max_bytes)
+
+    async def js_consume(self, nc, stream, n):
+        """n stored messages through consumer.messages(); returns the bytes seen."""
+        js = nc.jetstream()
+        await js.add_consumer(stream, durable_name="bench", ack_policy="none")
+        consumer = await js.get_consumer(stream, "bench")
+        got = 0
+        size = 0
+        async with consumer.messages(max_messages=512) as msgs:
+            async for m in msgs:
+                size += len(m.data)
+                got += 1
+                if got == n:
+                    break
+        return size
 
     async def delete_stream(self, nc, name):
         await nc.jetstream().delete_stream(name)
@@ -119,10 +134,26 @@ class NatsJsFfi:
             last = (await p).seq
         return last
 
-    async def add_stream(self, nc, name, subject):
+    async def add_stream(self, nc, name, subject, max_bytes=32 << 20):
         jsm = await js.natsjs_js.jetstreamManager(nc)
         await jsm.streams.add(js_obj(name=name, subjects=to_js([subject]), storage="memory",
-                                     max_bytes=32 << 20))
+                                     max_bytes=max_bytes))
+
+    async def js_consume(self, nc, stream, n):
+        """nats.js consume() iterated through the FFI; returns the bytes seen."""
+        jsm = await js.natsjs_js.jetstreamManager(nc)
+        await jsm.consumers.add(stream, js_obj(durable_name="bench", ack_policy="none"))
+        consumer = await js.natsjs_js.jetstream(nc).consumers.get(stream, "bench")
+        msgs = await consumer.consume(js_obj(max_messages=512))
+        got = 0
+        size = 0
+        async for m in msgs:
+            size += m.data.length
+            got += 1
+            if got == n:
+                break
+        msgs.stop()
+        return size
 
     async def delete_stream(self, nc, name):
         jsm = await js.natsjs_js.jetstreamManager(nc)
@@ -209,10 +240,29 @@ async def js_pub_win(c, url, size, n, inflight=256):
     return {"msgs_per_sec": n / secs, "secs": secs}
 
 
+async def js_consume(c, url, size, n):
+    nc = await c.connect(url)
+    name = f"PYBENCH_{int(time.time() * 1000)}"
+    subject = f"{name}.x"
+    await c.add_stream(nc, name, subject, max(32 << 20, n * (size + 256)))
+    # Filled before timing, with whichever client is measured.
+    await c.js_pub_win(nc, name, subject, payload_of(size), n, 256)
+    t0 = time.perf_counter()
+    seen = await c.js_consume(nc, name, n)
+    secs = time.perf_counter() - t0
+    if seen != n * size:
+        raise AssertionError(f"consumed {seen} bytes, expected {n * size}")
+    await c.delete_stream(nc, name)
+    await c.close(nc)
+    return {"msgs_per_sec": n / secs, "secs": secs}
+
+
 async def run(client, test, url, size, n, window):
     c = NatsWasm() if client == "nats-wasm" else NatsJsFfi()
     if test == "pubsub":
         return await pubsub(c, url, size, n, window)
     if test == "js_pub_win":
         return await js_pub_win(c, url, size, n)
+    if test == "js_consume":
+        return await js_consume(c, url, size, n)
     return await req(c, url, size, n)

@@ -45,8 +45,11 @@ function plan() {
     add('node', 'req', 128, 2_000);
     add('node', 'js_pub_sync', 128, 1_000);
     add('node', 'js_pub_win', 128, 20_000);
+    add('node', 'js_consume', 128, 50_000);
+    add('node', 'js_consume_ack', 128, 30_000);
     add('py', 'pubsub', 128, 20_000);
     add('py', 'js_pub_win', 128, 5_000);
+    add('py', 'js_consume', 128, 10_000);
   } else {
     for (const size of [16, 128, 1024, 16384]) {
       add('node', 'pub', size, PUB_N[size]);
@@ -56,11 +59,14 @@ function plan() {
     for (const size of [128, 16384]) {
       add('node', 'js_pub_sync', size, 2_000);
       add('node', 'js_pub_win', size, size > 1024 ? 10_000 : 50_000);
+      add('node', 'js_consume', size, size > 1024 ? 10_000 : 100_000);
+      add('node', 'js_consume_ack', size, size > 1024 ? 10_000 : 50_000);
     }
     for (const size of [128, 16384]) {
       add('py', 'pubsub', size, size > 1024 ? 5_000 : 20_000);
       add('py', 'req', size, 1_000);
       add('py', 'js_pub_win', size, size > 1024 ? 3_000 : 10_000);
+      add('py', 'js_consume', size, size > 1024 ? 3_000 : 20_000);
     }
     // Chromium delivers each WebSocket frame to the page as an event: far
     // slower than Node for both clients, so fewer messages.

@@ -148,6 +148,54 @@ export async function js_pub_win(lib, url, { size, n, inflight = 256 }) {
   return { msgs_per_sec: n / secs, secs };
 }
 
+/** A bench stream holding n messages of `size` bytes (filled before timing). */
+async function filledStream(lib, nc, size, n) {
+  const made = await benchStream(lib, nc);
+  // Room for every message: the default 32 MiB cap would drop the oldest.
+  await made.jsm.streams.update(made.name, { max_bytes: Math.max(32 << 20, n * (size + 256)) });
+  const js = lib.jetstream(nc);
+  const payload = makePayload(size);
+  const pending = [];
+  for (let i = 0; i < n; i++) {
+    pending.push(js.publish(made.subject, payload));
+    if (pending.length >= 256) await pending.shift();
+  }
+  await Promise.all(pending);
+  return { ...made, js };
+}
+
+/** Consumes n stored messages from a durable pull consumer; with ack, each is acknowledged. */
+async function consumeStored(lib, url, { size, n }, ack) {
+  const nc = await lib.connect(url);
+  const { jsm, name, js } = await filledStream(lib, nc, size, n);
+  await jsm.consumers.add(name, { durable_name: 'bench', ack_policy: ack ? 'explicit' : 'none' });
+  const consumer = await js.consumers.get(name, 'bench');
+  const t0 = performance.now();
+  const messages = await consumer.consume({ max_messages: 512 });
+  let got = 0;
+  let bytes = 0;
+  for await (const m of messages) {
+    bytes += m.data.length;
+    if (ack) m.ack();
+    if (++got === n) break;
+  }
+  if (ack) await nc.flush();
+  const secs = (performance.now() - t0) / 1000;
+  if (bytes !== n * size) throw new Error(`consumed ${bytes} bytes, expected ${n * size}`);
+  if (ack) {
+    const info = await jsm.consumers.info(name, 'bench');
+    if (info.ack_floor.stream_seq !== n) throw new Error(`ack floor ${info.ack_floor.stream_seq} < ${n}`);
+  }
+  await jsm.streams.delete(name);
+  await nc.close();
+  return { msgs_per_sec: n / secs, secs };
+}
+
+/** js_consume: n stored messages through consume() with no acks. msgs/s. */
+export function js_consume(lib, url, spec) { return consumeStored(lib, url, spec, false); }
+/** js_consume_ack: the same with an explicit ack per message. msgs/s. */
+export function js_consume_ack(lib, url, spec) { return consumeStored(lib, url, spec, true); }
+
 export const workloads = { pub, pubsub, req };
 /** JetStream workloads take a library {connect, jetstream, jetstreamManager} instead of connect. */
-export const jsWorkloads = { js_pub_sync, js_pub_win };
+export const jsWorkloads = { js_pub_sync, js_pub_win, js_consume, js_consume_ack };

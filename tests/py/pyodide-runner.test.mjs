@@ -21,6 +21,8 @@ pyodide.FS.mkdirTree('/nats/py');
 pyodide.FS.mkdirTree('/nats/tests');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'py') }, '/nats/py');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: here }, '/nats/tests');
+pyodide.FS.mkdirTree('/nats/docs');
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'docs') }, '/nats/docs');
 pyodide.FS.mkdirTree('/nats/vectors');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'tests/vectors') }, '/nats/vectors');
 await pyodide.runPythonAsync(`

@@ -1,0 +1,54 @@
+// Runs every JavaScript block of docs/fluvio-to-jetstream.md against a real
+// nats-server: each block in its own scope with `nc` (a connection), `url`
+// and `assert`,
+// after a fresh 4-partition topic "clicks". Imports of nats-wasm modules are
+// turned into lookups in the real modules, so a renamed export fails here.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+
+import * as core from '../../js/src/index.mjs';
+import * as jetstreamModule from '../../js/src/jetstream/index.mjs';
+import { startServer } from '../harness/nats-server.mjs';
+import { Connections } from './helpers.mjs';
+
+const MODULES = { 'nats-wasm': core, 'nats-wasm/jetstream': jetstreamModule };
+const doc = readFileSync(new URL('../../docs/fluvio-to-jetstream.md', import.meta.url), 'utf8');
+const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+let srv;
+let nc;
+const conns = new Connections();
+before(async () => {
+  srv = await startServer('default.conf');
+  nc = await conns.connect(srv.wsUrl);
+});
+after(async () => {
+  await conns.closeAll();
+  await srv?.stop();
+});
+
+/** A block as the body of an async function, its imports bound to the real exports. */
+function compile(code) {
+  const body = code.replace(/import\s*\{([^}]*)\}\s*from\s*'([^']+)';/g, (_, names, from) => {
+    const mod = MODULES[from];
+    assert.ok(mod, `the docs import from unknown module ${from}`);
+    for (const n of names.split(',').map((x) => x.trim()).filter(Boolean)) {
+      assert.ok(n in mod, `${from} has no export ${n}`);
+    }
+    return `const {${names}} = __modules[${JSON.stringify(from)}];`;
+  });
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+  return new AsyncFunction('__modules', 'nc', 'url', 'assert', body);
+}
+
+test('the guide has JavaScript examples', () => assert.ok(blocks.length >= 6));
+
+blocks.forEach((code, i) => {
+  test(`docs/fluvio-to-jetstream.md JavaScript block ${i + 1}: ${code.split('\n').find((l) => l && !l.startsWith('import')).trim()}`, async () => {
+    const jsm = await jetstreamModule.jetstreamManager(nc);
+    await jsm.streams.delete('clicks').catch(() => {});
+    await jetstreamModule.createTopic(jsm, 'clicks', 4);
+    await compile(code)(MODULES, nc, srv.wsUrl, assert);
+  });
+});
