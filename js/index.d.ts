@@ -8,7 +8,7 @@ export type Payload = Uint8Array | string | ArrayBufferView | ArrayBuffer | null
 
 /** Options of connect(). */
 export interface ConnectionOptions {
-  /** Server URL(s), ws:// or wss:// (a bare host:port gets ws://); only the first is used. Default "127.0.0.1:80". */
+  /** Server URL(s), ws:// or wss:// (a bare host:port gets ws://). Default "127.0.0.1:80". */
   servers?: string | string[];
   /** Client name sent in CONNECT. */
   name?: string;
@@ -30,6 +30,24 @@ export interface ConnectionOptions {
   debug?: boolean;
   /** Prefix of reply inboxes (default "_INBOX"). */
   inboxPrefix?: string;
+  /** Reconnect when the connection is lost (default true). */
+  reconnect?: boolean;
+  /** Failed attempts per server before it is dropped; -1 forever (default 10). */
+  maxReconnectAttempts?: number;
+  /** The longest pause between attempts at one server, ms (default 2000; the first come sooner). */
+  reconnectTimeWait?: number;
+  /** Random extra pause up to this, ms (default 100). */
+  reconnectJitter?: number;
+  /** The same for wss:// (default 1000). */
+  reconnectJitterTLS?: number;
+  /** Keep trying the first connect like a reconnect (default false). */
+  waitOnFirstConnect?: boolean;
+  /** Do not add the servers a cluster announces (default false). */
+  ignoreClusterUpdates?: boolean;
+  /** Try servers in the given order (default: shuffled). */
+  noRandomize?: boolean;
+  /** Bytes of publishes held while reconnecting (default 2 MiB); past it publish throws OutboundBufferLimitError. */
+  reconnectBufferSize?: number;
 }
 
 /** Options of publish() and Msg.respond(). */
@@ -132,28 +150,51 @@ export interface ErrorStatus {
   /** The error. */
   error: Error;
 }
-/** The server sent a new INFO. */
+/** The cluster announced servers (discovery). */
 export interface UpdateStatus {
   /** Event type. */
   type: 'update';
-  /** The new INFO. */
-  data: ServerInfo;
+  /** "host:port" of servers added to the pool. */
+  added?: string[];
+  /** "host:port" of announced servers that are gone. */
+  deleted?: string[];
 }
-/** The server entered lame duck mode. */
+/** The server entered lame duck mode (the client moves to another server when there is one). */
 export interface LdmStatus {
   /** Event type. */
   type: 'ldm';
   /** The server URL. */
-  data: string;
+  server: string;
 }
-/** The connection was lost with an error. */
+/** The connection was lost; reconnecting follows when allowed. */
 export interface DisconnectStatus {
   /** Event type. */
   type: 'disconnect';
   /** The server URL. */
-  data: string;
+  server: string;
   /** Why it was lost. */
   error: NatsError;
+}
+/** An attempt to reconnect starts. */
+export interface ReconnectingStatus {
+  /** Event type. */
+  type: 'reconnecting';
+  /** The server tried. */
+  server: string;
+  /** Attempts since the connection was lost. */
+  attempt: number;
+}
+/** Connected again; subscriptions and consumers resumed. */
+export interface ReconnectStatus {
+  /** Event type. */
+  type: 'reconnect';
+  /** The server URL. */
+  server: string;
+}
+/** reconnect() was called. */
+export interface ForceReconnectStatus {
+  /** Event type. */
+  type: 'forceReconnect';
 }
 /** The server stopped answering PINGs. */
 export interface StaleConnectionStatus {
@@ -168,7 +209,8 @@ export interface CloseStatus {
   error: NatsError | undefined;
 }
 /** One event of NatsConnection.status(). */
-export type Status = ErrorStatus | UpdateStatus | LdmStatus | DisconnectStatus | StaleConnectionStatus | CloseStatus;
+export type Status = ErrorStatus | UpdateStatus | LdmStatus | DisconnectStatus | ReconnectingStatus
+  | ReconnectStatus | ForceReconnectStatus | StaleConnectionStatus | CloseStatus;
 
 // --- connection ----------------------------------------------------------------
 
@@ -183,6 +225,12 @@ export declare class NatsConnection {
   readonly info: ServerInfo | undefined;
   /** The server URL this connection uses. */
   getServer(): string;
+  /** Drops the connection and reconnects. */
+  reconnect(): Promise<void>;
+  /** True while the connection is lost and being re-established. */
+  isReconnecting(): boolean;
+  /** The servers known: given, and announced by the cluster. */
+  servers(): { url: string; hostport: string; implicit: boolean; didConnect: boolean }[];
   /** Publishes a message; throws (e.g. MaxPayloadError, InvalidSubjectError, ClosedConnectionError) synchronously. */
   publish(subject: string, data?: Payload, opts?: PublishOptions): void;
   /** Subscribes; iterate the result with for await, or pass opts.callback. */
@@ -397,6 +445,8 @@ export declare class AbortError extends NatsError {}
 export declare class InvalidNameError extends InvalidArgumentError {}
 /** A subscription fell behind and lost messages. */
 export declare class SlowConsumerError extends NatsError {}
+/** Reconnecting, and the reconnect buffer is full: the publish was not sent. */
+export declare class OutboundBufferLimitError extends NatsError {}
 /** A JetStream failure that is not an API error reply. */
 export declare class JetStreamError extends NatsError {}
 /** A pull request ended with a status; `code` is the status (409, 400 ...). */

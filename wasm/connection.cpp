@@ -62,6 +62,27 @@ Connection::Built Connection::build(const val &opts) {
     if (!n && !error) error = n.error();
     o.max_pings_out = n ? static_cast<int>(std::min<std::uint64_t>(*n, 1000000)) : 2;
   }
+  // Reconnecting (nats.js names; connection.mjs fills in nats.js's defaults).
+  o.allow_reconnect = !opts["reconnect"].isFalse();
+  if (opts["maxReconnectAttempts"].isNumber()) {
+    const double n = opts["maxReconnectAttempts"].as<double>();
+    if (!(n >= -1) || n != static_cast<double>(static_cast<long long>(n))) {
+      if (!error) error = {Errc::invalid_argument, "maxReconnectAttempts must be -1 or more"};
+    } else {
+      o.max_reconnect_attempts = static_cast<int>(std::min(n, 1e9));
+    }
+  }
+  o.reconnect_time_wait = ms("reconnectTimeWait", Duration{2000});
+  o.reconnect_jitter = ms("reconnectJitter", Duration{100});
+  o.reconnect_jitter_tls = ms("reconnectJitterTLS", Duration{1000});
+  o.no_randomize = opts["noRandomize"].isTrue();
+  o.ignore_cluster_updates = opts["ignoreClusterUpdates"].isTrue();
+  o.wait_on_first_connect = opts["waitOnFirstConnect"].isTrue();
+  if (opts["reconnectBufferSize"].isNumber()) {
+    auto n = to_count(opts["reconnectBufferSize"].as<double>(), "reconnectBufferSize");
+    if (!n && !error) error = n.error();
+    if (n) o.reconnect_buffer_size = static_cast<std::size_t>(*n);
+  }
   std::string prefix = read_string(opts, "inboxPrefix");
   if (!prefix.empty()) o.inbox_prefix = prefix;
   if (opts["seed0"].isNumber()) o.seed[0] = static_cast<std::uint64_t>(opts["seed0"].as<double>());
@@ -456,6 +477,19 @@ val Connection::stats() const {
   out.set("outMsgs", static_cast<double>(s.out_msgs));
   out.set("inBytes", static_cast<double>(s.in_bytes));
   out.set("outBytes", static_cast<double>(s.out_bytes));
+  return out;
+}
+
+val Connection::servers() const {
+  val out = val::array();
+  for (const auto &s : engine_.servers()) {
+    val one = val::object();
+    one.set("url", s.url.str());
+    one.set("hostport", s.url.host_port());
+    one.set("implicit", s.implicit);
+    one.set("didConnect", s.did_connect);
+    out.call<void>("push", one);
+  }
   return out;
 }
 

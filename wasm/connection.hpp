@@ -66,6 +66,18 @@ public:
   double flush(double now, double timeout);
   int drain() { return code(engine_.drain()); }
   void close() { engine_.close(); }
+  int reconnect(double now) {
+    return code(engine_.reconnect(Time{static_cast<std::int64_t>(now)}));
+  }
+  void set_online(bool online, double now) {
+    engine_.set_online(online, Time{static_cast<std::int64_t>(now)});
+  }
+  void check_connection(double now, double timeout) {
+    engine_.check_connection(Time{static_cast<std::int64_t>(now)},
+                             Duration{static_cast<std::int64_t>(timeout)});
+  }
+  /// The server pool as [{url, implicit, didConnect}].
+  emscripten::val servers() const;
 
   // --- JetStream ---------------------------------------------------------------
   /// A JetStream context from {prefix, domain, timeout, maxPending}; its id or -Errc.

@@ -48,7 +48,9 @@ void RecordBatch::append(const Event &ev) {
     const Error &e = ev.error;
     r[kTextOff] = add_text(e.message, &r[kTextLen]);
     r[kText2Off] = add_text(e.subject, &r[kText2Len]);
-    r[kText3Off] = add_text(e.queue, &r[kText3Len]);
+    // An event with an error and a text (disconnected: the server) has no
+    // queue: its text goes in the third slot.
+    r[kText3Off] = add_text(e.queue.empty() ? std::string_view(ev.text) : e.queue, &r[kText3Len]);
     r[kStatus] = static_cast<std::uint32_t>(e.status);
     r[kErrCode] = static_cast<std::uint32_t>(e.err_code);
     r[kOperation] = e.operation == "publish" ? 1u : e.operation == "subscription" ? 2u : 0u;

@@ -17,19 +17,39 @@ namespace {
 constexpr std::size_t kInboundSlack = 64 * 1024;
 
 constexpr std::array kEventTypes{
-    EventType::connected,      EventType::message,        EventType::request_reply,
-    EventType::request_failed, EventType::flush_done,     EventType::subscription_closed,
-    EventType::error,          EventType::info,           EventType::lame_duck,
-    EventType::closed,         EventType::transport_open, EventType::transport_close,
-    EventType::request_done,   EventType::js_result,      EventType::js_pub_ack,
-    EventType::js_stored_msg,  EventType::js_msg,         EventType::pull_status,
-    EventType::pull_done,
+    EventType::connected,       EventType::message,
+    EventType::request_reply,   EventType::request_failed,
+    EventType::flush_done,      EventType::subscription_closed,
+    EventType::error,           EventType::info,
+    EventType::lame_duck,       EventType::closed,
+    EventType::transport_open,  EventType::transport_close,
+    EventType::request_done,    EventType::js_result,
+    EventType::js_pub_ack,      EventType::js_stored_msg,
+    EventType::js_msg,          EventType::pull_status,
+    EventType::pull_done,       EventType::disconnected,
+    EventType::reconnecting,    EventType::reconnected,
+    EventType::servers_changed,
 };
 
 Error closed_error(const Error &why) {
   Error e{Errc::connection_closed,
           why ? "connection closed: " + why.message : std::string("connection closed")};
   return e;
+}
+
+// ["a:1","b:2"] (host:port strings need no escaping beyond quotes).
+std::string json_string_array(const std::vector<std::string> &items) {
+  std::string out = "[";
+  for (const auto &item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "]";
 }
 
 bool transport_in_use(State s) {
@@ -59,6 +79,10 @@ std::string_view event_name(EventType type) {
     case EventType::js_msg: return "js_msg";
     case EventType::pull_status: return "pull_status";
     case EventType::pull_done: return "pull_done";
+    case EventType::disconnected: return "disconnected";
+    case EventType::reconnecting: return "reconnecting";
+    case EventType::reconnected: return "reconnected";
+    case EventType::servers_changed: return "servers_changed";
   }
   return "unknown";
 }
@@ -72,6 +96,13 @@ Error validate_options(const Options &options) {
   if (options.max_pings_out < 1) return {Errc::invalid_argument, "max_pings_out must be >= 1"};
   if (options.ping_interval.count() < 0 || options.connect_timeout.count() < 0) {
     return {Errc::invalid_argument, "intervals and timeouts must not be negative"};
+  }
+  if (options.max_reconnect_attempts < -1) {
+    return {Errc::invalid_argument, "max_reconnect_attempts must be >= -1"};
+  }
+  if (options.reconnect_time_wait.count() < 0 || options.reconnect_jitter.count() < 0 ||
+      options.reconnect_jitter_tls.count() < 0) {
+    return {Errc::invalid_argument, "reconnect waits must not be negative"};
   }
   for (const auto &s : options.servers) {
     auto url = parse_server_url(s, options.default_scheme, options.schemes);
@@ -90,9 +121,14 @@ Engine::Engine(Options options)
   options_error_ = validate_options(options_);
   if (options_error_) return;
   if (options_.servers.empty()) options_.servers.push_back("127.0.0.1:4222");
+  std::vector<ServerUrl> given;
   for (const auto &s : options_.servers) {
-    servers_.push_back(*parse_server_url(s, options_.default_scheme, options_.schemes));
+    given.push_back(*parse_server_url(s, options_.default_scheme, options_.schemes));
   }
+  pool_ = detail::ServerPool(std::move(given), !options_.no_randomize,
+                             options_.seed[0] ^ (options_.seed[1] << 1) ^ 0x9e3779b97f4a7c15ULL);
+  backoff_ = detail::Backoff{options_.reconnect_time_wait, options_.reconnect_jitter,
+                             options_.reconnect_jitter_tls, options_.max_reconnect_attempts};
 }
 
 // ---------------------------------------------------------------------------
@@ -113,7 +149,7 @@ void Engine::enter(State to) {
   switch (to) {
     case State::disconnected: break;
     case State::connecting: {
-      emit(EventType::transport_open, 0, {}, servers_[server_index_].str());
+      emit(EventType::transport_open, 0, {}, pool_.current().url.str());
       break;
     }
     case State::awaiting_info:
@@ -134,7 +170,14 @@ void Engine::enter(State to) {
     case State::connected:
       connect_deadline_.reset();
       if (options_.ping_interval.count() > 0) next_ping_ = now_ + options_.ping_interval;
-      emit(EventType::connected, 0);
+      pool_.connected();
+      if (ever_connected_) {
+        resume_session();
+        emit(EventType::reconnected, 0, {}, pool_.current().url.str());
+      } else {
+        ever_connected_ = true;
+        emit(EventType::connected, 0);
+      }
       break;
     case State::draining:
       for (auto sid : subs_.sids()) {
@@ -144,7 +187,19 @@ void Engine::enter(State to) {
       }
       send_ping(PongFor::conn_drain, 0);
       break;
-    case State::reconnecting: break;
+    case State::reconnecting:
+      // The host closes whatever transport it has; nothing written for it
+      // counts any more (publishes made from now on wait in reconnect_buf_).
+      emit(EventType::transport_close, 0);
+      out_.clear();
+      out_pos_ = 0;
+      pongs_.clear();
+      pings_out_ = 0;
+      next_ping_.reset();
+      connect_deadline_.reset();
+      probe_deadline_.reset();
+      schedule_attempt();
+      break;
     case State::closed: enter_closed(); break;
   }
 }
@@ -189,6 +244,9 @@ void Engine::enter_closed() {
   pongs_.clear();
   connect_deadline_.reset();
   next_ping_.reset();
+  probe_deadline_.reset();
+  attempt_at_.reset();
+  reconnect_buf_.clear();
   emit(EventType::closed, 0, why);
 }
 
@@ -228,7 +286,12 @@ void Engine::transport_opened(Time now) {
 
 void Engine::receive(std::string_view bytes, Time now) {
   now_ = now;
-  if (state_ == State::closed) return;
+  // Bytes of a transport already given up (closed, or lost: reconnecting)
+  // must not be parsed as the next one's.
+  if (state_ == State::closed || state_ == State::reconnecting || state_ == State::connecting ||
+      state_ == State::disconnected) {
+    return;
+  }
   parser_.feed(bytes);
 }
 
@@ -237,26 +300,32 @@ std::span<char> Engine::prepare_receive(std::size_t n) { return parser_.prepare(
 void Engine::commit_receive(std::size_t n, Time now) {
   now_ = now;
   // Bytes that arrive after close are dropped like receive() drops them.
-  parser_.commit(state_ == State::closed ? 0 : n);
+  const bool dropped = state_ == State::closed || state_ == State::reconnecting ||
+                       state_ == State::connecting || state_ == State::disconnected;
+  parser_.commit(dropped ? 0 : n);
 }
 
 void Engine::transport_closed(Time now) {
   now_ = now;
-  if (state_ == State::closed || state_ == State::disconnected) return;
+  if (state_ == State::closed || state_ == State::disconnected || state_ == State::reconnecting) {
+    return;  // not the transport of this session (or none was open)
+  }
   // Parse whatever is still buffered first: the server's last words (often
   // an -ERR) explain the EOF better than "connection lost" does. Events
   // taken here go back to the front of the queue, in order.
   Event ev;
   std::vector<Event> earlier;
-  while (state_ != State::closed && next_event(ev)) earlier.push_back(std::move(ev));
+  while (state_ != State::closed && state_ != State::reconnecting && next_event(ev)) {
+    earlier.push_back(std::move(ev));
+  }
   events_.insert(events_.begin(), std::make_move_iterator(earlier.begin()),
                  std::make_move_iterator(earlier.end()));
-  if (state_ == State::closed) return;
+  if (state_ == State::closed || state_ == State::reconnecting) return;
   const bool handshake = state_ != State::connected && state_ != State::draining;
   if (state_ == State::connecting) {
-    fail({Errc::no_servers, "cannot connect to " + servers_[server_index_].str()});
+    lost({Errc::no_servers, "cannot connect to " + pool_.current().url.str()});
   } else {
-    fail({Errc::connection_lost, handshake ? "connection closed by the server during the handshake"
+    lost({Errc::connection_lost, handshake ? "connection closed by the server during the handshake"
                                            : "connection closed by the server"});
   }
 }
@@ -303,23 +372,32 @@ std::string Engine::take_output() {
 void Engine::handle_timeout(Time now) {
   now_ = now;
   if (state_ == State::closed) return;
+  if (state_ == State::reconnecting && attempt_at_ && now >= *attempt_at_ && online_) {
+    attempt();
+  }
   if (connect_deadline_ && now >= *connect_deadline_ && transport_in_use(state_) &&
       state_ != State::connected && state_ != State::draining) {
-    fail({Errc::timeout, "connect to " + servers_[server_index_].str() + " timed out"});
-    return;
+    lost({Errc::timeout, "connect to " + pool_.current().url.str() + " timed out"});
+  }
+  if (probe_deadline_ && now >= *probe_deadline_) {
+    probe_deadline_.reset();
+    if (state_ == State::connected) {
+      lost({Errc::stale_connection, "stale connection: no PONG to a connection check"});
+    }
   }
   if (next_ping_ && now >= *next_ping_) {
     if (state_ == State::connected || state_ == State::draining) {
       if (pings_out_ >= options_.max_pings_out) {
-        fail({Errc::stale_connection,
+        lost({Errc::stale_connection,
               "stale connection: " + std::to_string(pings_out_) + " PINGs unanswered"});
-        return;
+      } else {
+        ++pings_out_;
+        send_ping(PongFor::keepalive, 0);
       }
-      ++pings_out_;
-      send_ping(PongFor::keepalive, 0);
     }
-    next_ping_ = now + options_.ping_interval;
+    if (next_ping_) next_ping_ = now + options_.ping_interval;
   }
+  if (state_ == State::closed) return;
   expire_requests(now);
   pull_timeouts(now);
   std::vector<std::uint64_t> expired;
@@ -341,6 +419,8 @@ std::optional<Time> Engine::next_deadline() const {
   };
   take(connect_deadline_);
   take(next_ping_);
+  take(probe_deadline_);
+  if (state_ == State::reconnecting && online_) take(attempt_at_);
   take(mux_.next_deadline());
   take(pull_next_deadline());
   for (const auto &[id, f] : flushes_) {
@@ -375,12 +455,29 @@ void Engine::handle_info(std::string_view json) {
   info_ = std::move(*parsed);
   info_json_.assign(json);
   parser_.set_max_payload(info_.max_payload + kInboundSlack);
+  if (!options_.ignore_cluster_updates) {
+    detail::PoolChange change = pool_.update(info_.connect_urls);
+    // nats.py: discovered servers are news after the first connect only.
+    if (!change.empty() && ever_connected_) {
+      Event ev;
+      ev.type = EventType::servers_changed;
+      ev.text = json_string_array(change.added);
+      ev.text2 = json_string_array(change.removed);
+      queue(std::move(ev));
+    }
+  }
   if (state_ == State::awaiting_info) {
     move_to(State::handshaking);
     return;
   }
   emit(EventType::info, 0);
-  if (info_.lame_duck && !was_lame) emit(EventType::lame_duck, 0);
+  if (info_.lame_duck && !was_lame) {
+    emit(EventType::lame_duck, 0);
+    // Leave before the server goes, for another one when there is one.
+    if (state_ == State::connected && options_.allow_reconnect && pool_.has_other()) {
+      lost({Errc::connection_lost, "the server entered lame duck mode"});
+    }
+  }
 }
 
 void Engine::handle_err(std::string_view text) {
@@ -404,6 +501,10 @@ void Engine::handle_err(std::string_view text) {
     emit(EventType::error, 0, err);
     return;
   }
+  if (err.code == Errc::stale_connection && state_ == State::connected) {
+    lost(std::move(err));  // the server gave up on us: a reconnect may fix it
+    return;
+  }
   fail(std::move(err));
 }
 
@@ -422,6 +523,7 @@ void Engine::handle_pong() {
       if (subs_.find(w.id) != nullptr) close_subscription(w.id, {});
       break;
     case PongFor::conn_drain: move_to(State::closed); break;
+    case PongFor::probe: probe_deadline_.reset(); break;
   }
 }
 
@@ -431,8 +533,8 @@ void Engine::send_ping(PongFor kind, std::uint64_t id) {
 }
 
 const ServerUrl *Engine::current_server() const {
-  if (servers_.empty() || state_ == State::disconnected) return nullptr;
-  return &servers_[server_index_];
+  if (pool_.servers().empty() || state_ == State::disconnected) return nullptr;
+  return &pool_.current().url;
 }
 
 std::string Engine::new_inbox() { return options_.inbox_prefix + "." + nuid_.next(); }

@@ -17,7 +17,10 @@ Error Engine::check_usable(bool allow_draining) const {
     case State::connecting:
     case State::awaiting_info:
     case State::signing:
-    case State::reconnecting: return {Errc::not_connected, "not connected"};
+    case State::reconnecting:
+      // Once connected, work goes on while reconnecting (into the buffer).
+      if (ever_connected_ && options_.allow_reconnect) return {};
+      return {Errc::not_connected, "not connected"};
     case State::handshaking:
     case State::connected: return {};
   }
@@ -41,15 +44,17 @@ Error Engine::check_publish(std::string_view subject, std::string_view payload,
                                             " bytes exceeds max_payload " +
                                             std::to_string(info_.max_payload)};
   }
-  return {};
+  // While reconnecting it is held: the op line is about 40 bytes more.
+  return check_buffer(subject.size() + reply.size() + size + 48);
 }
 
 void Engine::write_publish(std::string_view subject, std::string_view payload,
                            std::string_view reply, std::string_view headers) {
+  std::string &sink = wire_up() ? out_ : reconnect_buf_;
   if (headers.empty()) {
-    encode_pub(out_, subject, reply, payload);
+    encode_pub(sink, subject, reply, payload);
   } else {
-    encode_hpub(out_, subject, reply, headers, payload);
+    encode_hpub(sink, subject, reply, headers, payload);
   }
   ++stats_.out_msgs;
   stats_.out_bytes += headers.size() + payload.size();
@@ -90,7 +95,8 @@ Result<std::uint64_t> Engine::flush(Time now, Duration timeout) {
   std::uint64_t id =
       detail::take_id(next_flush_, [&](std::uint64_t i) { return flushes_.count(i) != 0; });
   flushes_.emplace(id, Flush{now + timeout, timeout.count() > 0});
-  send_ping(PongFor::flush, id);
+  // While reconnecting the PING goes out once the session is back.
+  if (wire_up()) send_ping(PongFor::flush, id);
   return id;
 }
 

@@ -22,7 +22,7 @@ void Engine::ensure_mux() {
   entry.subject = prefix + "*";
   entry.owner = detail::SubOwner::mux;
   std::uint64_t sid = subs_.add(entry);
-  encode_sub(out_, entry.subject, {}, sid);
+  if (wire_up()) encode_sub(out_, entry.subject, {}, sid);  // else replayed on reconnect
   mux_.attach(sid, std::move(prefix));
 }
 

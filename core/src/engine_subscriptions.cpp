@@ -43,8 +43,11 @@ Result<std::uint64_t> Engine::subscribe(std::string_view subject, std::string_vi
   entry.queue.assign(queue);
   entry.max = max;
   std::uint64_t sid = subs_.add(std::move(entry));
-  encode_sub(out_, subject, queue, sid);
-  if (max > 0) encode_unsub(out_, sid, max);
+  // While reconnecting the table is enough: it is replayed on reconnect.
+  if (wire_up()) {
+    encode_sub(out_, subject, queue, sid);
+    if (max > 0) encode_unsub(out_, sid, max);
+  }
   return sid;
 }
 
@@ -55,12 +58,12 @@ Error Engine::unsubscribe(std::uint64_t sid, std::uint64_t max) {
     return {Errc::bad_subscription, "no open subscription " + std::to_string(sid)};
   }
   if (max == 0 || max <= sub->delivered) {
-    encode_unsub(out_, sid, 0);
+    if (wire_up()) encode_unsub(out_, sid, 0);
     close_subscription(sid, {});
     return {};
   }
   sub->max = max;
-  encode_unsub(out_, sid, max);
+  if (wire_up()) encode_unsub(out_, sid, max);  // else the replay sends what is left
   return {};
 }
 
@@ -71,6 +74,10 @@ Error Engine::drain_subscription(std::uint64_t sid) {
     return {Errc::bad_subscription, "no open subscription " + std::to_string(sid)};
   }
   if (sub->draining) return {};
+  if (!wire_up()) {
+    close_subscription(sid, {});  // reconnecting: the server holds nothing for it
+    return {};
+  }
   sub->draining = true;
   encode_unsub(out_, sid, 0);
   send_ping(PongFor::sub_drain, sid);

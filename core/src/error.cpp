@@ -32,6 +32,8 @@ constexpr std::array kTable{
     ErrcInfo{Errc::invalid_name, "invalid_name", "InvalidNameError", "errors.InvalidArgumentError"},
     ErrcInfo{Errc::invalid_key, "invalid_key", "InvalidArgumentError", "js.errors.InvalidKeyError"},
     ErrcInfo{Errc::window_full, "window_full", "InvalidOperationError", "errors.Error"},
+    ErrcInfo{Errc::outbound_buffer_full, "outbound_buffer_full", "OutboundBufferLimitError",
+             "errors.OutboundBufferLimitError"},
     ErrcInfo{Errc::protocol_error, "protocol_error", "ProtocolError", "errors.ProtocolError"},
     ErrcInfo{Errc::control_line_too_long, "control_line_too_long", "ProtocolError",
              "errors.ProtocolError"},

@@ -48,6 +48,12 @@ export class NatsConnection {
       pass: opts.pass ?? '', noEcho: !!opts.noEcho, timeout: opts.timeout ?? 20000,
       pingInterval: opts.pingInterval ?? 120000, maxPingOut: opts.maxPingOut ?? 2,
       inboxPrefix: opts.inboxPrefix ?? '', seed0, seed1,
+      // Reconnecting, with nats.js's defaults; the engine does the rest.
+      reconnect: opts.reconnect !== false, maxReconnectAttempts: opts.maxReconnectAttempts ?? 10,
+      reconnectTimeWait: opts.reconnectTimeWait ?? 2000, reconnectJitter: opts.reconnectJitter ?? 100,
+      reconnectJitterTLS: opts.reconnectJitterTLS ?? 1000, noRandomize: !!opts.noRandomize,
+      ignoreClusterUpdates: !!opts.ignoreClusterUpdates, waitOnFirstConnect: !!opts.waitOnFirstConnect,
+      reconnectBufferSize: opts.reconnectBufferSize,
     });
     this._engine.checkConfig();
     /** @type {Map<number, Subscription>} */
@@ -64,6 +70,7 @@ export class NatsConnection {
     this._statusQueues = new Set();
     this._info = undefined;
     this._server = '';
+    this._reconnects = 0;
     this._transport = null;
     this._closedError = undefined;
     this._isClosed = false;
@@ -84,6 +91,38 @@ export class NatsConnection {
   async _start() {
     processEvents(this, this._engine.c.connect(now()));
     await this._connected;
+    this._everConnected = true;
+    this._watchLifecycle();
+  }
+
+  // Browsers throttle timers in background tabs and may freeze them: when
+  // the page or the network comes back, check the connection at once (a
+  // PING with a short deadline) instead of waiting for the keepalive; while
+  // offline, make no attempts (the engine decides what each event means).
+  _watchLifecycle() {
+    const w = globalThis.window;
+    if (!w?.addEventListener) return;
+    const doc = globalThis.document;
+    const handlers = {
+      online: () => this._lifecycle((c) => c.setOnline(true, now())),
+      offline: () => this._lifecycle((c) => c.setOnline(false, now())),
+      pageshow: () => this._lifecycle((c) => c.checkConnection(now(), 2000)),
+      visibilitychange: () => {
+        if (doc?.visibilityState === 'visible') this._lifecycle((c) => c.checkConnection(now(), 2000));
+      },
+    };
+    for (const [type, fn] of Object.entries(handlers)) (type === 'visibilitychange' ? doc : w)?.addEventListener(type, fn);
+    this._unwatchLifecycle = () => {
+      for (const [type, fn] of Object.entries(handlers)) (type === 'visibilitychange' ? doc : w)?.removeEventListener(type, fn);
+    };
+  }
+
+  _lifecycle(call) {
+    if (this._isClosed || !this._engine) return;
+    call(this._engine.c);
+    this._processNow();
+    this._writeOutput();
+    this._armTimer();
   }
 
   _openTransport(url) {
@@ -178,13 +217,17 @@ export class NatsConnection {
   _onClosed(err) {
     if (this._isClosed) return;
     this._isClosed = true;
+    this._unwatchLifecycle?.();
     this._closedError = err;
     if (this._timer) clearTimeout(this._timer);
     this._timer = null;
     this._rejectConnected(this._connectError ?? err ?? new ClosedConnectionError('connection closed',
       { code: 'connection_closed' }));
-    if (err) this._emitStatus({ type: 'disconnect', data: this._server, error: err });
-    if (err?.errc === 'stale_connection') this._emitStatus({ type: 'staleConnection' });
+    // A connection lost while reconnecting reported its 'disconnect' then.
+    if (err && !this._lostReported) {
+      this._emitStatus({ type: 'disconnect', server: this._server, error: err });
+      if (err?.errc === 'stale_connection') this._emitStatus({ type: 'staleConnection' });
+    }
     this._emitStatus({ type: 'close', error: err });
     for (const q of this._statusQueues) q.end();
     this._statusQueues.clear();
@@ -229,6 +272,29 @@ export class NatsConnection {
 
   /** The server URL this connection uses. */
   getServer() { return this._server; }
+
+  /**
+   * Drops the connection and reconnects (nats.js reconnect()): a
+   * 'disconnect' then a 'reconnect' status follow. Rejects when reconnecting
+   * is not allowed (reconnect: false).
+   */
+  async reconnect() {
+    this._throwIfClosed();
+    this._emitStatus({ type: 'forceReconnect' });
+    this._engine.check(this._engine.c.reconnect(now()));
+    this._processNow();
+    this._armTimer();
+  }
+
+  /** True while the connection is lost and being re-established (nats.py is_reconnecting). */
+  isReconnecting() {
+    if (this._isClosed || !this._engine) return false;
+    const s = this._engine.c.state();
+    return this._everConnected && s !== STATE.connected && s !== STATE.draining;
+  }
+
+  /** The servers known: given, and announced by the cluster ({url, implicit, didConnect}). */
+  servers() { return this._engine ? this._engine.c.servers() : []; }
 
   /**
    * Publishes a message.
@@ -461,7 +527,10 @@ export class NatsConnection {
  * Connects to a NATS server over WebSocket (nats.js `connect`).
  * @param {{servers?: string|string[], name?: string, token?: string, user?: string, pass?: string,
  *          timeout?: number, pingInterval?: number, maxPingOut?: number, noEcho?: boolean,
- *          debug?: boolean, inboxPrefix?: string}} [opts]
+ *          debug?: boolean, inboxPrefix?: string, reconnect?: boolean, maxReconnectAttempts?: number,
+ *          reconnectTimeWait?: number, reconnectJitter?: number, reconnectJitterTLS?: number,
+ *          waitOnFirstConnect?: boolean, ignoreClusterUpdates?: boolean, noRandomize?: boolean,
+ *          reconnectBufferSize?: number}} [opts]
  * @returns {Promise<NatsConnection>}
  */
 export async function connect(opts = {}) {

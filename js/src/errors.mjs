@@ -73,6 +73,8 @@ export class ProtocolError extends NatsError {}
 export class AbortError extends NatsError {}
 /** A subscription fell behind and lost messages. */
 export class SlowConsumerError extends NatsError {}
+/** Reconnecting, and the reconnect buffer (reconnectBufferSize) is full: not sent. */
+export class OutboundBufferLimitError extends NatsError {}
 
 /** A JetStream failure that is not an API error reply (nats.js JetStreamError). */
 export class JetStreamError extends NatsError {}
@@ -116,7 +118,7 @@ export const errors = {
   NatsError, ClosedConnectionError, DrainingConnectionError, ConnectionError, TimeoutError,
   NoRespondersError, RequestError, PermissionViolationError, AuthorizationError,
   InvalidArgumentError, InvalidSubjectError, MaxPayloadError, InvalidNameError, InvalidOperationError,
-  ProtocolError, AbortError, SlowConsumerError, JetStreamError, JetStreamStatusError,
+  ProtocolError, AbortError, SlowConsumerError, OutboundBufferLimitError, JetStreamError, JetStreamStatusError,
   JetStreamApiError, StreamNotFoundError, ConsumerNotFoundError, JetStreamNotEnabled,
 };
 

@@ -66,14 +66,34 @@ const HANDLERS = {
   },
   [EV.info](nc) {
     nc._info = JSON.parse(nc._engine.c.infoJson());
-    nc._emitStatus({ type: 'update', data: nc._info });
   },
   [EV.lame_duck](nc) {
-    nc._emitStatus({ type: 'ldm', data: nc.getServer() });
+    nc._emitStatus({ type: 'ldm', server: nc.getServer() });
   },
   [EV.connected](nc) {
     nc._info = JSON.parse(nc._engine.c.infoJson());
     nc._resolveConnected();
+  },
+  [EV.disconnected](nc, b, r) {
+    const error = b.error(r);
+    nc._lostReported = true;
+    nc._emitStatus({ type: 'disconnect', server: b.textAt(r, REC.text3Off), error });
+    if (error?.errc === 'stale_connection') nc._emitStatus({ type: 'staleConnection' });
+  },
+  [EV.reconnecting](nc, b, r) {
+    nc._emitStatus({ type: 'reconnecting', server: b.textAt(r, REC.textOff), attempt: b.u64(r, REC.numLo) });
+  },
+  [EV.reconnected](nc, b, r) {
+    nc._info = JSON.parse(nc._engine.c.infoJson());
+    nc._reconnects++;
+    nc._lostReported = false;
+    nc._emitStatus({ type: 'reconnect', server: b.textAt(r, REC.textOff) });
+  },
+  [EV.servers_changed](nc, b, r) {
+    nc._emitStatus({
+      type: 'update', added: JSON.parse(b.textAt(r, REC.textOff) || '[]'),
+      deleted: JSON.parse(b.textAt(r, REC.text2Off) || '[]'),
+    });
   },
   [EV.closed](nc, b, r) {
     nc._onClosed(b.error(r) ?? undefined);

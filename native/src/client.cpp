@@ -202,6 +202,40 @@ void Client::close() {
   impl_->kick();
 }
 
+Error Client::reconnect() {
+  Error e;
+  {
+    std::lock_guard lock(impl_->mu);
+    e = impl_->engine.reconnect(detail::now_ms());
+  }
+  impl_->kick();
+  return e;
+}
+
+void Client::on_status(std::function<void(const Status &)> callback) {
+  std::lock_guard lock(impl_->mu);
+  impl_->status_callback =
+      std::make_shared<std::function<void(const Status &)>>(std::move(callback));
+}
+
+bool Client::is_reconnecting() const {
+  std::lock_guard lock(impl_->mu);
+  const State s = impl_->engine.state();
+  return impl_->connected && s != State::connected && s != State::draining && s != State::closed;
+}
+
+bool Client::is_connected() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->engine.state() == State::connected;
+}
+
+std::vector<std::string> Client::servers() const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<std::string> out;
+  for (const auto &s : impl_->engine.servers()) out.push_back(s.url.str());
+  return out;
+}
+
 bool Client::is_closed() const {
   std::lock_guard lock(impl_->mu);
   return impl_->engine.state() == State::closed;

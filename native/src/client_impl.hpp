@@ -22,6 +22,7 @@
 
 #include "nats/engine.hpp"
 #include "nats/native/client.hpp"
+#include "nats/native/consumer.hpp"
 #include "transport.hpp"
 
 namespace nats::native::detail {
@@ -46,6 +47,45 @@ struct Waiter {
   Error error;
   std::vector<Msg> msgs;
   Event js;  ///< the JetStream event that ended it (text, num, data ...)
+};
+
+/// What copies of one JsMsg share: the client to acknowledge through, and
+/// whether a terminal acknowledgement went out (claimed atomically, so two
+/// threads acking one message send one ack).
+struct AckState {
+  std::shared_ptr<ClientImpl> impl;
+  std::atomic<bool> acked{false};
+};
+
+/// What a delivered message counts against a consume's max_bytes: the
+/// engine's measure (subject, reply, headers and payload), reported back to
+/// it as consumed.
+inline std::uint64_t js_msg_size(const JsMsg &m) {
+  return m.subject.size() + m.reply.size() + m.headers_raw.size() + m.data.size();
+}
+
+/// What a pull session handle shares with the I/O thread.
+struct PullState {
+  std::deque<JsMsg> queue;  ///< fetch and MessageStream; consumption is reported as taken
+  std::function<void(const JsMsg &)> callback;
+  std::function<void(const ConsumerStatus &)> status_callback;
+  /// Held while one of this session's callbacks runs: stop() takes it to
+  /// know no callback runs after it returns (callbacks may capture objects
+  /// that die with the handle).
+  std::mutex callback_mu;
+  std::atomic<bool> stopped{false};
+  bool done = false;  ///< pull_done arrived, or stop() ended it
+  Error error;
+  std::uint64_t received = 0;
+};
+
+/// A callback the I/O thread runs after releasing the mutex: a message
+/// (msg set) or a notification.
+struct PullCall {
+  std::shared_ptr<PullState> pull;
+  std::uint64_t session = 0;
+  std::optional<JsMsg> msg;
+  ConsumerStatus status;
 };
 
 struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
@@ -76,7 +116,12 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   std::unordered_map<std::uint64_t, std::shared_ptr<SubState>> subs;
   std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> requests;
   std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> flushes;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> js_ops;  ///< calls and publishes
+  std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> js_ops;    ///< calls and publishes
+  std::unordered_map<std::uint64_t, std::shared_ptr<PullState>> pulls;  ///< by engine session
+  std::shared_ptr<std::function<void(const Status &)>> status_callback;
+  /// Transports given up but maybe still finishing an operation: kept
+  /// alive until their handlers can no longer run (the oldest go).
+  std::vector<std::unique_ptr<Transport>> retired;
 
   /// Starts the I/O thread and the engine's first connect.
   void start();
@@ -90,7 +135,11 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   void start_read(std::uint64_t gen);
   void start_write();
   void arm_timer();
-  void dispatch(const Event &ev, std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls);
+  void dispatch(const Event &ev, std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls,
+                std::vector<PullCall> &pull_calls, std::vector<Status> &statuses);
+  void dispatch_pull(const Event &ev, std::vector<PullCall> &pull_calls);
+  /// Runs pull callbacks (mutex not held) and reports what they consumed.
+  void run_pull_calls(std::vector<PullCall> &pull_calls);
   void finish(std::unordered_map<std::uint64_t, std::shared_ptr<Waiter>> &map, const Event &ev);
 };
 

@@ -54,6 +54,15 @@ void ClientImpl::open_transport() {
     if (url == nullptr) return;
   }
   const std::uint64_t gen = ++generation;
+  if (transport) {
+    // A reconnect: the old transport is closed; it lives on until its last
+    // handlers have run (they see an old generation and do nothing).
+    transport->close();
+    retired.push_back(std::move(transport));
+    if (retired.size() > 8) retired.erase(retired.begin());
+  }
+  transport_up = false;
+  close_after_write = false;
   transport = url->websocket() ? make_ws_transport(io) : make_tcp_transport(io);
   transport->async_connect(*url, [this, gen](ErrorCode ec) {
     if (gen != generation) return;
@@ -111,6 +120,9 @@ void ClientImpl::start_write() {
 
 void ClientImpl::pump() {
   std::vector<std::pair<std::shared_ptr<SubState>, Msg>> calls;
+  std::vector<PullCall> pull_calls;
+  std::vector<Status> statuses;
+  std::shared_ptr<std::function<void(const Status &)>> status_cb;
   bool open = false;
   bool close_now = false;
   bool closed = false;  // read under the lock: close() changes the state from other threads
@@ -123,7 +135,7 @@ void ClientImpl::pump() {
       } else if (ev.type == EventType::transport_close) {
         close_after_write = true;  // what is pending (a last PUB, UNSUBs) goes out first
       } else {
-        dispatch(ev, calls);
+        dispatch(ev, calls, pull_calls, statuses);
       }
     }
     start_write();
@@ -134,6 +146,7 @@ void ClientImpl::pump() {
     }
     arm_timer();
     closed = engine.state() == State::closed;
+    status_cb = status_callback;
     if (closed && !writing && !close_after_write) {
       transport_closed = true;
       cv.notify_all();
@@ -152,6 +165,16 @@ void ClientImpl::pump() {
       sub->callback(msg);
     } catch (...) {
       ++callback_errors;
+    }
+  }
+  if (!pull_calls.empty()) run_pull_calls(pull_calls);
+  if (status_cb && *status_cb) {
+    for (const auto &st : statuses) {
+      try {
+        (*status_cb)(st);
+      } catch (...) {
+        ++callback_errors;
+      }
     }
   }
 }
@@ -195,8 +218,40 @@ void ClientImpl::finish(std::unordered_map<std::uint64_t, std::shared_ptr<Waiter
   cv.notify_all();
 }
 
+namespace {
+
+// ["a:1","b:2"] → {"a:1", "b:2"} (the engine writes host:port strings).
+std::vector<std::string> string_array(const std::string &json) {
+  std::vector<std::string> out;
+  for (std::size_t a = json.find('"'); a != std::string::npos; a = json.find('"', a)) {
+    const std::size_t b = json.find('"', a + 1);
+    if (b == std::string::npos) break;
+    out.push_back(json.substr(a + 1, b - a - 1));
+    a = b + 1;
+  }
+  return out;
+}
+
+Status status(Status::Type type, const Event &ev) {
+  Status st;
+  st.type = type;
+  st.error = ev.error;
+  if (type == Status::Type::servers_changed) {
+    st.added = string_array(ev.text);
+    st.removed = string_array(ev.text2);
+  } else {
+    st.server = ev.text;
+  }
+  if (type == Status::Type::reconnecting) st.attempt = ev.num;
+  return st;
+}
+
+}  // namespace
+
 void ClientImpl::dispatch(const Event &ev,
-                          std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls) {
+                          std::vector<std::pair<std::shared_ptr<SubState>, Msg>> &calls,
+                          std::vector<PullCall> &pull_calls, std::vector<Status> &statuses) {
+  using T = Status::Type;
   switch (ev.type) {
     case EventType::connected:
       connected = true;
@@ -218,9 +273,10 @@ void ClientImpl::dispatch(const Event &ev,
     case EventType::request_failed:
     case EventType::request_done: finish(requests, ev); break;
     case EventType::flush_done: finish(flushes, ev); break;
-    case EventType::js_msg:  // pull consumers: not in the native API yet
+    case EventType::js_msg:
     case EventType::pull_status:
-    case EventType::pull_done: break;
+    case EventType::pull_done: dispatch_pull(ev, pull_calls); break;
+    // js_result also ends an ordered consumer's creation (its id is the op).
     case EventType::js_result:
     case EventType::js_pub_ack:
     case EventType::js_stored_msg:
@@ -238,13 +294,83 @@ void ClientImpl::dispatch(const Event &ev,
         cv.notify_all();
       }
       break;
-    case EventType::error:
+    case EventType::disconnected: statuses.push_back(status(T::disconnected, ev)); break;
+    case EventType::reconnecting: statuses.push_back(status(T::reconnecting, ev)); break;
+    case EventType::reconnected: statuses.push_back(status(T::reconnected, ev)); break;
+    case EventType::servers_changed: statuses.push_back(status(T::servers_changed, ev)); break;
+    case EventType::lame_duck: statuses.push_back(status(T::lame_duck, ev)); break;
+    case EventType::error: statuses.push_back(status(T::error, ev)); break;
     case EventType::info:
-    case EventType::lame_duck:
     case EventType::transport_open:
     case EventType::transport_close: break;
-    case EventType::closed: cv.notify_all(); break;
+    case EventType::closed:
+      statuses.push_back(status(T::closed, ev));
+      cv.notify_all();
+      break;
   }
+}
+
+void ClientImpl::dispatch_pull(const Event &ev, std::vector<PullCall> &pull_calls) {
+  auto it = pulls.find(ev.id);
+  if (it == pulls.end()) return;  // a fetch that gave up, or a stopped handle
+  const std::shared_ptr<PullState> &p = it->second;
+  switch (ev.type) {
+    case EventType::js_msg:
+      ++p->received;
+      if (p->callback) {
+        pull_calls.push_back({p, ev.id, make_js_msg(ev, shared_from_this()), {}});
+      } else {
+        p->queue.push_back(make_js_msg(ev, shared_from_this()));
+        cv.notify_all();
+      }
+      break;
+    case EventType::pull_status:
+      if (p->status_callback) {
+        pull_calls.push_back({p, ev.id, std::nullopt, {ev.text, ev.text2, ev.num, ev.num2}});
+      }
+      break;
+    default:  // pull_done
+      p->done = true;
+      p->error = ev.error;
+      pulls.erase(it);
+      cv.notify_all();
+      break;
+  }
+}
+
+void ClientImpl::run_pull_calls(std::vector<PullCall> &pull_calls) {
+  // Consumption is reported after the callbacks, once per run of one
+  // session's messages: consume pulls more only for messages handled.
+  struct Consumed {
+    std::uint64_t session, msgs, bytes;
+  };
+  std::vector<Consumed> consumed;
+  for (auto &call : pull_calls) {
+    PullState &p = *call.pull;
+    std::lock_guard running(p.callback_mu);
+    if (p.stopped) continue;
+    try {
+      if (call.msg) {
+        p.callback(*call.msg);
+      } else {
+        p.status_callback(call.status);
+      }
+    } catch (...) {
+      ++callback_errors;  // as for subscriptions; the message stays unacknowledged
+    }
+    if (!call.msg) continue;
+    if (consumed.empty() || consumed.back().session != call.session) {
+      consumed.push_back({call.session, 0, 0});
+    }
+    consumed.back().msgs += 1;
+    consumed.back().bytes += js_msg_size(*call.msg);
+  }
+  if (consumed.empty()) return;
+  {
+    std::lock_guard lock(mu);
+    for (const auto &c : consumed) engine.pull_consumed(c.session, c.msgs, c.bytes);
+  }
+  kick();  // the pulls this made room for go out
 }
 
 }  // namespace nats::native::detail

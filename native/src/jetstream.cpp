@@ -374,4 +374,47 @@ Result<std::vector<js::ConsumerInfo>> JetStream::consumers_info(std::string_view
   return js::consumer_infos_from_json(*r);
 }
 
+// --- reading from consumers -----------------------------------------------------------
+
+Result<PullConsumer> JetStream::pull_consumer(std::string_view stream, std::string_view name) {
+  auto info = consumer_info(stream, name);
+  if (!info) return info.error();
+  if (info->config.deliver_subject) {
+    return Error{Errc::illegal_state,
+                 "consumer '" + info->name + "' is push based; pull consumers only"};
+  }
+  return PullConsumer(shared_from_this(), impl_, context_, std::move(*info));
+}
+
+Result<OrderedConsumer> JetStream::ordered_consumer(std::string_view stream,
+                                                    const js::OrderedOptions &options) {
+  if (impl_->on_io_thread()) return blocked_on_io_thread();
+  auto w = std::make_shared<detail::Waiter>();
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto r = impl_->engine.ordered_create(context_, stream, options, detail::now_ms());
+    if (!r) return r.error();
+    id = *r;
+    impl_->js_ops.emplace(id, w);  // its js_result carries the same id
+  }
+  impl_->kick();
+  std::unique_lock lock(impl_->mu);
+  // Creating is two API calls in turn (the stream or the offset, then the
+  // consumer), each within the context's timeout.
+  if (!impl_->cv.wait_for(lock, 2 * options_.timeout + kSlack, [&] { return w->done; })) {
+    impl_->js_ops.erase(id);
+    impl_->engine.ordered_delete(id);
+    return Error{Errc::timeout, "creating the ordered consumer timed out"};
+  }
+  if (w->error) return w->error;
+  lock.unlock();
+  return OrderedConsumer(shared_from_this(), impl_, id, std::string(stream));
+}
+
+std::size_t JetStream::pull_sessions() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->engine.pull_sessions();
+}
+
 }  // namespace nats::native

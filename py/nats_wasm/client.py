@@ -32,8 +32,10 @@ _log = logging.getLogger("nats_wasm")
 
 @dataclass
 class Status:
-    """A connection status event: type is "error", "update", "ldm",
-    "disconnect", "staleConnection" or "close"."""
+    """A connection status event: type is "disconnect", "reconnecting",
+    "reconnect", "update", "ldm", "staleConnection", "forceReconnect",
+    "error" or "close". ``data`` is the server URL (disconnect, reconnect,
+    reconnecting, ldm) or {"added": [...], "deleted": [...]} (update)."""
 
     type: str
     error: Optional[BaseException] = None
@@ -44,12 +46,21 @@ class Client:
     """A connection to a NATS server over WebSocket. Create with :func:`connect`."""
 
     def __init__(self, mod: Any, js_nc: Any, error_cb: Optional[ErrorCallback],
-                 disconnected_cb: Optional[Callback], closed_cb: Optional[Callback]) -> None:
+                 disconnected_cb: Optional[Callback], closed_cb: Optional[Callback],
+                 reconnected_cb: Optional[Callback] = None,
+                 discovered_server_cb: Optional[Callback] = None,
+                 lame_duck_mode_cb: Optional[Callback] = None) -> None:
         self._mod = mod
         self._nc = js_nc
         self._error_cb = error_cb
         self._disconnected_cb = disconnected_cb
         self._closed_cb = closed_cb
+        self._reconnected_cb = reconnected_cb
+        self._discovered_server_cb = discovered_server_cb
+        self._lame_duck_mode_cb = lame_duck_mode_cb
+        # Set from the status events: while reconnecting, publishes go to the
+        # engine one by one so a full reconnect buffer raises at the call.
+        self._reconnecting = False
         self._subs: "weakref.WeakSet[Subscription]" = weakref.WeakSet()
         self._pubs = PublishBuffer(mod, js_nc, self._report_later)
         self._closing = False
@@ -77,8 +88,34 @@ class Client:
 
     @property
     def is_connected(self) -> bool:
-        """True while the connection is open (draining included, as in nats.py)."""
-        return not self._nc.isClosed()
+        """True while the connection is open (draining included, as in nats.py);
+        False while reconnecting."""
+        return not self._nc.isClosed() and not self._nc.isReconnecting()
+
+    @property
+    def is_reconnecting(self) -> bool:
+        """True while the connection is lost and being re-established."""
+        return bool(self._nc.isReconnecting())
+
+    @property
+    def is_connecting(self) -> bool:
+        """True while the first connect runs (never, once connect() returned)."""
+        return False
+
+    @property
+    def servers(self) -> list[str]:
+        """Every server known: given and discovered (URLs)."""
+        return [str(s.url) for s in self._nc.servers()]
+
+    @property
+    def discovered_servers(self) -> list[str]:
+        """The servers the cluster announced (URLs)."""
+        return [str(s.url) for s in self._nc.servers() if s.implicit]
+
+    async def reconnect(self) -> None:
+        """Drops the connection and reconnects."""
+        self._pubs.push()
+        await _ffi.settle(self._nc.reconnect())
 
     @property
     def is_draining(self) -> bool:
@@ -161,7 +198,7 @@ class Client:
         payload = _ffi.as_bytes(payload)
         encoded = self._pubs.known(subject)
         if (encoded is None or reply or headers is not None or self._closing
-                or len(payload) > self._max_payload):
+                or self._reconnecting or len(payload) > self._max_payload):
             # Straight to the engine, which validates and raises here: the
             # first publish to a subject, options, anything that may fail.
             self._pubs.push()
@@ -278,9 +315,14 @@ class Client:
                     return
                 event = step.value
                 err = getattr(event, "error", None)
-                data = getattr(event, "data", None)
-                yield Status(str(event.type), errors.translate(err) if err is not None else None,
-                             data.to_py() if hasattr(data, "to_py") else data)
+                kind = str(event.type)
+                data: Any = getattr(event, "server", None)
+                if kind == "update":
+                    added = getattr(event, "added", None)
+                    deleted = getattr(event, "deleted", None)
+                    data = {"added": added.to_py() if added is not None else [],
+                            "deleted": deleted.to_py() if deleted is not None else []}
+                yield Status(kind, errors.translate(err) if err is not None else None, data)
         finally:
             getattr(iterator, "return")()
 
@@ -288,8 +330,19 @@ class Client:
         async for status in self._statuses(iterator):
             if status.type == "error" and status.error is not None:
                 await self._report(status.error)
-            elif status.type == "disconnect" and self._disconnected_cb:
-                await self._safe(self._disconnected_cb())
+            elif status.type == "disconnect":
+                self._reconnecting = True
+                if self._disconnected_cb:
+                    await self._safe(self._disconnected_cb())
+            elif status.type == "reconnect":
+                self._reconnecting = False
+                if self._reconnected_cb:
+                    await self._safe(self._reconnected_cb())
+            elif status.type == "update" and status.data and status.data["added"]:
+                if self._discovered_server_cb:
+                    await self._safe(self._discovered_server_cb())
+            elif status.type == "ldm" and self._lame_duck_mode_cb:
+                await self._safe(self._lame_duck_mode_cb())
             elif status.type == "close":
                 self._closing = True  # later publishes raise instead of buffering
                 if self._closed_cb:
@@ -325,16 +378,34 @@ async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080", *,
                   inbox_prefix: str = "_INBOX",
                   error_cb: Optional[ErrorCallback] = None,
                   disconnected_cb: Optional[Callback] = None,
-                  closed_cb: Optional[Callback] = None) -> Client:
-    """Connects to a NATS server's WebSocket port (ws:// or wss://)."""
+                  closed_cb: Optional[Callback] = None,
+                  reconnected_cb: Optional[Callback] = None,
+                  discovered_server_cb: Optional[Callback] = None,
+                  lame_duck_mode_cb: Optional[Callback] = None,
+                  allow_reconnect: bool = True, max_reconnect_attempts: int = 60,
+                  reconnect_time_wait: float = 2.0, dont_randomize: bool = False,
+                  pending_size: int = 2 * 1024 * 1024,
+                  ignore_cluster_updates: bool = False) -> Client:
+    """Connects to a NATS server's WebSocket port (ws:// or wss://). With
+    several servers (or a cluster announcing others) a lost connection moves
+    to the next; while reconnecting, publishes wait in a buffer of
+    ``pending_size`` bytes (OutboundBufferLimitError past it)."""
     mod = await load()
     server_list = [servers] if isinstance(servers, str) else list(servers)
+    if not isinstance(max_reconnect_attempts, int) or max_reconnect_attempts < -1:
+        raise errors.InvalidArgumentError("max_reconnect_attempts must be -1 or more",
+                                          "invalid_argument")
     opts = _ffi.js_object(servers=_ffi.to_js(server_list), name=name, token=token, user=user,
                           timeout=_ffi.ms(connect_timeout, "connect_timeout"),
                           pingInterval=_ffi.ms(ping_interval, "ping_interval"),
                           maxPingOut=max_outstanding_pings, noEcho=no_echo,
-                          inboxPrefix=inbox_prefix)
+                          inboxPrefix=inbox_prefix, reconnect=bool(allow_reconnect),
+                          maxReconnectAttempts=max_reconnect_attempts,
+                          reconnectTimeWait=_ffi.ms(reconnect_time_wait, "reconnect_time_wait"),
+                          noRandomize=bool(dont_randomize), reconnectBufferSize=pending_size,
+                          ignoreClusterUpdates=bool(ignore_cluster_updates))
     if password is not None:
         setattr(opts, "pass", password)
     js_nc = await _ffi.settle(mod.connect(opts))
-    return Client(mod, js_nc, error_cb, disconnected_cb, closed_cb)
+    return Client(mod, js_nc, error_cb, disconnected_cb, closed_cb, reconnected_cb,
+                  discovered_server_cb, lame_duck_mode_cb)

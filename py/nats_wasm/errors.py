@@ -103,6 +103,10 @@ class SlowConsumerError(Error):
     """A subscription fell behind and messages were dropped."""
 
 
+class OutboundBufferLimitError(Error):
+    """Reconnecting, and the buffer for publishes (pending_size) is full."""
+
+
 class ProtocolError(Error):
     """The server sent something that breaks the protocol, or an -ERR."""
 

@@ -72,7 +72,7 @@ export async function startServer(configName = 'default.conf', opts = {}) {
       const child = spawnServer(confFile, logFile, dir);
       const outcome = await waitReady(child, port, wsPort, logFile);
       if (outcome === 'ready') {
-        return makeHandle(child, port, wsPort, dir);
+        return makeHandle({ child, port, wsPort, dir, confFile, logFile });
       }
       await terminate(child);
       const report = await describeFailure(child, logFile);
@@ -243,21 +243,41 @@ async function terminate(child) {
 }
 
 /** @returns {NatsServer} */
-function makeHandle(child, port, wsPort, dir) {
+function makeHandle(state) {
   let stopping = null;
+  const { port, wsPort, dir } = state;
   return {
     port,
     wsPort,
     tcpUrl: `nats://${HOST}:${port}`,
     wsUrl: `ws://${HOST}:${wsPort}`,
     dir,
-    pid: child.pid,
+    get pid() { return state.child.pid; },
     /** Freezes the server (SIGSTOP): sockets stay open, nothing is answered. */
-    pause() { process.kill(child.pid, 'SIGSTOP'); },
+    pause() { process.kill(state.child.pid, 'SIGSTOP'); },
     /** Lets a paused server run again (SIGCONT). */
-    resume() { process.kill(child.pid, 'SIGCONT'); },
+    resume() { process.kill(state.child.pid, 'SIGCONT'); },
+    /** kill -9: no goodbye to anyone. Resolves once the process is gone. */
+    async kill() {
+      if (hasExited(state.child)) return;
+      state.child.ref();
+      state.child.kill('SIGKILL');
+      await waitExit(state.child);
+    },
+    /** Starts it again on the same ports with the same store (after kill() or a crash). */
+    async restart() {
+      if (!hasExited(state.child)) await terminate(state.child);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        await rm(state.logFile, { force: true }); // the old "ready" line must not count
+        state.child = spawnServer(state.confFile, state.logFile, dir);
+        if (await waitReady(state.child, port, wsPort, state.logFile) === 'ready') return;
+        await terminate(state.child);
+        await sleep(100); // the old process's sockets are still closing
+      }
+      throw new Error(`nats-server did not restart on ${port}/${wsPort}`);
+    },
     stop() {
-      stopping ??= terminate(child).then(() => rm(dir, { recursive: true, force: true }));
+      stopping ??= terminate(state.child).then(() => rm(dir, { recursive: true, force: true }));
       return stopping;
     },
   };
@@ -266,4 +286,44 @@ function makeHandle(child, port, wsPort, dir) {
 /** @param {number} ms */
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A cluster of `size` nodes on loopback (tests/config/cluster.conf): each
+ * with its own ports, store and name (n1, n2 ...), routed to the others.
+ * Resolves once every node logged readiness; JetStream may still be
+ * electing its meta leader (clients retry their first API call).
+ * @returns {Promise<{nodes: NatsServer[], stop: () => Promise<void>}>}
+ */
+export async function startCluster(size = 3) {
+  const template = await readFile(path.resolve(CONFIG_DIR, 'cluster.conf'), 'utf8');
+  const ports = await freePorts(size * 3);
+  const nodes = [];
+  try {
+    const starting = [];
+    for (let i = 0; i < size; i++) {
+      const [port, wsPort, clusterPort] = ports.slice(i * 3, i * 3 + 3);
+      const routes = ports.filter((_, k) => k % 3 === 2 && k !== i * 3 + 2)
+        .map((p) => `"nats-route://${HOST}:${p}"`).join(', ');
+      const dir = await mkdtemp(path.join(os.tmpdir(), `nats-wasm-cluster-n${i + 1}-`));
+      const confFile = path.join(dir, 'server.conf');
+      const logFile = path.join(dir, 'server.log');
+      await writeFile(confFile, render(template, {
+        NAME: `n${i + 1}`, PORT: port, WS_PORT: wsPort, CLUSTER_PORT: clusterPort, ROUTES: routes,
+        STORE_DIR: path.join(dir, 'store'),
+      }));
+      const child = spawnServer(confFile, logFile, dir);
+      const node = makeHandle({ child, port, wsPort, dir, confFile, logFile });
+      node.name = `n${i + 1}`;
+      nodes.push(node);
+      starting.push(waitReady(child, port, wsPort, logFile).then((outcome) => {
+        if (outcome !== 'ready') throw new Error(`cluster node n${i + 1}: ${outcome}`);
+      }));
+    }
+    await Promise.all(starting);
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw err;
+  }
+  return { nodes, stop: () => Promise.all(nodes.map((n) => n.stop())).then(() => {}) };
 }

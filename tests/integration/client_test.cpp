@@ -382,9 +382,11 @@ TEST_P(ClientTest, NoEchoSuppressesOwnMessages) {
   EXPECT_EQ((*sub)->next_msg(200ms).error().code, Errc::timeout);
 }
 
-TEST_P(ClientTest, ServerShutdownClosesWithConnectionLost) {
+TEST_P(ClientTest, ServerShutdownClosesWithConnectionLostWithoutReconnect) {
   NatsServer own("default.conf");
-  auto c = Client::connect(url_for(own, GetParam()));
+  nats::Options o;
+  o.allow_reconnect = false;
+  auto c = Client::connect(url_for(own, GetParam()), o);
   ASSERT_TRUE(c.ok());
   auto sub = (*c)->subscribe("gone.t");
   ASSERT_TRUE(sub.ok());

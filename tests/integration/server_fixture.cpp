@@ -84,32 +84,52 @@ NatsServer::NatsServer(const std::string &config_name) {
     replace_all(conf, "{{PORT}}", std::to_string(port_));
     replace_all(conf, "{{WS_PORT}}", std::to_string(ws_port_));
     replace_all(conf, "{{STORE_DIR}}", dir_ + "/js");
-    const std::string conf_path = dir_ + "/server.conf";
-    std::ofstream(conf_path) << conf;
-    const std::string log_path = dir_ + "/server.log";
-    std::string bin = server_binary();
-    std::string log_flag = "--log=" + log_path;
-    char *argv[] = {bin.data(), const_cast<char *>("-c"), const_cast<char *>(conf_path.c_str()),
-                    log_flag.data(), nullptr};
-    if (::posix_spawnp(&pid_, bin.c_str(), nullptr, nullptr, argv, environ) != 0) {
-      throw std::runtime_error("cannot start " + bin);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;  // exited: most likely a port race; try new ports
-        break;
-      }
-      if (port_open(port_) &&
-          (tmpl.find("{{WS_PORT}}") == std::string::npos || port_open(ws_port_))) {
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    stop();
+    conf_path_ = dir_ + "/server.conf";
+    std::ofstream(conf_path_) << conf;
+    wait_ws_ = tmpl.find("{{WS_PORT}}") != std::string::npos;
+    if (spawn()) return;
   }
   throw std::runtime_error("nats-server did not start (see " + dir_ + "/server.log)");
+}
+
+bool NatsServer::spawn() {
+  const std::string log_path = dir_ + "/server.log";
+  std::string bin = server_binary();
+  std::string log_flag = "--log=" + log_path;
+  char *argv[] = {bin.data(), const_cast<char *>("-c"), const_cast<char *>(conf_path_.c_str()),
+                  log_flag.data(), nullptr};
+  if (::posix_spawnp(&pid_, bin.c_str(), nullptr, nullptr, argv, environ) != 0) {
+    throw std::runtime_error("cannot start " + bin);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;  // exited: most likely a port race
+      return false;
+    }
+    if (port_open(port_) && (!wait_ws_ || port_open(ws_port_))) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop();
+  return false;
+}
+
+void NatsServer::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void NatsServer::restart() {
+  stop();
+  // The same ports and store: a client sees the same server come back.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    if (spawn()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  throw std::runtime_error("nats-server did not restart (see " + dir_ + "/server.log)");
 }
 
 NatsServer::~NatsServer() {

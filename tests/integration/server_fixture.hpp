@@ -26,8 +26,17 @@ public:
   std::string ws_url() const;
   /// Stops the server now (for connection-loss tests).
   void stop();
+  /// kill -9, no goodbye.
+  void kill_hard();
+  /// Starts it again on the same ports with the same store (after stop or kill_hard).
+  void restart();
+  /// The process id while running (for SIGSTOP/SIGCONT).
+  pid_t pid() const { return pid_; }
 
 private:
+  bool spawn();
+  std::string conf_path_;
+  bool wait_ws_ = false;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::uint16_t ws_port_ = 0;

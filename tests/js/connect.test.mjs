@@ -182,7 +182,7 @@ describe('connection behaviour options', () => {
     await nc.close();
   });
 
-  test('maxPingOut: a server that stops answering PINGs makes the connection stale', async () => {
+  test('maxPingOut: a server that stops answering PINGs makes the connection stale (closed without reconnect)', async () => {
     // A fake server: INFO, a PONG for the handshake PING, then silence.
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => wss.once('listening', resolve));
@@ -194,7 +194,7 @@ describe('connection behaviour options', () => {
       });
     });
     try {
-      const nc = await conns.connect(`127.0.0.1:${wss.address().port}`, { pingInterval: 40, maxPingOut: 2 });
+      const nc = await conns.connect(`127.0.0.1:${wss.address().port}`, { pingInterval: 40, maxPingOut: 2, reconnect: false });
       const types = [];
       (async () => { for await (const s of nc.status()) types.push(s.type); })();
       const err = await within(nc.closed(), 3000, 'stale close');

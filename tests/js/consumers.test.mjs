@@ -217,13 +217,16 @@ describe('pull consumers', () => {
       const jsm2 = await jetstreamManager(c2);
       const s = await stream(5, {}, js2, jsm2);
       await jsm2.consumers.add(s, { durable_name: 'hb', ack_policy: AckPolicy.Explicit });
+      // The fetch reads another consumer (starting at the end): the five
+      // messages all go to the consume.
+      await jsm2.consumers.add(s, { durable_name: 'hbf', ack_policy: AckPolicy.Explicit, deliver_policy: 'new' });
       const c = await js2.consumers.get(s, 'hb');
       const messages = await c.consume({ max_messages: 10, expires: 2000, idle_heartbeat: 500 });
-      const fetching = await c.fetch({ max_messages: 100, expires: 10000, idle_heartbeat: 1000 });
+      const fetching = await (await js2.consumers.get(s, 'hbf')).fetch({ max_messages: 100, expires: 10000, idle_heartbeat: 1000 });
       const got = [];
       const it = messages[Symbol.asyncIterator]();
       while (got.length < 5) {
-        const { value } = await it.next();
+        const { value } = await within(it.next(), 5000, 'the first five');
         got.push(value.string());
         value.ack();
       }

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadPyodide } from 'pyodide';
-import { startServer } from '../harness/nats-server.mjs';
+import { startCluster, startServer } from '../harness/nats-server.mjs';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
 
@@ -32,8 +32,10 @@ import asyncio, importlib, traceback
 
 async def __run_test(module_name, test_name, timeout):
     module = importlib.import_module(module_name)
+    fn = getattr(module, test_name)
     try:
-        await asyncio.wait_for(getattr(module, test_name)(), timeout)
+        # A test may ask for longer (fn.timeout = seconds): restart loops, clusters.
+        await asyncio.wait_for(fn(), getattr(fn, "timeout", timeout))
     except BaseException:
         return traceback.format_exc()
     return None
@@ -71,7 +73,21 @@ before(async () => {
     // For tests that stop a server: a fresh one on demand.
     startServer: async () => {
       const s = await startServer('default.conf');
-      return { wsUrl: s.wsUrl, stop: () => s.stop(), pause: () => s.pause(), resume: () => s.resume() };
+      return {
+        wsUrl: s.wsUrl, stop: () => s.stop(), pause: () => s.pause(), resume: () => s.resume(),
+        kill: () => s.kill(), restart: () => s.restart(),
+      };
+    },
+    // A 3-node cluster: {nodes: [{name, wsUrl, kill, restart, lameDuck}], stop}.
+    startCluster: async () => {
+      const c = await startCluster(3);
+      return {
+        nodes: c.nodes.map((n) => ({
+          name: n.name, wsUrl: n.wsUrl, kill: () => n.kill(), restart: () => n.restart(),
+          lameDuck: () => process.kill(n.pid, 'SIGUSR2'),
+        })),
+        stop: () => c.stop(),
+      };
     },
   });
 });

@@ -90,7 +90,8 @@ async def test_server_loss_calls_disconnected_cb():
     async def disconnected_cb():
         disconnected.set()
 
-    nc = await nats_wasm.connect(server.wsUrl, disconnected_cb=disconnected_cb)
+    nc = await nats_wasm.connect(server.wsUrl, disconnected_cb=disconnected_cb,
+                                 allow_reconnect=False)
     await server.stop()
     await asyncio.wait_for(disconnected.wait(), 5)
     assert nc.is_closed

@@ -85,7 +85,7 @@ async def test_errors_still_raise_at_the_call():
 
 async def test_publish_raises_once_the_server_closed_the_connection():
     srv = await env().startServer()
-    nc = await nats_wasm.connect(srv.wsUrl)
+    nc = await nats_wasm.connect(srv.wsUrl, allow_reconnect=False)
     try:
         await nc.publish("py.buf.gone", b"x")
         await srv.stop()

@@ -187,9 +187,11 @@ TEST_F(EngineTest, InfoUpdateAfterConnectEmitsInfoEventWithConnectUrls) {
                             R"("connect_urls":["10.0.0.1:4222"]})"));
   EXPECT_EQ(engine().info().connect_urls, Ops{"10.0.0.1:4222"});
 
-  auto t = peer_.feed_summaries(info_line(R"({"server_id":"S","proto":1,"headers":true,)"
-                                          R"("connect_urls":["10.0.0.1:4222","10.0.0.2:4222"]})"));
-  EXPECT_EQ(t, Transcript{"info 0"});
+  auto evs = peer_.feed(info_line(R"({"server_id":"S","proto":1,"headers":true,)"
+                                  R"("connect_urls":["10.0.0.1:4222","10.0.0.2:4222"]})"));
+  EXPECT_EQ(nats_test::summaries(evs), (Transcript{"servers_changed 0", "info 0"}));
+  EXPECT_EQ(evs[0].text, R"(["10.0.0.2:4222"])") << "the one the pool did not have";
+  EXPECT_EQ(evs[0].text2, "[]");
   EXPECT_EQ(engine().info().connect_urls, (Ops{"10.0.0.1:4222", "10.0.0.2:4222"}));
   EXPECT_EQ(engine().state(), State::connected);
   // An INFO must not be answered: the client only sends CONNECT once.
@@ -222,6 +224,7 @@ Options keepalive_options() {
   Options o;
   o.ping_interval = Duration{1000};
   o.max_pings_out = 2;
+  o.allow_reconnect = false;  // stale then means closed (reconnect_test.cpp has the rest)
   return o;
 }
 
@@ -973,7 +976,11 @@ TEST_F(EngineTest, ReceiveAfterCloseIsIgnored) {
   EXPECT_FALSE(engine().last_error());
 }
 
-TEST_F(EngineTest, EofClosesWithConnectionLost) {
+TEST(EngineEofTest, EofClosesWithConnectionLostWithoutReconnect) {
+  Options o;
+  o.allow_reconnect = false;
+  ScriptedPeer peer_(o);
+  auto engine = [&]() -> Engine & { return peer_.engine(); };
   peer_.handshake();
   engine().transport_closed(Time{0});
   auto evs = peer_.events();

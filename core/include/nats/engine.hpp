@@ -32,6 +32,7 @@
 
 #include "nats/detail/jetstream_state.hpp"
 #include "nats/detail/request_mux.hpp"
+#include "nats/detail/server_pool.hpp"
 #include "nats/detail/subscription_table.hpp"
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
@@ -71,6 +72,21 @@ struct Options {
   std::size_t max_control_line = Parser::default_max_line;
   std::string inbox_prefix = "_INBOX";  ///< prefix of reply subjects
   std::uint64_t seed[2] = {0, 0};       ///< host randomness for inbox names
+
+  // Reconnecting (docs/reconnect.md). The pause before another attempt at
+  // one server starts at 0, then 100 ms doubling up to reconnect_time_wait,
+  // plus up to the jitter.
+  bool allow_reconnect = true;
+  int max_reconnect_attempts = 60;     ///< failures per server before it is dropped; -1 forever
+  Duration reconnect_time_wait{2000};  ///< the longest pause between attempts at one server
+  Duration reconnect_jitter{100};
+  Duration reconnect_jitter_tls{1000};  ///< for tls:// and wss://
+  bool no_randomize = false;            ///< keep the given order (else shuffled)
+  bool ignore_cluster_updates = false;  ///< do not add servers announced by the cluster
+  bool wait_on_first_connect = false;   ///< keep trying the first connect like a reconnect
+  /// Bytes of publishes held while reconnecting; over it a publish fails
+  /// with outbound_buffer_full (0: none are held).
+  std::size_t reconnect_buffer_size = 2 * 1024 * 1024;
 };
 
 /// A received message. Views: see the file comment.
@@ -109,6 +125,11 @@ enum class EventType : std::uint8_t {
   pull_status,          ///< pull session `id` notification: type `text`, detail `text2`,
                         ///< numbers `num`/`num2` (see docs/design.md)
   pull_done,            ///< pull session `id` ended (`error` when it failed)
+  disconnected,         ///< the connection to `text` was lost (`error` says why); reconnecting
+  reconnecting,         ///< attempt `num` to reach `text` starts
+  reconnected,          ///< connected again, to `text`; subscriptions and consumers resumed
+  servers_changed,      ///< the cluster announced servers: `text` added, `text2` removed
+                        ///< (JSON arrays of "host:port")
 };
 
 /// A stable name for an event type ("request_reply").
@@ -219,6 +240,16 @@ public:
   Error drain();
   /// Closes now: pending requests and flushes fail, subs close, `closed`.
   void close();
+  /// Drops the connection and reconnects (nats.js nc.reconnect()).
+  Error reconnect(Time now);
+  /// The network went away or came back (browsers: offline/online). While
+  /// offline no attempt is made; back online, one is made at once.
+  void set_online(bool online, Time now);
+  /// Checks the connection now (a PING that must be answered within
+  /// `timeout`, else it counts as lost); while reconnecting, tries at once.
+  void check_connection(Time now, Duration timeout);
+  /// The server pool: given and announced servers.
+  const std::vector<detail::PoolServer> &servers() const { return pool_.servers(); }
 
   // --- JetStream (core/src/jetstream/engine_jetstream.cpp) -------------------
   /// A JetStream context (prefix or domain, timeout, publish window); its id.
@@ -300,7 +331,7 @@ public:
 
 private:
   // What each PING we sent is waiting for, answered by PONGs in order.
-  enum class PongFor : std::uint8_t { handshake, keepalive, flush, sub_drain, conn_drain };
+  enum class PongFor : std::uint8_t { handshake, keepalive, flush, sub_drain, conn_drain, probe };
   struct PongWaiter {
     PongFor kind;
     std::uint64_t id = 0;
@@ -323,6 +354,17 @@ private:
   void handle_err(std::string_view text);
   void handle_pong();
   void send_ping(PongFor kind, std::uint64_t id);
+  // engine_reconnect.cpp
+  /// True while this session's bytes may go out: open, and not in a
+  /// reconnect's handshake (publishes then wait in the reconnect buffer).
+  bool wire_up() const;
+  /// The transport is gone or must go: reconnect when allowed, else close.
+  void lost(Error why);
+  void drop_in_flight();
+  void schedule_attempt();
+  void attempt();
+  void resume_session();
+  Error check_buffer(std::size_t bytes) const;
   // engine_subscriptions.cpp
   bool handle_msg(const Op &op, Event &event);
   void close_subscription(std::uint64_t sid, Error error);
@@ -356,6 +398,11 @@ private:
   std::optional<Time> pull_next_deadline() const;
   void pull_call_done(std::uint64_t owner, std::uint64_t call, const Error &error,
                       const std::string &result);
+  void remember_ack(std::string_view reply, js::AckKind kind);
+  bool acked_before(const js::DeliveryInfo &info) const;
+  /// Forgets the acks remembered for a consumer: when no session but
+  /// `except` consumes it any more, or at once with except 0 (deleted).
+  void forget_acks(const std::string &stream, const std::string &consumer, std::uint64_t except);
   // jetstream/engine_ordered.cpp
   void ordered_reset(std::uint64_t session);
   void ordered_create_next(std::uint64_t ordered, std::uint64_t owner);
@@ -369,8 +416,15 @@ private:
 
   Options options_;
   Error options_error_;
-  std::vector<ServerUrl> servers_;
-  std::size_t server_index_ = 0;
+  detail::ServerPool pool_;
+  detail::Backoff backoff_;
+  bool ever_connected_ = false;         ///< a handshake completed once: losses reconnect
+  std::size_t first_failures_ = 0;      ///< failed first-connect attempts
+  std::uint64_t attempts_ = 0;          ///< reconnect attempts since the connection was lost
+  std::optional<Time> attempt_at_;      ///< when the next attempt starts (reconnecting)
+  std::optional<Time> probe_deadline_;  ///< check_connection()'s PONG is due
+  bool online_ = true;
+  std::string reconnect_buf_;  ///< publishes made while reconnecting, in order
   State state_ = State::disconnected;
   Parser parser_;
   ServerInfo info_;

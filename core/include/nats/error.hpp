@@ -34,6 +34,7 @@ enum class Errc : std::uint8_t {
   invalid_name = 12,         ///< a stream, consumer or bucket name that is not allowed
   invalid_key = 13,          ///< a key-value key that is not allowed
   window_full = 14,          ///< too many JetStream publishes in flight: wait for room
+  outbound_buffer_full = 15,  ///< reconnecting, and the reconnect buffer is full
   // Remote: the server or the network (32 and above).
   protocol_error = 32,           ///< malformed input from the server
   control_line_too_long = 33,    ///< a control line over the line cap

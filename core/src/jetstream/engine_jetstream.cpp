@@ -76,7 +76,15 @@ Result<std::uint64_t> Engine::js_publish(std::uint64_t context, std::string_view
   auto r = start_request(subject, payload, block, std::move(m));
   if (!r) return r.error();
   std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) { return js_.in_use(i); });
-  js_.pubs.emplace(id, detail::JsPubEntry{context, std::string(subject)});
+  detail::JsPubEntry entry;
+  entry.context = context;
+  entry.subject.assign(subject);
+  if (!h.get("Nats-Msg-Id").empty()) {
+    entry.resend = true;
+    entry.payload.assign(payload);
+    entry.headers = block;
+  }
+  js_.pubs.emplace(id, std::move(entry));
   js_.by_mux[*r] = {detail::JsMuxTarget::Kind::publish, id};
   ++ctx->second.in_flight;
   return id;

@@ -157,13 +157,13 @@ void Engine::ordered_reset(std::uint64_t session) {
   s.pending_msgs = 0;
   s.pending_bytes = 0;
   s.heartbeats_missed = 0;
-  if (!o.name.empty() && is_open(state_)) {
+  if (!o.name.empty() && wire_up()) {
     // Best effort: an ephemeral that is not deleted goes after inactive_threshold.
     js_start_internal(o.context, js::ApiOp::consumer_delete,
                       "{\"stream\":" + quoted(o.stream) + ",\"name\":" + quoted(o.name) + "}",
                       s.ordered);
   }
-  if (!is_open(state_)) {
+  if (!wire_up()) {
     s.retry_at = now_ + Duration{kBackoff[1]};
     return;
   }
@@ -208,7 +208,7 @@ Error Engine::ordered_delete(std::uint64_t ordered) {
   const std::string name = it->second.name;
   const std::uint64_t context = it->second.context;
   js_.ordered.erase(ordered);
-  if (!name.empty() && is_open(state_)) {
+  if (!name.empty() && wire_up()) {
     js_start_internal(context, js::ApiOp::consumer_delete,
                       "{\"stream\":" + quoted(stream) + ",\"name\":" + quoted(name) + "}", ordered);
   }

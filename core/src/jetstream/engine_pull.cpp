@@ -60,7 +60,7 @@ void Engine::pull_subscribe(std::uint64_t id) {
   entry.owner = detail::SubOwner::internal;
   entry.owner_id = id;
   s.sid = subs_.add(entry);
-  encode_sub(out_, s.inbox, {}, s.sid);
+  if (wire_up()) encode_sub(out_, s.inbox, {}, s.sid);
   s.pending_msgs = 0;
   s.pending_bytes = 0;
   s.heartbeat_deadline = now_ + 2 * s.options.idle_heartbeat;
@@ -69,7 +69,7 @@ void Engine::pull_subscribe(std::uint64_t id) {
 void Engine::pull_unsubscribe(std::uint64_t id) {
   auto &s = js_.pulls.at(id);
   if (s.sid == 0) return;
-  if (is_open(state_)) encode_unsub(out_, s.sid, 0);
+  if (wire_up()) encode_unsub(out_, s.sid, 0);
   subs_.erase(s.sid);
   s.sid = 0;
 }
@@ -94,7 +94,7 @@ void Engine::pull_send(std::uint64_t id, std::uint64_t batch, std::uint64_t byte
 
 void Engine::pull_refill(std::uint64_t id) {
   auto &s = js_.pulls.at(id);
-  if (s.sid == 0 || !is_open(state_)) return;
+  if (s.sid == 0 || !wire_up()) return;
   const auto &o = s.options;
   switch (o.mode) {
     case js::PullMode::fetch:
@@ -135,9 +135,19 @@ void Engine::pull_notify(std::uint64_t id, std::string_view type, std::string de
   queue(std::move(ev));
 }
 
+void Engine::forget_acks(const std::string &stream, const std::string &consumer,
+                         std::uint64_t except) {
+  const bool other = std::any_of(js_.pulls.begin(), js_.pulls.end(), [&](const auto &p) {
+    return p.first != except && p.second.ordered == 0 && p.second.stream == stream &&
+           p.second.consumer == consumer;
+  });
+  if (!other || except == 0) js_.acked.erase(stream + ' ' + consumer);
+}
+
 void Engine::pull_finish(std::uint64_t id, Error error) {
   auto it = js_.pulls.find(id);
   if (it == js_.pulls.end()) return;
+  forget_acks(it->second.stream, it->second.consumer, id);
   pull_unsubscribe(id);
   if (it->second.pending_call != 0) js_.calls.erase(it->second.pending_call);
   if (it->second.ordered != 0) {
@@ -173,6 +183,19 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
   const std::uint64_t size = message_size(op);
   s.pending_msgs = s.pending_msgs > 0 ? s.pending_msgs - 1 : 0;
   s.pending_bytes = s.pending_bytes > size ? s.pending_bytes - size : 0;
+  if (info && s.ordered == 0 && acked_before(*info)) {
+    // Acknowledged already while this consumer was being consumed here: the
+    // server lost our ack or its delivery state (a restart, a failover).
+    // Tell it again; the user does not see the message twice.
+    write_publish(op.reply, js::ack_payload(js::AckKind::ack), {}, {});
+    ++s.redelivered_acked;
+    if (s.options.mode == js::PullMode::consume) {
+      pull_refill(id);
+    } else if (s.pending_msgs == 0 || (s.options.max_bytes > 0 && s.pending_bytes == 0)) {
+      pull_finish(id, {});
+    }
+    return false;
+  }
   ++s.received;
   if (s.options.mode == js::PullMode::consume) {
     ++s.unconsumed_msgs;
@@ -253,6 +276,7 @@ void Engine::pull_on_status(std::uint64_t id, const js::PullStatus &st) {
         return;
       }
       pull_notify(id, "consumer_deleted", st.description, st.code);
+      forget_acks(s.stream, s.consumer, 0);  // a new one by that name owes us nothing
       // An ordered consumer is ours to recreate: at once. A named one may
       // come back; lost heartbeats look for it (nats.js).
       if (s.ordered != 0) ordered_reset(id);
@@ -339,6 +363,7 @@ void Engine::pull_call_done(std::uint64_t owner, std::uint64_t call, const Error
   }
   const bool missing = error.err_code == 10014 || error.err_code == 10059;
   if (missing) {
+    forget_acks(s.stream, s.consumer, 0);
     pull_notify(owner, error.err_code == 10059 ? "stream_not_found" : "consumer_not_found",
                 s.consumer, static_cast<std::uint64_t>(++s.retries));
     if (s.options.mode != js::PullMode::consume || s.options.abort_on_missing_resource) {
@@ -368,7 +393,7 @@ void Engine::pull_timeouts(Time now) {
       continue;
     }
     if (s.sid == 0 || s.options.idle_heartbeat.count() == 0 || s.heartbeat_deadline > now ||
-        !is_open(state_)) {
+        !wire_up()) {
       continue;
     }
     // Two heartbeat intervals without a word from the server.
@@ -403,6 +428,7 @@ Error Engine::js_ack(std::string_view reply, js::AckKind kind, Duration nak_dela
   }
   if (nak_delay.count() < 0) return {Errc::invalid_argument, "nak delay must be >= 0"};
   write_publish(reply, js::ack_payload(kind, nak_delay), {}, {});
+  remember_ack(reply, kind);
   return {};
 }
 
@@ -410,7 +436,34 @@ Result<std::uint64_t> Engine::js_ack_sync(std::string_view reply, Time now, Dura
   if (Error e = validate_publish_subject(reply)) {
     return Error{Errc::invalid_argument, "not a JetStream message (no ack subject)"};
   }
-  return request(reply, js::ack_payload(js::AckKind::ack), now, timeout, std::string_view{});
+  auto id = request(reply, js::ack_payload(js::AckKind::ack), now, timeout, std::string_view{});
+  if (id) remember_ack(reply, js::AckKind::ack);
+  return id;
+}
+
+void Engine::remember_ack(std::string_view reply, js::AckKind kind) {
+  auto info = js::parse_ack_reply(reply);
+  if (!info) return;
+  // Only while a session consumes it here: a consumer consumed again later
+  // (or deleted and made anew) starts with nothing remembered.
+  const bool consumed_here = std::any_of(js_.pulls.begin(), js_.pulls.end(), [&](const auto &p) {
+    return p.second.ordered == 0 && p.second.stream == info->stream &&
+           p.second.consumer == info->consumer;
+  });
+  if (!consumed_here) return;
+  auto &seqs = js_.acked[info->stream + ' ' + info->consumer];
+  if (kind == js::AckKind::nak) {
+    seqs.erase(info->stream_seq);  // asked to see it again
+    return;
+  }
+  if (kind == js::AckKind::working) return;
+  seqs.insert(info->stream_seq);
+  while (seqs.size() > detail::JetStreamState::kAckedKept) seqs.erase(seqs.begin());
+}
+
+bool Engine::acked_before(const js::DeliveryInfo &info) const {
+  auto it = js_.acked.find(info.stream + ' ' + info.consumer);
+  return it != js_.acked.end() && it->second.count(info.stream_seq) != 0;
 }
 
 }  // namespace nats

@@ -26,8 +26,8 @@ std::string partition_subject(std::string_view topic, std::uint32_t p) {
 Result<std::vector<std::string>> topic_subjects(std::string_view topic, std::uint32_t partitions) {
   if (Error e = validate_stream_name(topic)) return e;
   if (partitions == 0 || partitions > kMaxPartitions) {
-    return Error{Errc::invalid_argument, "a topic needs 1 to " + std::to_string(kMaxPartitions) +
-                                             " partitions"};
+    return Error{Errc::invalid_argument,
+                 "a topic needs 1 to " + std::to_string(kMaxPartitions) + " partitions"};
   }
   std::vector<std::string> out;
   out.reserve(partitions);

@@ -12,8 +12,7 @@ Error add_publish_headers(Headers &h, const PublishOptions &o) {
     h.set("Nats-Expected-Last-Sequence", std::to_string(*o.expected_last_sequence));
   }
   if (o.expected_last_subject_sequence) {
-    h.set("Nats-Expected-Last-Subject-Sequence",
-          std::to_string(*o.expected_last_subject_sequence));
+    h.set("Nats-Expected-Last-Subject-Sequence", std::to_string(*o.expected_last_subject_sequence));
   }
   return h.validate();
 }

@@ -3,6 +3,7 @@
 /// publishes in flight, and which mux request belongs to which of them.
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -33,6 +34,11 @@ struct JsCallEntry {
 struct JsPubEntry {
   std::uint64_t context = 0;
   std::string subject;
+  // With a msg id the server dedupes: a publish in flight when the
+  // connection is lost is sent again after the reconnect (kept for that).
+  bool resend = false;
+  std::string payload;
+  std::string headers;
 };
 
 /// What a mux request is for.
@@ -48,6 +54,12 @@ struct JetStreamState {
   std::unordered_map<std::uint64_t, JsMuxTarget> by_mux;    ///< mux request id → target
   std::unordered_map<std::uint64_t, PullSession> pulls;     ///< by session id
   std::unordered_map<std::uint64_t, OrderedState> ordered;  ///< by ordered consumer id
+  /// Stream sequences this client acknowledged (or terminated), per
+  /// "stream consumer": a redelivery of one (the server lost the ack, e.g.
+  /// in a restart) is acknowledged again instead of handed out twice.
+  /// At most kAckedKept per consumer (the oldest go).
+  std::unordered_map<std::string, std::set<std::uint64_t>> acked;
+  static constexpr std::size_t kAckedKept = 65536;
   std::uint64_t next_context = 1;
   std::uint64_t next_op = 1;  ///< calls, publishes, sessions, ordered consumers: one id space
 

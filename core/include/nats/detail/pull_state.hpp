@@ -45,6 +45,7 @@ struct PullSession {
   std::uint64_t unconsumed_msgs = 0;  ///< handed to the host, not yet consumed
   std::uint64_t unconsumed_bytes = 0;
   std::uint64_t received = 0;
+  std::uint64_t redelivered_acked = 0;  ///< redeliveries of acked messages, acked again
   PullTime heartbeat_deadline{0};
   std::uint64_t heartbeats_missed = 0;
   std::optional<PullTime> retry_at;  ///< recovery or reset backoff

@@ -37,6 +37,24 @@ struct Msg {
   Result<Headers> headers() const;
 };
 
+/// A change of the connection (nats.js status(), nats.py's callbacks).
+struct Status {
+  enum class Type : std::uint8_t {
+    disconnected,     ///< lost `server` (`error` says why); reconnecting
+    reconnecting,     ///< attempt `attempt` at `server` starts
+    reconnected,      ///< connected again to `server`; subscriptions and consumers resumed
+    servers_changed,  ///< the cluster announced servers: `added`, `removed` ("host:port")
+    lame_duck,        ///< the server is shutting down (the client moves when it can)
+    error,            ///< a non-fatal server error (e.g. a permission violation)
+    closed,           ///< for good; `error` when it failed
+  } type = Type::closed;
+  std::string server;
+  Error error;
+  std::uint64_t attempt = 0;
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+};
+
 class Client;
 class JetStream;
 namespace detail {
@@ -114,8 +132,18 @@ public:
   /// Closes now. Pending requests fail with connection_closed.
   void close();
 
+  /// Drops the connection and reconnects (nats.js reconnect()).
+  Error reconnect();
+  /// Status changes, on the I/O thread (set it before they matter; one callback).
+  void on_status(std::function<void(const Status &)> callback);
   /// True once the connection is closed (by us, the server or an error).
   bool is_closed() const;
+  /// True while the connection is lost and being re-established.
+  bool is_reconnecting() const;
+  /// True while connected (not reconnecting, not closed).
+  bool is_connected() const;
+  /// The servers the client knows: given and announced by the cluster (URLs).
+  std::vector<std::string> servers() const;
   /// Why the connection closed (ok when closed cleanly or still open).
   Error last_error() const;
   /// The server's INFO.

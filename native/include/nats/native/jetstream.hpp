@@ -27,6 +27,7 @@
 #include "nats/jetstream/publish.hpp"
 #include "nats/jetstream/types.hpp"
 #include "nats/native/client.hpp"
+#include "nats/native/consumer.hpp"
 
 namespace nats::native {
 
@@ -60,7 +61,7 @@ private:
 
 /// A JetStream context of one connection (prefix or domain, timeout,
 /// publish window). Get one from Client::jetstream().
-class JetStream {
+class JetStream : public std::enable_shared_from_this<JetStream> {
 public:
   JetStream(const JetStream &) = delete;
   JetStream &operator=(const JetStream &) = delete;
@@ -121,6 +122,16 @@ public:
   Result<std::vector<std::string>> consumer_names(std::string_view stream);
   /// Infos of a stream's consumers.
   Result<std::vector<js::ConsumerInfo>> consumers_info(std::string_view stream);
+
+  // --- reading from consumers (nats/native/consumer.hpp) ----------------------------
+  /// A pull consumer by name; checks that it exists and is pull based
+  /// (illegal_state for a push consumer).
+  Result<PullConsumer> pull_consumer(std::string_view stream, std::string_view name);
+  /// Creates an ordered consumer (its server consumer is made now).
+  Result<OrderedConsumer> ordered_consumer(std::string_view stream,
+                                           const js::OrderedOptions &options = {});
+  /// Pull sessions running in the connection's engine (for leak checks).
+  std::size_t pull_sessions() const;
 
   /// Any API call with JSON arguments (js::ApiOp documents them); the JSON
   /// result. A call that reads a message returns its JSON form (subject,

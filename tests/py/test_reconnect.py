@@ -1,0 +1,295 @@
+"""Staying connected, from Python in Pyodide, against real nats-servers:
+restarts on the same ports (kill -9) with nats.py's callbacks, the
+reconnect buffer (pending_size), requests in flight, a JetStream producer
+and consumer across 20 restarts, and a 3-node cluster (discovery, killing
+the connected node and the stream leader, lame duck). The figures the issue
+asks for are printed."""
+
+import asyncio
+import time
+
+import js
+import nats_wasm
+from helpers import expect
+from nats_wasm import errors
+from nats_wasm.js import errors as jse
+
+FAST = dict(max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=2)
+
+
+class Calls:
+    """Records nats.py callbacks in order; wait_for(name, n) waits for the n-th."""
+
+    def __init__(self):
+        self.order = []
+        self._changed = asyncio.Event()
+
+    def cb(self, name):
+        async def record():
+            self.order.append(name)
+            self._changed.set()
+        return record
+
+    async def wait_for(self, name, n=1, timeout=10):
+        async def until():
+            while self.order.count(name) < n:
+                self._changed.clear()
+                await self._changed.wait()
+        await asyncio.wait_for(until(), timeout)
+
+
+async def test_subscription_survives_ten_restarts_with_callbacks_in_order():
+    server = await js.natsTestEnv.startServer()
+    calls = Calls()
+    nc = await nats_wasm.connect(server.wsUrl, disconnected_cb=calls.cb("disconnected"),
+                                 reconnected_cb=calls.cb("reconnected"),
+                                 closed_cb=calls.cb("closed"), **FAST)
+    try:
+        sub = await nc.subscribe("py.restart")
+        for i in range(1, 11):
+            await server.kill()
+            await server.restart()
+            await calls.wait_for("reconnected", i)
+            assert nc.is_connected and not nc.is_reconnecting
+            await nc.publish("py.restart", b"m%d" % i)
+            msg = await sub.next_msg(timeout=5)
+            assert msg.data == b"m%d" % i
+        assert calls.order[:2] == ["disconnected", "reconnected"]
+        assert calls.order.count("disconnected") == 10
+        await nc.close()
+        assert calls.order[-1] == "closed" and "closed" not in calls.order[:-1]
+    finally:
+        await server.stop()
+
+test_subscription_survives_ten_restarts_with_callbacks_in_order.timeout = 90
+
+
+async def test_publishes_while_down_arrive_in_order_and_overflow_raises():
+    server = await js.natsTestEnv.startServer()
+    calls = Calls()
+    nc = await nats_wasm.connect(server.wsUrl, disconnected_cb=calls.cb("disconnected"),
+                                 reconnected_cb=calls.cb("reconnected"), pending_size=4096,
+                                 **FAST)
+    try:
+        sub = await nc.subscribe("py.buffered")
+        await nc.flush()
+        await server.kill()
+        await calls.wait_for("disconnected")
+        assert nc.is_reconnecting and not nc.is_connected
+        sent = 0
+        overflow = None
+        for i in range(1000):
+            try:
+                await nc.publish("py.buffered", b"p%d" % i)
+                sent += 1
+            except errors.OutboundBufferLimitError as e:
+                overflow = e
+                break
+        assert overflow is not None and sent > 10
+        await server.restart()
+        await calls.wait_for("reconnected")
+        for i in range(sent):
+            assert (await sub.next_msg(timeout=5)).data == b"p%d" % i
+    finally:
+        await nc.close()
+        await server.stop()
+
+test_publishes_while_down_arrive_in_order_and_overflow_raises.timeout = 60
+
+
+async def test_requests_in_flight_fail_flush_waits_and_reconnect_forces_one():
+    server = await js.natsTestEnv.startServer()
+    calls = Calls()
+    nc = await nats_wasm.connect(server.wsUrl, reconnected_cb=calls.cb("reconnected"), **FAST)
+    try:
+        await nc.subscribe("py.silent", cb=lambda m: asyncio.sleep(0))
+        pending = asyncio.ensure_future(nc.request("py.silent", b"x", timeout=20))
+        await nc.flush()
+        await server.kill()
+        e = await expect(errors.Error, asyncio.wait_for(pending, 5))
+        assert e.code == "connection_lost"
+        flushed = asyncio.ensure_future(nc.flush(timeout=10))
+        await server.restart()
+        await asyncio.wait_for(flushed, 10)
+        await calls.wait_for("reconnected")
+        await nc.reconnect()
+        await calls.wait_for("reconnected", 2)
+    finally:
+        await nc.close()
+        await server.stop()
+
+test_requests_in_flight_fail_flush_waits_and_reconnect_forces_one.timeout = 60
+
+
+async def test_jetstream_across_twenty_restarts_loses_nothing_acknowledged():
+    server = await js.natsTestEnv.startServer()
+    calls = Calls()
+    nc = await nats_wasm.connect(server.wsUrl, reconnected_cb=calls.cb("reconnected"), **FAST)
+    jsx = nc.jetstream(timeout=2)
+    try:
+        await jsx.add_stream(name="PYRESTARTS", subjects=["pyrestarts.>"])
+        await jsx.add_consumer("PYRESTARTS", durable_name="worker", ack_wait=5)
+        consumer = await jsx.get_consumer("PYRESTARTS", "worker")
+        seen = set()
+        dups = [0]
+        state = {"acked": 0, "last_ack": 0.0, "stop": False}
+
+        async def consume():
+            async for m in consumer.messages():
+                await m.ack()
+                if m.data in seen:
+                    dups[0] += 1
+                seen.add(m.data)
+
+        async def produce():
+            i = 0
+            while not state["stop"]:
+                for _ in range(500):
+                    try:
+                        await jsx.publish("pyrestarts.x", b"m-%d" % i,
+                                          headers={"Nats-Msg-Id": "m-%d" % i})
+                        state["acked"] += 1
+                        state["last_ack"] = time.monotonic()
+                        break
+                    except errors.Error:
+                        if state["stop"]:
+                            return
+                i += 1
+
+        reader = asyncio.ensure_future(consume())
+        writer = asyncio.ensure_future(produce())
+        recovery = []
+        for r in range(1, 21):
+            before = state["acked"]
+            for _ in range(500):
+                if state["acked"] >= before + 10:
+                    break
+                await asyncio.sleep(0.01)
+            await server.kill()
+            await server.restart()
+            ready = time.monotonic()
+            for _ in range(1000):
+                if state["last_ack"] >= ready:
+                    break
+                await asyncio.sleep(0.005)
+            assert state["last_ack"] >= ready, f"a PubAck after restart {r}"
+            recovery.append(state["last_ack"] - ready)
+        state["stop"] = True
+        await writer
+        total = state["acked"]
+        for _ in range(600):
+            if len(seen) >= total:
+                break
+            await asyncio.sleep(0.05)
+        reader.cancel()
+        lost = sum(1 for i in range(total) if b"m-%d" % i not in seen)
+        recovery.sort()
+        print(f"[restarts py] acked {total}, lost {lost}, duplicates {dups[0]}, "
+              f"ready->PubAck median {recovery[len(recovery) // 2] * 1000:.0f} ms, "
+              f"max {recovery[-1] * 1000:.0f} ms")
+        assert lost == 0
+        assert total > 50
+    finally:
+        await nc.close()
+        await server.stop()
+
+test_jetstream_across_twenty_restarts_loses_nothing_acknowledged.timeout = 120
+
+
+async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
+    cluster = await js.natsTestEnv.startCluster()
+    calls = Calls()
+    nodes = list(cluster.nodes)
+    try:
+        nc = await nats_wasm.connect(nodes[0].wsUrl, dont_randomize=True,
+                                     reconnected_cb=calls.cb("reconnected"),
+                                     discovered_server_cb=calls.cb("discovered"),
+                                     lame_duck_mode_cb=calls.cb("ldm"), **FAST)
+        for _ in range(200):
+            if len(nc.servers) >= 3:
+                break
+            await asyncio.sleep(0.02)
+        assert len(nc.servers) == 3 and len(nc.discovered_servers) == 2, nc.servers
+        jsx = None
+        for attempt in range(30):  # the meta leader may still be in election
+            try:
+                jsx = nc.jetstream(timeout=1)
+                await jsx.add_stream(name="PYR3", subjects=["pyr3.>"], num_replicas=3)
+                break
+            except (errors.TimeoutError, jse.APIError):
+                if attempt == 29:
+                    raise
+        jsx = nc.jetstream(timeout=2)
+        await jsx.add_consumer("PYR3", durable_name="w", num_replicas=3)
+        consumer = await jsx.get_consumer("PYR3", "w")
+        seen = set()
+        state = {"acked": 0, "stop": False}
+
+        async def consume():
+            async for m in consumer.messages():
+                await m.ack()
+                seen.add(m.data)
+
+        async def produce():
+            i = 0
+            while not state["stop"]:
+                for _ in range(1000):
+                    try:
+                        await jsx.publish("pyr3.x", b"c-%d" % i, headers={"Nats-Msg-Id": "c-%d" % i})
+                        state["acked"] += 1
+                        break
+                    except errors.Error:
+                        if state["stop"]:
+                            return
+                        await asyncio.sleep(0.02)
+                i += 1
+
+        async def progress(n):
+            start = state["acked"]
+            t0 = time.monotonic()
+            for _ in range(2000):
+                if state["acked"] >= start + n:
+                    return time.monotonic() - t0
+                await asyncio.sleep(0.01)
+            raise AssertionError(f"no {n} PubAcks")
+
+        reader = asyncio.ensure_future(consume())
+        writer = asyncio.ensure_future(produce())
+        await progress(20)
+        connected = next(n for n in nodes if n.wsUrl == nc.connected_url)
+        await connected.kill()
+        node_loss = await progress(1)
+        await calls.wait_for("reconnected")
+        await progress(10)
+        await connected.restart()
+        info = await jsx.stream_info("PYR3")
+        leader = next(n for n in nodes if n.name == info.cluster.leader)
+        await leader.kill()
+        leader_loss = await progress(1)
+        await progress(10)
+        state["stop"] = True
+        await writer
+        for _ in range(600):
+            if len(seen) >= state["acked"]:
+                break
+            await asyncio.sleep(0.05)
+        reader.cancel()
+        lost = sum(1 for i in range(state["acked"]) if b"c-%d" % i not in seen)
+        print(f"[cluster py] acked {state['acked']}, lost {lost}, connected node killed: "
+              f"{node_loss * 1000:.0f} ms to the next PubAck, stream leader killed: "
+              f"{leader_loss * 1000:.0f} ms")
+        assert lost == 0
+        await leader.restart()
+        # Lame duck: the client moves to another server, no error.
+        before = calls.order.count("reconnected")
+        here = next(n for n in nodes if n.wsUrl == nc.connected_url)
+        here.lameDuck()
+        await calls.wait_for("ldm")
+        await calls.wait_for("reconnected", before + 1, 15)
+        assert nc.connected_url != here.wsUrl and not nc.is_closed
+        assert "discovered" in calls.order or len(nc.discovered_servers) == 2
+        await nc.close()
+    finally:
+        await cluster.stop()
+
+test_cluster_discovery_node_and_leader_loss_and_lame_duck.timeout = 150
