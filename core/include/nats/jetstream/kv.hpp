@@ -1,0 +1,66 @@
+#pragma once
+/// Key-value buckets over JetStream, as rules: names and subjects, the
+/// bucket's stream config, the headers of each write, and what a stored
+/// message means as an entry. The engine's KV operations (engine_kv.cpp)
+/// and every host use these; nothing here does I/O.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nats/error.hpp"
+#include "nats/headers.hpp"
+
+namespace nats::js::kv {
+
+/// "KV_" + bucket is the stream; "$KV.<bucket>.<key>" the subject of a key.
+std::string stream_name(std::string_view bucket);
+std::string key_subject(std::string_view bucket, std::string_view key);
+/// The key of a subject of the bucket ("" when it is not one).
+std::string key_of(std::string_view bucket, std::string_view subject);
+
+/// Bucket names: letters, digits, '-' and '_' (invalid_name otherwise).
+Error validate_bucket(std::string_view bucket);
+/// Keys: letters, digits and "-/_=." , not starting or ending with '.'
+/// (invalid_key otherwise). With `filter`, '*' and '>' tokens are allowed
+/// (watch and keys filters).
+Error validate_key(std::string_view key, bool filter = false);
+
+/// A bucket's settings (nats.js KvOptions / nats.py KeyValueConfig).
+struct BucketConfig {
+  std::string bucket;
+  std::string description;
+  std::int64_t history = 1;  ///< values kept per key, 1..64
+  std::chrono::milliseconds ttl{0};  ///< 0: forever
+  std::int64_t max_value_size = -1;
+  std::int64_t max_bytes = -1;
+  std::string storage = "file";  ///< file or memory
+  std::int64_t replicas = 1;
+  bool allow_direct = true;  ///< reads by direct get (2.9 servers support it)
+};
+
+/// The stream config JSON of a bucket; invalid_argument for a bad history.
+Result<std::string> stream_config_json(const BucketConfig &config);
+
+/// What a write says.
+enum class Operation : std::uint8_t { put, del, purge };
+std::string_view operation_name(Operation op);  ///< "PUT", "DEL", "PURGE"
+
+/// The headers of a write: none for a put; KV-Operation for delete and
+/// purge (purge also rolls the subject up); an expected last revision
+/// (0: the key must have no value) when given.
+Headers write_headers(Operation op, std::optional<std::uint64_t> expected_revision = {});
+
+/// What a stored message is as an entry: the operation from KV-Operation,
+/// or from a server marker (Nats-Marker-Reason: MaxAge/Purge → PURGE,
+/// Remove → DEL); nullopt for a marker it does not know (skip it).
+std::optional<Operation> operation_of(std::string_view raw_headers);
+
+/// True for the err_codes that mean "not the expected last revision".
+constexpr bool is_wrong_last_sequence(int err_code) {
+  return err_code == 10071 || err_code == 10164;
+}
+
+}  // namespace nats::js::kv
