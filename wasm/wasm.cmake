@@ -7,14 +7,14 @@ target_compile_options(nats_core PRIVATE -fwasm-exceptions)
 
 # JetStream's request building and JSON handling run once per API call, not
 # per message: size over speed there (they are most of the engine's code;
-# -Oz took the .wasm from 177 to 155 KB gzipped). PubAcks and pulls stay -O2.
+# -Oz took the .wasm from 177 to 155 KB gzipped). PubAcks, pulls and ack subjects
+# (consumer.cpp) stay -O2.
 set_source_files_properties(
   core/src/json.cpp
   core/src/url.cpp
   core/src/server_errors.cpp
   core/src/jetstream/api.cpp
   core/src/jetstream/api_call.cpp
-  core/src/jetstream/consumer.cpp
   core/src/jetstream/engine_ordered.cpp
   core/src/jetstream/offset.cpp
   core/src/jetstream/partitions.cpp

@@ -399,7 +399,7 @@ private:
   void pull_call_done(std::uint64_t owner, std::uint64_t call, const Error &error,
                       const std::string &result);
   void remember_ack(std::string_view reply, js::AckKind kind);
-  bool acked_before(const js::DeliveryInfo &info) const;
+  bool acked_before(detail::PullSession &session, std::uint64_t stream_seq) const;
   /// Forgets the acks remembered for a consumer: when no session but
   /// `except` consumes it any more, or at once with except 0 (deleted).
   void forget_acks(const std::string &stream, const std::string &consumer, std::uint64_t except);

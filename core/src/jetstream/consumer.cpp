@@ -2,6 +2,8 @@
 // ack-subject metadata, ordered consumer configs.
 #include "nats/jetstream/consumer.hpp"
 
+#include <array>
+
 #include <algorithm>
 #include <charconv>
 
@@ -144,19 +146,22 @@ std::string_view pull_status_name(PullStatus::Kind kind) {
 }
 
 std::optional<DeliveryInfo> parse_ack_reply(std::string_view reply) {
-  std::vector<std::string_view> t;
-  for (std::size_t a = 0;;) {
-    std::size_t b = reply.find('.', a);
-    t.push_back(reply.substr(a, b == std::string_view::npos ? b : b - a));
+  // Once per delivered message: tokens as views into the subject, no
+  // allocation (the 11+-token form may end in a random token).
+  std::array<std::string_view, 12> t;
+  std::size_t n = 0;
+  for (std::size_t a = 0; n < t.size();) {
+    const std::size_t b = reply.find('.', a);
+    t[n++] = reply.substr(a, b == std::string_view::npos ? std::string_view::npos : b - a);
     if (b == std::string_view::npos) break;
     a = b + 1;
   }
-  if (t.size() < 9 || t[0] != "$JS" || t[1] != "ACK") return std::nullopt;
+  if (n < 9 || t[0] != "$JS" || t[1] != "ACK") return std::nullopt;
   DeliveryInfo info;
   std::size_t i = 2;
-  if (t.size() == 9) {
+  if (n == 9) {
     // The form before server 2.10: no domain, no account hash.
-  } else if (t.size() >= 11) {
+  } else if (n >= 11) {
     info.domain = t[2] == "_" ? std::string() : std::string(t[2]);
     info.account_hash.assign(t[3]);
     i = 4;

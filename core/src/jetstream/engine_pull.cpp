@@ -183,7 +183,7 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
   const std::uint64_t size = message_size(op);
   s.pending_msgs = s.pending_msgs > 0 ? s.pending_msgs - 1 : 0;
   s.pending_bytes = s.pending_bytes > size ? s.pending_bytes - size : 0;
-  if (info && s.ordered == 0 && acked_before(*info)) {
+  if (info && s.ordered == 0 && !js_.acked.empty() && acked_before(s, info->stream_seq)) {
     // Acknowledged already while this consumer was being consumed here: the
     // server lost our ack or its delivery state (a restart, a failover).
     // Tell it again; the user does not see the message twice.
@@ -461,9 +461,10 @@ void Engine::remember_ack(std::string_view reply, js::AckKind kind) {
   while (seqs.size() > detail::JetStreamState::kAckedKept) seqs.erase(seqs.begin());
 }
 
-bool Engine::acked_before(const js::DeliveryInfo &info) const {
-  auto it = js_.acked.find(info.stream + ' ' + info.consumer);
-  return it != js_.acked.end() && it->second.count(info.stream_seq) != 0;
+bool Engine::acked_before(detail::PullSession &s, std::uint64_t stream_seq) const {
+  if (s.acked_key.empty()) s.acked_key = s.stream + ' ' + s.consumer;
+  auto it = js_.acked.find(s.acked_key);
+  return it != js_.acked.end() && it->second.count(stream_seq) != 0;
 }
 
 }  // namespace nats

@@ -46,6 +46,7 @@ struct PullSession {
   std::uint64_t unconsumed_bytes = 0;
   std::uint64_t received = 0;
   std::uint64_t redelivered_acked = 0;  ///< redeliveries of acked messages, acked again
+  std::string acked_key;  ///< "stream consumer": where this consumer's acks are remembered
   PullTime heartbeat_deadline{0};
   std::uint64_t heartbeats_missed = 0;
   std::optional<PullTime> retry_at;  ///< recovery or reset backoff
