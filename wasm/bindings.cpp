@@ -55,6 +55,8 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("currentServer", &Connection::current_server)
       .function("jsContext", &Connection::js_context)
       .function("jsApi", &Connection::js_api)
+      .function("kvWrite", &Connection::kv_write)
+      .function("kvWatch", &Connection::kv_watch)
       .function("jsPending", &Connection::js_pending)
       .function("jsCancel", &Connection::js_cancel)
       .function("jsInFlight", &Connection::js_in_flight)

@@ -327,7 +327,7 @@ double Connection::js_context(val opts) {
 }
 
 double Connection::js_api(double context, int op, const std::string &args_json, double now,
-                          double timeout) {
+                          double timeout, std::size_t payload_len) {
   return guarded(
       [&] {
         auto ops = js::all_api_ops();
@@ -339,8 +339,10 @@ double Connection::js_api(double context, int op, const std::string &args_json, 
         auto t = to_duration(timeout, "timeout");
         if (!ctx) return -static_cast<double>(code(ctx.error()));
         if (!t) return -static_cast<double>(code(t.error()));
-        auto r =
-            engine_.js_api(*ctx, ops[static_cast<std::size_t>(op)], args_json, to_time(now), *t);
+        // A value for a kv_create waits in the staging area (payload_len bytes).
+        const std::string_view payload(stage_.data(), payload_len);
+        auto r = engine_.js_api(*ctx, ops[static_cast<std::size_t>(op)], args_json, to_time(now),
+                                *t, payload);
         return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
       },
       -static_cast<double>(exception_code()));
@@ -367,6 +369,47 @@ double Connection::js_publish(double context, std::size_t subject_len, std::size
         auto r = engine_.js_publish(static_cast<std::uint64_t>(context), s.substr(0, subject_len),
                                     s.substr(subject_len + headers_len, payload_len),
                                     h ? &*h : nullptr, o, to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::kv_write(double context, const std::string &bucket, const std::string &key,
+                            int op, double expected, std::size_t payload_len, double now) {
+  return guarded(
+      [&] {
+        auto ctx = to_count(context, "context");
+        if (!ctx) return -static_cast<double>(code(ctx.error()));
+        if (op < 0 || op > static_cast<int>(js::kv::Operation::purge)) {
+          return -static_cast<double>(code({Errc::invalid_argument, "unknown KV operation"}));
+        }
+        std::optional<std::uint64_t> rev;
+        if (expected >= 0) {
+          auto e = to_count(expected, "revision");
+          if (!e) return -static_cast<double>(code(e.error()));
+          rev = *e;
+        }
+        auto r = engine_.kv_write(*ctx, bucket, key, std::string_view(stage_.data(), payload_len),
+                                  static_cast<js::kv::Operation>(op), rev, to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::kv_watch(double context, const std::string &bucket, const std::string &keys,
+                            int include, bool headers_only, bool ignore_deletes, double resume,
+                            double now) {
+  return guarded(
+      [&] {
+        auto ctx = to_count(context, "context");
+        auto from = to_count(resume, "resumeFromRevision");
+        if (!ctx) return -static_cast<double>(code(ctx.error()));
+        if (!from) return -static_cast<double>(code(from.error()));
+        if (include < 0 || include > static_cast<int>(js::kv::WatchInclude::updates_only)) {
+          return -static_cast<double>(code({Errc::invalid_argument, "unknown watch include"}));
+        }
+        auto r = engine_.kv_watch(*ctx, bucket, keys, static_cast<js::kv::WatchInclude>(include),
+                                  headers_only, ignore_deletes, *from, to_time(now));
         return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
       },
       -static_cast<double>(exception_code()));

@@ -83,7 +83,14 @@ public:
   /// A JetStream context from {prefix, domain, timeout, maxPending}; its id or -Errc.
   double js_context(emscripten::val opts);
   /// Starts API call `op` (a js::ApiOp number) with JSON arguments; its id or -Errc.
-  double js_api(double context, int op, const std::string &args_json, double now, double timeout);
+  double js_api(double context, int op, const std::string &args_json, double now, double timeout,
+                std::size_t payload_len);
+  /// A key-value write (op: kv::Operation; expected < 0: none); the value staged.
+  double kv_write(double context, const std::string &bucket, const std::string &key, int op,
+                  double expected, std::size_t payload_len, double now);
+  /// A key-value watch (an ordered consumer id; include: kv::WatchInclude).
+  double kv_watch(double context, const std::string &bucket, const std::string &keys, int include,
+                  bool headers_only, bool ignore_deletes, double resume, double now);
   /// Staged: subject, headers (staged format), payload, options (js_publish_options
   /// format). Returns the publish id, or -Errc.
   double js_publish(double context, std::size_t subject_len, std::size_t headers_len,

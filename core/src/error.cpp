@@ -66,12 +66,19 @@ constexpr std::array kTable{
     ErrcInfo{Errc::digest_mismatch, "digest_mismatch", "JetStreamError",
              "js.errors.DigestMismatchError"},
     ErrcInfo{Errc::js_bad_reply, "js_bad_reply", "JetStreamError", "js.errors.Error"},
+    ErrcInfo{Errc::bucket_not_found, "bucket_not_found", "StreamNotFoundError",
+             "js.errors.BucketNotFoundError"},
+    ErrcInfo{Errc::key_not_found, "key_not_found", "JetStreamError", "js.errors.KeyNotFoundError"},
 };
 
 constexpr std::array kApiClasses{
     ApiErrorClass{10059, 0, "StreamNotFoundError", ""},
     ApiErrorClass{10014, 0, "ConsumerNotFoundError", ""},
     ApiErrorClass{10039, 0, "JetStreamNotEnabled", ""},
+    // nats.py raises this for a KV update at the wrong revision; it is a
+    // BadRequestError too, so JetStream publish callers still catch it.
+    ApiErrorClass{10071, 0, "", "js.errors.KeyWrongLastSequenceError"},
+    ApiErrorClass{10164, 0, "", "js.errors.KeyWrongLastSequenceError"},
     ApiErrorClass{0, 404, "", "js.errors.NotFoundError"},
     ApiErrorClass{0, 400, "", "js.errors.BadRequestError"},
     ApiErrorClass{0, 500, "", "js.errors.ServerError"},

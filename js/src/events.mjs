@@ -112,8 +112,10 @@ const HANDLERS = {
     const err = b.error(r);
     if (err) op.reject(err);
     else {
-      op.resolve(new StoredMsgImpl(b.textAt(r, REC.textOff), b.u64(r, REC.numLo), b.headers(r),
-        b.payload(r), b.textAt(r, REC.text2Off), b.textAt(r, REC.text3Off)));
+      const m = new StoredMsgImpl(b.textAt(r, REC.textOff), b.u64(r, REC.numLo), b.headers(r),
+        b.payload(r), b.textAt(r, REC.text2Off), b.textAt(r, REC.text3Off));
+      m._kvOperation = b.u64(r, REC.num2Lo); // key-value reads: 0 put, 1 del, 2 purge
+      op.resolve(m);
     }
   },
   [EV.js_pub_ack](nc, b, r) {
@@ -129,8 +131,11 @@ const HANDLERS = {
     if (!session) return;
     const size = b.word(r, REC.subjectLen) + b.word(r, REC.replyLen) + b.word(r, REC.headersLen)
       + b.word(r, REC.payloadLen);
-    session._push(new JsMsgImpl(nc, b.subject(r), b.reply(r), b.word(r, REC.sid), b.payload(r), b.headers(r),
-      b.u64(r, REC.numLo), b.word(r, REC.flags) >>> 8, size));
+    const m = new JsMsgImpl(nc, b.subject(r), b.reply(r), b.word(r, REC.sid), b.payload(r), b.headers(r),
+      b.u64(r, REC.numLo), b.word(r, REC.flags) >>> 8, size);
+    // Watch entries: the subject is the key and num2 the operation (engine_kv.cpp).
+    m._num2 = b.u64(r, REC.num2Lo);
+    session._push(m);
   },
   [EV.pull_status](nc, b, r) {
     nc._pulls.get(b.word(r, REC.id))?._notify(b.textAt(r, REC.textOff), b.textAt(r, REC.text2Off),

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 const ENTRIES = [
   ['../../js/src/index.mjs', '../../js/index.d.ts'],
   ['../../js/src/jetstream/index.mjs', '../../js/jetstream.d.ts'],
+  ['../../js/src/kv/index.mjs', '../../js/kv.d.ts'],
 ];
 
 function declared(dts) {

@@ -208,11 +208,13 @@ protected:
     return 0;
   }
   std::string data(std::uint64_t sseq, std::uint64_t dseq, std::string_view payload = "x",
-                   std::uint64_t delivered = 1, std::string_view consumer = "c") {
+                   std::uint64_t delivered = 1, std::string_view consumer = "c",
+                   std::uint64_t pending = 0, std::string_view subject = "S.a") {
     const std::string reply = "$JS.ACK.S." + std::string(consumer) + "." +
                               std::to_string(delivered) + "." + std::to_string(sseq) + "." +
-                              std::to_string(dseq) + ".1700000000000000000.0";
-    return nats_test::msg("S.a", sid_, payload, reply);
+                              std::to_string(dseq) + ".1700000000000000000." +
+                              std::to_string(pending);
+    return nats_test::msg(subject, sid_, payload, reply);
   }
   std::string status(std::string_view block) {
     return nats_test::hmsg(pull_.reply, sid_, block, "");
@@ -400,7 +402,7 @@ TEST_F(PullTest, OrderedConsumerCreatesThenRecreatesAfterAGap) {
   auto create = sent();
   ASSERT_EQ(create.size(), 1u);
   EXPECT_EQ(create[0].subject, "$JS.API.CONSUMER.CREATE.S.oc_1");
-  auto evs = peer_.feed(nats_test::msg(create[0].reply, 1, R"({"name":"oc_1"})"));
+  auto evs = peer_.feed(nats_test::msg(create[0].reply, 1, R"({"name":"oc_1","num_pending":9})"));
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].type, EventType::js_result);
   EXPECT_EQ(evs[0].id, *id);
@@ -415,8 +417,8 @@ TEST_F(PullTest, OrderedConsumerCreatesThenRecreatesAfterAGap) {
   pull_ = s[0];
   EXPECT_EQ(pull_.subject, "$JS.API.CONSUMER.MSG.NEXT.S.oc_1");
   sid_ = inbox_sid();
-  evs = peer_.feed(data(5, 1, "a", 1, "oc_1") + data(6, 2, "b", 1, "oc_1") +
-                   data(9, 4, "gap", 1, "oc_1"));
+  evs = peer_.feed(data(5, 1, "a", 1, "oc_1", 8) + data(6, 2, "b", 1, "oc_1", 7) +
+                   data(9, 4, "gap", 1, "oc_1", 5));
   EXPECT_EQ(types(evs), (std::vector<std::string>{"js_msg", "js_msg", "pull_status:reset"}));
   auto reset = sent();
   ASSERT_EQ(reset.size(), 2u);

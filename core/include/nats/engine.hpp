@@ -37,6 +37,7 @@
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/api.hpp"
+#include "nats/jetstream/kv.hpp"
 #include "nats/jetstream/publish.hpp"
 #include "nats/nuid.hpp"
 #include "nats/parser.hpp"
@@ -256,8 +257,10 @@ public:
   Result<std::uint64_t> js_context(const js::ContextOptions &options);
   /// Starts an API call with JSON arguments (js::ApiOp); ends in js_result or
   /// js_stored_msg, or either with an error. timeout 0: the context's.
+  /// `payload`: the value of a kv_create.
   Result<std::uint64_t> js_api(std::uint64_t context, js::ApiOp op, std::string_view args_json,
-                               Time now, Duration timeout = Duration{0});
+                               Time now, Duration timeout = Duration{0},
+                               std::string_view payload = {});
   /// Publishes to a stream subject; ends in js_pub_ack. window_full (nothing
   /// sent) while the context's window of unacknowledged publishes is full.
   Result<std::uint64_t> js_publish(std::uint64_t context, std::string_view subject,
@@ -303,6 +306,24 @@ public:
   Error ordered_delete(std::uint64_t ordered);
   /// The server name an ordered consumer has now ("" when unknown).
   std::string ordered_name(std::uint64_t ordered) const;
+
+  // --- key-value (core/src/jetstream/engine_kv.cpp) ----------------------------
+  /// A write to a key of a bucket: a put, a delete (KV-Operation: DEL) or a
+  /// purge (the key's history rolled up); with an expected revision, only
+  /// if the key's last revision is that (0: it has no value). Ends in
+  /// js_pub_ack (the revision is the seq).
+  Result<std::uint64_t> kv_write(std::uint64_t context, std::string_view bucket,
+                                 std::string_view key, std::string_view value, js::kv::Operation op,
+                                 std::optional<std::uint64_t> expected_revision, Time now);
+  /// A watch of `keys` (wildcards allowed): an ordered consumer (its id;
+  /// js_result once created) whose sessions deliver entries as js_msg with
+  /// `msg.subject` the key, `num` the revision and `num2` the
+  /// kv::Operation, and a "caught_up" pull_status once the initial entries
+  /// are out. resume_from > 0: from that revision on.
+  Result<std::uint64_t> kv_watch(std::uint64_t context, std::string_view bucket,
+                                 std::string_view keys, js::kv::WatchInclude include,
+                                 bool headers_only, bool ignore_deletes, std::uint64_t resume_from,
+                                 Time now);
 
   // --- state -------------------------------------------------------------
   State state() const { return state_; }

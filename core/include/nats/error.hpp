@@ -20,20 +20,20 @@ namespace nats {
 enum class Errc : std::uint8_t {
   ok = 0,
   // Local: the caller misused the API (codes below 32).
-  invalid_subject = 1,       ///< empty token, whitespace, misplaced wildcard
-  invalid_queue = 2,         ///< queue group name with whitespace or empty
-  max_payload_exceeded = 3,  ///< headers + payload larger than max_payload
-  connection_closed = 4,     ///< the connection is closed
-  connection_draining = 5,   ///< the connection is draining: no new work
-  not_connected = 6,         ///< the handshake has not completed yet
-  invalid_argument = 7,      ///< any other bad argument (e.g. a zero timeout)
-  invalid_header = 8,        ///< a header key or value that cannot be encoded
-  bad_subscription = 9,      ///< unknown or already closed subscription id
-  cancelled = 10,            ///< the caller gave up (abort signal, task cancel)
-  illegal_state = 11,        ///< the operation is not allowed in this state
-  invalid_name = 12,         ///< a stream, consumer or bucket name that is not allowed
-  invalid_key = 13,          ///< a key-value key that is not allowed
-  window_full = 14,          ///< too many JetStream publishes in flight: wait for room
+  invalid_subject = 1,        ///< empty token, whitespace, misplaced wildcard
+  invalid_queue = 2,          ///< queue group name with whitespace or empty
+  max_payload_exceeded = 3,   ///< headers + payload larger than max_payload
+  connection_closed = 4,      ///< the connection is closed
+  connection_draining = 5,    ///< the connection is draining: no new work
+  not_connected = 6,          ///< the handshake has not completed yet
+  invalid_argument = 7,       ///< any other bad argument (e.g. a zero timeout)
+  invalid_header = 8,         ///< a header key or value that cannot be encoded
+  bad_subscription = 9,       ///< unknown or already closed subscription id
+  cancelled = 10,             ///< the caller gave up (abort signal, task cancel)
+  illegal_state = 11,         ///< the operation is not allowed in this state
+  invalid_name = 12,          ///< a stream, consumer or bucket name that is not allowed
+  invalid_key = 13,           ///< a key-value key that is not allowed
+  window_full = 14,           ///< too many JetStream publishes in flight: wait for room
   outbound_buffer_full = 15,  ///< reconnecting, and the reconnect buffer is full
   // Remote: the server or the network (32 and above).
   protocol_error = 32,           ///< malformed input from the server
@@ -58,6 +58,8 @@ enum class Errc : std::uint8_t {
   js_status_error = 51,          ///< a pull request ended with a 4xx status
   digest_mismatch = 52,          ///< an object's chunks do not match its digest
   js_bad_reply = 53,             ///< a JetStream reply the client cannot use (e.g. an empty ack)
+  bucket_not_found = 54,         ///< no key-value bucket (or object store) by that name
+  key_not_found = 55,            ///< no value for the key (never written, or deleted)
 };
 
 /// True when the code means the caller misused the API.

@@ -15,7 +15,8 @@ constexpr std::array kOps{
     ApiOp::stream_msg_delete, ApiOp::direct_get,    ApiOp::consumer_create,
     ApiOp::consumer_update,   ApiOp::consumer_info, ApiOp::consumer_delete,
     ApiOp::consumer_names,    ApiOp::consumer_list, ApiOp::offset_start,
-    ApiOp::consumer_groups,
+    ApiOp::consumer_groups,   ApiOp::kv_bucket_create, ApiOp::kv_bucket_info,
+    ApiOp::kv_get,            ApiOp::kv_create,
 };
 
 // What nats.js refuses in names (minValidation): separators of subjects and
@@ -83,6 +84,10 @@ std::string_view api_op_name(ApiOp op) {
     case ApiOp::consumer_list: return "consumer_list";
     case ApiOp::offset_start: return "offset_start";
     case ApiOp::consumer_groups: return "consumer_groups";
+    case ApiOp::kv_bucket_create: return "kv_bucket_create";
+    case ApiOp::kv_bucket_info: return "kv_bucket_info";
+    case ApiOp::kv_get: return "kv_get";
+    case ApiOp::kv_create: return "kv_create";
   }
   return "unknown";
 }

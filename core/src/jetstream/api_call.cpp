@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "api_call_state.hpp"
 #include "nats/base64.hpp"
 #include "nats/detail/js_api_call.hpp"
 #include "nats/headers.hpp"
@@ -12,26 +13,7 @@
 namespace nats::detail {
 namespace {
 
-using json = nlohmann::json;
-using js::ApiOp;
-
-Error bad(std::string msg) { return {Errc::invalid_argument, std::move(msg)}; }
-
-std::string dump(const json &j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// A string argument that must be present and a valid stream/consumer name.
-Result<std::string> name_arg(const json &args, const char *key, std::string_view what,
-                             bool stream) {
-  auto it = args.find(key);
-  if (it == args.end() || !it->is_string()) {
-    return Error{Errc::invalid_name, std::string(what) + " name required"};
-  }
-  std::string name = it->get<std::string>();
-  if (Error e = stream ? js::validate_stream_name(name) : js::validate_consumer_name(name, what)) {
-    return e;
-  }
-  return name;
-}
+using namespace api_call;
 
 // The paged key of a list/names reply.
 const char *paged_key(ApiOp op) {
@@ -69,43 +51,6 @@ json groups_of(const json &consumers) {
 
 }  // namespace
 
-struct JsApiCall::State {
-  ApiOp op;
-  std::string prefix;
-  std::string subject;
-  std::string body;
-  json args;
-  Error error;
-  std::string result;
-  bool stored = false;
-  js::StoredMessage stored_msg;
-  // Paging and merged updates.
-  json items = json::array();
-  std::uint64_t offset = 0;
-  bool fetched_current = false;  // merge: the current config has been read
-  json subjects = json::object();
-  // Offsets (offset_start, consumer_create with "offset"): resolved first.
-  enum class Resolve : std::uint8_t { none, stream_info, probe, probe_delete, done };
-  Resolve resolve = Resolve::none;
-  js::Offset start_offset;
-  std::string start_filter;
-  std::optional<js::FromEndSearch> search;
-  json deliver = json::object();
-
-  std::string api(std::string_view rest) const { return prefix + "." + std::string(rest); }
-  void page_request();
-  Error prepare();
-  bool finish(Error e) {
-    error = std::move(e);
-    return true;
-  }
-  bool on_json(std::string_view payload);
-  Error begin_resolve();
-  bool on_resolve(const json &reply, std::string_view payload);
-  bool probe_next(const std::string &stream);
-  bool on_direct(std::string_view headers, std::string_view payload);
-};
-
 void JsApiCall::State::page_request() {
   json b = {{"offset", offset}};
   if (op == ApiOp::stream_names || op == ApiOp::stream_list) {
@@ -115,11 +60,16 @@ void JsApiCall::State::page_request() {
 }
 
 Error JsApiCall::State::prepare() {
+  if (js::is_kv_op(op)) return prepare_kv();
   if ((op == ApiOp::offset_start || op == ApiOp::consumer_create) && resolve == Resolve::none &&
       args.contains("offset")) {
     return begin_resolve();
   }
   switch (op) {
+    case ApiOp::kv_bucket_create:
+    case ApiOp::kv_bucket_info:
+    case ApiOp::kv_get:
+    case ApiOp::kv_create: return prepare_kv();  // (is_kv_op above; the switch stays whole)
     case ApiOp::offset_start: return bad("an offset is required");
     case ApiOp::consumer_groups: {
       auto stream = name_arg(args, "stream", "stream", true);
@@ -367,23 +317,7 @@ bool JsApiCall::State::on_json(std::string_view payload) {
       result = dump(reply);
       return true;
     }
-    case ApiOp::stream_msg_get: {
-      auto &m = reply["message"];
-      if (!m.is_object()) return finish({Errc::protocol_error, "message missing in the reply"});
-      stored = true;
-      stored_msg.subject = m.value("subject", std::string());
-      stored_msg.seq = m.value("seq", std::uint64_t{0});
-      stored_msg.time = m.value("time", std::string());
-      for (auto [field, out] :
-           {std::pair{"hdrs", &stored_msg.headers}, {"data", &stored_msg.data}}) {
-        if (!m.contains(field) || !m[field].is_string()) continue;  // omitted when empty
-        auto decoded = base64_decode(m[field].get<std::string>());
-        if (!decoded) return finish({Errc::protocol_error, std::string("bad base64 in ") + field});
-        *out = std::move(*decoded);
-      }
-      stored_msg.stream = args.value("name", std::string());
-      return true;
-    }
+    case ApiOp::stream_msg_get: return decode_msg_get(reply, args.value("name", std::string()));
     default: break;
   }
   if (is_paged(op)) {
@@ -484,6 +418,23 @@ bool JsApiCall::State::on_resolve(const json &reply, std::string_view payload) {
   return false;
 }
 
+bool JsApiCall::State::decode_msg_get(json &reply, const std::string &stream) {
+  auto &m = reply["message"];
+  if (!m.is_object()) return finish({Errc::protocol_error, "message missing in the reply"});
+  stored = true;
+  stored_msg.subject = m.value("subject", std::string());
+  stored_msg.seq = m.value("seq", std::uint64_t{0});
+  stored_msg.time = m.value("time", std::string());
+  for (auto [field, out] : {std::pair{"hdrs", &stored_msg.headers}, {"data", &stored_msg.data}}) {
+    if (!m.contains(field) || !m[field].is_string()) continue;  // omitted when empty
+    auto decoded = base64_decode(m[field].get<std::string>());
+    if (!decoded) return finish({Errc::protocol_error, std::string("bad base64 in ") + field});
+    *out = std::move(*decoded);
+  }
+  stored_msg.stream = stream;
+  return true;
+}
+
 bool JsApiCall::State::on_direct(std::string_view headers, std::string_view payload) {
   auto h = Headers::parse(headers);
   if (!h) return finish(h.error());
@@ -512,10 +463,12 @@ bool JsApiCall::State::on_direct(std::string_view headers, std::string_view payl
   return true;
 }
 
-Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std::string prefix) {
+Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std::string prefix,
+                                   std::string payload) {
   auto state = std::make_unique<State>();
   state->op = op;
   state->prefix = std::move(prefix);
+  state->kv_value = std::move(payload);
   state->args = args_json.empty() ? json::object() : json::parse(args_json, nullptr, false);
   if (state->args.is_discarded() || !state->args.is_object()) {
     return Error{Errc::invalid_argument, "JetStream arguments must be a JSON object"};
@@ -538,6 +491,7 @@ JsApiCall::~JsApiCall() = default;
 js::ApiOp JsApiCall::op() const { return s_->op; }
 const std::string &JsApiCall::subject() const { return s_->subject; }
 const std::string &JsApiCall::body() const { return s_->body; }
+const std::string &JsApiCall::headers() const { return s_->req_headers; }
 const Error &JsApiCall::error() const { return s_->error; }
 std::string JsApiCall::take_result() { return std::move(s_->result); }
 bool JsApiCall::has_stored() const { return s_->stored; }
@@ -546,6 +500,7 @@ js::StoredMessage JsApiCall::take_stored() { return std::move(s_->stored_msg); }
 bool JsApiCall::on_reply(std::string_view headers, std::string_view payload) {
   // A reply with a field of the wrong type is the server's protocol error.
   try {
+    if (js::is_kv_op(s_->op)) return s_->on_kv(headers, payload);
     if (s_->op == ApiOp::direct_get) return s_->on_direct(headers, payload);
     return s_->on_json(payload);
   } catch (const json::exception &e) {

@@ -27,21 +27,23 @@ Error Engine::js_send_call(std::uint64_t call_id) {
   m.strategy = ReplyStrategy::single;
   m.max_deadline = entry.deadline;
   m.owner = detail::RequestOwner::internal;
-  auto r = start_request(entry.call.subject(), entry.call.body(), {}, std::move(m));
+  auto r =
+      start_request(entry.call.subject(), entry.call.body(), entry.call.headers(), std::move(m));
   if (!r) return r.error();
   js_.by_mux[*r] = {detail::JsMuxTarget::Kind::call, call_id};
   return {};
 }
 
 Result<std::uint64_t> Engine::js_api(std::uint64_t context, js::ApiOp op,
-                                     std::string_view args_json, Time now, Duration timeout) {
+                                     std::string_view args_json, Time now, Duration timeout,
+                                     std::string_view payload) {
   now_ = now;
   auto ctx = js_.contexts.find(context);
   if (ctx == js_.contexts.end()) {
     return Error{Errc::invalid_argument, "no JetStream context " + std::to_string(context)};
   }
   if (timeout.count() < 0) return Error{Errc::invalid_argument, "timeout must be >= 0"};
-  auto call = detail::JsApiCall::start(op, args_json, ctx->second.prefix);
+  auto call = detail::JsApiCall::start(op, args_json, ctx->second.prefix, std::string(payload));
   if (!call) return call.error();
   std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) { return js_.in_use(i); });
   const Duration t = timeout.count() > 0 ? timeout : ctx->second.options.timeout;
@@ -127,9 +129,9 @@ bool Engine::js_finish_call(std::uint64_t call_id, Event &event) {
   event = Event{};
   event.id = call_id;
   if (call.error()) {
-    event.type = call.op() == js::ApiOp::stream_msg_get || call.op() == js::ApiOp::direct_get
-                     ? EventType::js_stored_msg
-                     : EventType::js_result;
+    const bool reads = call.op() == js::ApiOp::stream_msg_get ||
+                       call.op() == js::ApiOp::direct_get || call.op() == js::ApiOp::kv_get;
+    event.type = reads ? EventType::js_stored_msg : EventType::js_result;
     event.error = call.error();
   } else if (call.has_stored()) {
     js::StoredMessage m = call.take_stored();
@@ -138,6 +140,7 @@ bool Engine::js_finish_call(std::uint64_t call_id, Event &event) {
     event.text2 = std::move(m.time);
     event.text3 = std::move(m.stream);
     event.num = m.seq;
+    event.num2 = m.operation;  // key-value reads: put, del or purge
     event.data_headers = m.headers.size();
     event.data = std::move(m.headers);
     event.data += m.data;

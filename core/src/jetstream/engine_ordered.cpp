@@ -119,6 +119,7 @@ void Engine::ordered_call_done(std::uint64_t id, const Error &error, const std::
     }
     const std::uint64_t op = o.host_op;
     o.host_op = 0;
+    o.initial_pending = js::consumer_num_pending(result);
     emit(EventType::js_result, op, {}, result);
     return;
   }
@@ -195,6 +196,11 @@ Result<std::uint64_t> Engine::ordered_pull(std::uint64_t ordered, const js::Pull
   o.session = id;
   pull_subscribe(id);
   pull_refill(id);
+  // Nothing to deliver at all: the initial entries are out already.
+  if (!o.caught_up && !o.received_any && o.initial_pending == 0) {
+    o.caught_up = true;
+    pull_notify(id, "caught_up");
+  }
   return id;
 }
 

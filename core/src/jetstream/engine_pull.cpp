@@ -170,6 +170,9 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
     return false;
   }
   auto info = js::parse_ack_reply(op.reply);
+  std::optional<js::kv::Operation> kv_op;
+  std::string_view kv_key;
+  bool caught_up_now = false;
   if (s.ordered != 0) {
     auto &o = js_.ordered.at(s.ordered);
     if (!info || info->consumer_seq != o.deliver_seq + 1) {
@@ -179,6 +182,25 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
     o.deliver_seq = info->consumer_seq;
     o.stream_seq = info->stream_seq;
     o.received_any = true;
+    if (!o.caught_up && info->pending == 0) {
+      o.caught_up = true;  // the last of what was there when the watch began
+      caught_up_now = true;
+    }
+    if (!o.kv_bucket.empty()) {
+      kv_op = js::kv::operation_of(op.headers);
+      const std::size_t prefix = 4 + o.kv_bucket.size() + 1;  // "$KV.<bucket>."
+      kv_key = op.subject.size() > prefix ? op.subject.substr(prefix) : std::string_view{};
+      const bool skip = !kv_op || (o.kv_ignore_deletes && *kv_op != js::kv::Operation::put);
+      if (skip) {
+        // Not an entry for this watch: consumed here, never handed out.
+        const std::uint64_t size = message_size(op);
+        s.pending_msgs = s.pending_msgs > 0 ? s.pending_msgs - 1 : 0;
+        s.pending_bytes = s.pending_bytes > size ? s.pending_bytes - size : 0;
+        if (caught_up_now) pull_notify(id, "caught_up");
+        pull_refill(id);
+        return false;
+      }
+    }
   }
   const std::uint64_t size = message_size(op);
   s.pending_msgs = s.pending_msgs > 0 ? s.pending_msgs - 1 : 0;
@@ -210,6 +232,12 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
     event.num2 = info->consumer_seq;
     event.flags = static_cast<std::uint32_t>(std::min<std::uint64_t>(info->delivered, 0xFFFFFFFFu));
   }
+  if (kv_op) {
+    // A watch entry: the key for the subject, the operation for num2.
+    event.msg.subject = kv_key;
+    event.num2 = static_cast<std::uint64_t>(*kv_op);
+  }
+  if (caught_up_now) pull_notify(id, "caught_up");  // queued: it follows this entry
   if (s.options.mode == js::PullMode::consume) {
     pull_refill(id);
   } else if (s.pending_msgs == 0 || (s.options.max_bytes > 0 && s.pending_bytes == 0)) {

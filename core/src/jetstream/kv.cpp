@@ -72,7 +72,8 @@ Result<std::string> stream_config_json(const BucketConfig &c) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
   };
   // The duplicate window may not exceed the max age.
-  const auto window = c.ttl.count() > 0 ? std::min(c.ttl, kMaxDuplicateWindow) : kMaxDuplicateWindow;
+  const auto window =
+      c.ttl.count() > 0 ? std::min(c.ttl, kMaxDuplicateWindow) : kMaxDuplicateWindow;
   json cfg = {{"name", stream_name(c.bucket)},
               {"subjects", {std::string(kSubjectPrefix) + c.bucket + ".>"}},
               {"retention", "limits"},

@@ -111,4 +111,11 @@ Result<PubAck> parse_pub_ack(std::string_view text) {
   return std::move(sax.ack);
 }
 
+std::uint64_t consumer_num_pending(std::string_view info_json) {
+  json j = json::parse(info_json, nullptr, false);
+  if (!j.is_object()) return 0;
+  auto it = j.find("num_pending");
+  return it != j.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+}
+
 }  // namespace nats::js

@@ -66,6 +66,8 @@ export class ConsumerMessagesImpl {
   }
 
   _notify(type, detail, a, b) {
+    // Where the initial messages end (KV watches: entries after it are updates).
+    if (type === 'caught_up') this._caughtUpAt ??= this._received;
     const n = notification(type, detail, a, b);
     for (const q of this._statusQueues) q.push(n);
   }

@@ -74,12 +74,14 @@ export class JsContext {
    * with the JSON text (for hosts that parse it themselves). cancel() forgets
    * the call in the engine and rejects with AbortError.
    */
-  start(op, args, timeout, raw) {
+  start(op, args, timeout, raw, payload) {
     const nc = this.nc;
     let id;
     try {
       nc._throwIfClosed();
-      id = nc._engine.id(nc._engine.c.jsApi(this.id, JS_OPS[op], JSON.stringify(args), now(), timeout));
+      // A kv_create's value goes through the staging area.
+      const [pl] = payload ? nc._engine.stage([], [payload]) : [0];
+      id = nc._engine.id(nc._engine.c.jsApi(this.id, JS_OPS[op], JSON.stringify(args), now(), timeout, pl));
     } catch (err) {
       return { id: 0, promise: Promise.reject(err), cancel: () => {} };
     }
@@ -150,7 +152,9 @@ export class JsContext {
     let id;
     try {
       nc._throwIfClosed();
-      id = nc._engine.jsPublish(this.id, entry.subject, entry.payload, entry.hdr, entry.staged, now());
+      // A key-value write names its own engine call (kv_write); others publish.
+      id = entry.send ? entry.send(now())
+        : nc._engine.jsPublish(this.id, entry.subject, entry.payload, entry.hdr, entry.staged, now());
     } catch (err) {
       this._done();
       entry.reject(err);

@@ -14,8 +14,10 @@ namespace nats::detail {
 
 class JsApiCall {
 public:
-  /// Checks `args_json` for `op` and prepares the first request.
-  static Result<JsApiCall> start(js::ApiOp op, std::string_view args_json, std::string prefix);
+  /// Checks `args_json` for `op` and prepares the first request. `payload`
+  /// is the value a key-value write carries (kv_create).
+  static Result<JsApiCall> start(js::ApiOp op, std::string_view args_json, std::string prefix,
+                                 std::string payload = {});
   JsApiCall(JsApiCall &&) noexcept;
   JsApiCall &operator=(JsApiCall &&) noexcept;
   ~JsApiCall();
@@ -24,6 +26,8 @@ public:
   /// The request to send now (full subject, body).
   const std::string &subject() const;
   const std::string &body() const;
+  /// The header block of the request now (empty for most calls).
+  const std::string &headers() const;
   /// Folds in a reply; true when the call is finished (see error(),
   /// result(), stored()), false when subject()/body() must be sent again.
   bool on_reply(std::string_view headers, std::string_view payload);

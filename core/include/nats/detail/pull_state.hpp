@@ -29,6 +29,11 @@ struct OrderedState {
   bool checking_stream = false;    ///< pending_call is the first STREAM.INFO
   int create_fails = 0;
   bool received_any = false;
+  std::uint64_t initial_pending = 0;  ///< num_pending when first created
+  bool caught_up = false;             ///< "caught_up" was reported (once)
+  // Key-value watches: entries instead of messages (engine_kv.cpp).
+  std::string kv_bucket;  ///< "" when not a watch
+  bool kv_ignore_deletes = false;
 };
 
 /// One fetch, next or consume.

@@ -49,7 +49,20 @@ enum class ApiOp : std::uint8_t {
   offset_start,       ///< {stream, offset, filter?} → {"deliver_policy", "opt_start_seq"?, ...}
   consumer_groups,    ///< {stream}: the durable pull consumers → {"groups":[{name, filter,
                       ///< committed (ack floor), delivered, pending, ack_pending, lag}]}
+  kv_bucket_create,   ///< {config: {bucket, history, ttl (ms), max_value_size, max_bytes,
+                      ///< storage, replicas, description, allow_direct}} → stream info
+  kv_bucket_info,     ///< {bucket} → stream info (bucket_not_found when there is none)
+  kv_get,             ///< {bucket, key, revision?, direct} → a stored message whose
+                      ///< `operation` says put, del or purge (key_not_found when none)
+  kv_create,          ///< {bucket, key, direct} + the value → PubAck JSON; over a deleted
+                      ///< or purged key it writes after the tombstone (nats.js/nats.py)
 };
+
+/// True for the key-value operations (core/src/jetstream/api_call_kv.cpp).
+constexpr bool is_kv_op(ApiOp op) {
+  return op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info || op == ApiOp::kv_get ||
+         op == ApiOp::kv_create;
+}
 // consumer_create also takes "offset" ({kind, value?, time?}): the start is
 // resolved first (offset_start) and replaces the config's deliver policy.
 
@@ -74,8 +87,9 @@ struct StoredMessage {
   std::uint64_t seq = 0;
   std::string headers;  ///< raw NATS/1.0 block, empty when none
   std::string data;
-  std::string time;    ///< RFC 3339 with nanoseconds, as the server sent it
-  std::string stream;  ///< direct get only
+  std::string time;            ///< RFC 3339 with nanoseconds, as the server sent it
+  std::string stream;          ///< direct get only
+  std::uint8_t operation = 0;  ///< key-value reads: kv::Operation (0 put, 1 del, 2 purge)
 };
 
 }  // namespace nats::js

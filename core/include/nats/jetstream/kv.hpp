@@ -32,7 +32,7 @@ Error validate_key(std::string_view key, bool filter = false);
 struct BucketConfig {
   std::string bucket;
   std::string description;
-  std::int64_t history = 1;  ///< values kept per key, 1..64
+  std::int64_t history = 1;          ///< values kept per key, 1..64
   std::chrono::milliseconds ttl{0};  ///< 0: forever
   std::int64_t max_value_size = -1;
   std::int64_t max_bytes = -1;
@@ -57,6 +57,13 @@ Headers write_headers(Operation op, std::optional<std::uint64_t> expected_revisi
 /// or from a server marker (Nats-Marker-Reason: MaxAge/Purge → PURGE,
 /// Remove → DEL); nullopt for a marker it does not know (skip it).
 std::optional<Operation> operation_of(std::string_view raw_headers);
+
+/// What a watch starts with.
+enum class WatchInclude : std::uint8_t {
+  last_values,   ///< the latest entry of each key, then updates (the default)
+  all_history,   ///< every entry kept, then updates
+  updates_only,  ///< only what is written from now on
+};
 
 /// True for the err_codes that mean "not the expected last revision".
 constexpr bool is_wrong_last_sequence(int err_code) {

@@ -14,12 +14,12 @@ namespace nats::js {
 
 /// Options of one publish (nats.js JetStreamPublishOptions).
 struct PublishOptions {
-  std::string msg_id;                  ///< Nats-Msg-Id (dedupe within the duplicate window)
-  std::string expected_stream;         ///< Nats-Expected-Stream
-  std::string expected_last_msg_id;    ///< Nats-Expected-Last-Msg-Id
+  std::string msg_id;                ///< Nats-Msg-Id (dedupe within the duplicate window)
+  std::string expected_stream;       ///< Nats-Expected-Stream
+  std::string expected_last_msg_id;  ///< Nats-Expected-Last-Msg-Id
   std::optional<std::uint64_t> expected_last_sequence;          ///< Nats-Expected-Last-Sequence
   std::optional<std::uint64_t> expected_last_subject_sequence;  ///< ...-Last-Subject-Sequence
-  std::chrono::milliseconds timeout{0};  ///< 0: the context's timeout
+  std::chrono::milliseconds timeout{0};                         ///< 0: the context's timeout
 };
 
 /// The server's acknowledgement of a stored message.
@@ -37,5 +37,8 @@ Error add_publish_headers(Headers &headers, const PublishOptions &options);
 /// status and err_code; an ack without a stream is a js_api_error
 /// "invalid ack response" (as nats.js rejects it).
 Result<PubAck> parse_pub_ack(std::string_view json);
+
+/// The num_pending of a ConsumerInfo (0 when absent or not one).
+std::uint64_t consumer_num_pending(std::string_view info_json);
 
 }  // namespace nats::js

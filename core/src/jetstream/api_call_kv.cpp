@@ -1,0 +1,179 @@
+// Key-value calls: create and inspect buckets, read an entry (latest or at
+// a revision, by direct get when the bucket allows it), and create a key
+// only if it has no value — also over a deleted or purged one, by writing
+// after its tombstone, as nats.js and nats.py do.
+#include "api_call_state.hpp"
+#include "nats/headers.hpp"
+#include "nats/jetstream/kv.hpp"
+
+namespace nats::detail {
+namespace {
+
+using namespace api_call;
+namespace kv = js::kv;
+
+// kv_create's steps.
+constexpr int kCreate = 0;    // the write that expects no value
+constexpr int kReadLast = 1;  // it failed: is the last entry a tombstone?
+constexpr int kOverTomb = 2;  // the write after the tombstone
+
+Error key_not_found(const std::string &key) {
+  Error e{Errc::key_not_found, "key '" + key + "' not found"};
+  e.status = 404;
+  return e;
+}
+
+}  // namespace
+
+Error JsApiCall::State::prepare_kv() {
+  if (op == ApiOp::kv_bucket_create) {
+    auto cfg = args.find("config");
+    if (cfg == args.end() || !cfg->is_object()) return bad("a bucket config is required");
+    kv::BucketConfig c;
+    c.bucket = cfg->value("bucket", std::string());
+    c.description = cfg->value("description", std::string());
+    c.history = cfg->value("history", std::int64_t{1});
+    c.ttl = std::chrono::milliseconds(cfg->value("ttl", std::int64_t{0}));
+    c.max_value_size = cfg->value("max_value_size", std::int64_t{-1});
+    c.max_bytes = cfg->value("max_bytes", std::int64_t{-1});
+    c.storage = cfg->value("storage", std::string("file"));
+    c.replicas = cfg->value("replicas", std::int64_t{1});
+    c.allow_direct = cfg->value("allow_direct", true);
+    auto stream = kv::stream_config_json(c);
+    if (!stream) return stream.error();
+    subject = api("STREAM.CREATE." + kv::stream_name(c.bucket));
+    body = *stream;
+    return {};
+  }
+  const std::string bucket = args.value("bucket", std::string());
+  if (Error e = kv::validate_bucket(bucket)) return e;
+  const std::string stream = kv::stream_name(bucket);
+  if (op == ApiOp::kv_bucket_info) {
+    subject = api("STREAM.INFO." + stream);
+    body.clear();
+    return {};
+  }
+  const std::string key = args.value("key", std::string());
+  if (Error e = kv::validate_key(key)) return e;
+  const bool direct = args.value("direct", false);
+  const bool read = op == ApiOp::kv_get || kv_phase == kReadLast;
+  if (read) {
+    req_headers.clear();
+    auto revision = args.find("revision");
+    const bool at = op == ApiOp::kv_get && revision != args.end() && revision->is_number_unsigned();
+    if (direct && !at) {
+      // The subject form: no body.
+      subject = api("DIRECT.GET." + stream + "." + kv::key_subject(bucket, key));
+      body.clear();
+    } else {
+      json b = at ? json{{"seq", *revision}} : json{{"last_by_subj", kv::key_subject(bucket, key)}};
+      subject = api((direct ? "DIRECT.GET." : "STREAM.MSG.GET.") + stream);
+      body = dump(b);
+    }
+    return {};
+  }
+  // kv_create: a publish to the key expecting no value (or the tombstone's revision).
+  subject = kv::key_subject(bucket, key);
+  body = kv_value;
+  const std::uint64_t expected = kv_phase == kOverTomb ? stored_msg.seq : 0;
+  req_headers = kv::write_headers(kv::Operation::put, expected).encode();
+  return {};
+}
+
+bool JsApiCall::State::kv_read(std::string_view headers, std::string_view reply,
+                               const std::string &bucket, const std::string &key) {
+  const bool direct = args.value("direct", false);
+  bool done;
+  if (direct) {
+    done = on_direct(headers, reply);
+  } else {
+    json r = json::parse(reply, nullptr, false);
+    if (r.is_discarded() || !r.is_object()) {
+      return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
+    }
+    if (auto e = js::api_error_of(reply)) {
+      done = finish(std::move(*e));
+    } else {
+      done = decode_msg_get(r, kv::stream_name(bucket));
+    }
+  }
+  if (!done) return false;
+  if (error) {
+    // 404 / 10037: nothing stored for the key (or at that revision).
+    if (error.status == 404 || error.err_code == 10037) error = key_not_found(key);
+    return true;
+  }
+  // At a revision, the message there may be another key's.
+  if (stored_msg.subject != kv::key_subject(bucket, key)) {
+    stored = false;
+    return finish(key_not_found(key));
+  }
+  auto kind = kv::operation_of(stored_msg.headers);
+  stored_msg.operation = static_cast<std::uint8_t>(kind.value_or(kv::Operation::put));
+  stored_msg.stream = kv::stream_name(bucket);
+  return true;
+}
+
+bool JsApiCall::State::on_kv(std::string_view headers, std::string_view reply) {
+  const std::string bucket = args.value("bucket", std::string());
+  const std::string key = args.value("key", std::string());
+  if (op == ApiOp::kv_get) return kv_read(headers, reply, bucket, key);
+  if (op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info) {
+    json r = json::parse(reply, nullptr, false);
+    if (r.is_discarded() || !r.is_object()) {
+      return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
+    }
+    if (auto e = js::api_error_of(reply)) {
+      if (e->err_code == 10059) {
+        Error nf{Errc::bucket_not_found, "bucket '" + bucket + "' not found"};
+        nf.status = 404;
+        nf.err_code = 10059;
+        return finish(std::move(nf));
+      }
+      return finish(std::move(*e));
+    }
+    result.assign(reply);
+    return true;
+  }
+  // kv_create
+  if (kv_phase == kReadLast) {
+    Error first = kv_first_error;
+    if (!kv_read(headers, reply, bucket, key)) return false;
+    const bool tombstone = !error && stored_msg.operation != 0;
+    if (!tombstone) {
+      // A value is there (or the read failed): the create's own error stands.
+      stored = false;
+      return finish(std::move(first));
+    }
+    stored = false;
+    kv_phase = kOverTomb;
+    if (Error e = prepare()) return finish(std::move(e));
+    return false;
+  }
+  // A PubAck (or its error) for the write.
+  json r = json::parse(reply, nullptr, false);
+  if (auto e = js::api_error_of(reply)) {
+    if (kv_phase == kCreate && kv::is_wrong_last_sequence(e->err_code)) {
+      kv_first_error = std::move(*e);
+      kv_phase = kReadLast;
+      if (Error pe = prepare()) return finish(std::move(pe));
+      return false;
+    }
+    return finish(std::move(*e));
+  }
+  if (r.is_discarded() || !r.is_object() || !r.contains("seq")) {
+    if (!headers.empty()) {
+      auto h = Headers::parse(headers);
+      if (h && h->status == 503) {
+        Error e{Errc::no_stream_response, "no stream for bucket '" + bucket + "'"};
+        e.status = 503;
+        return finish(std::move(e));
+      }
+    }
+    return finish({Errc::js_bad_reply, "not a PubAck"});
+  }
+  result.assign(reply);
+  return true;
+}
+
+}  // namespace nats::detail

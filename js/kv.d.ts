@@ -1,0 +1,91 @@
+// Types of nats-wasm/kv (names as in nats.js v3 @nats-io/kv).
+import type { NatsConnection, Payload } from './index.js';
+import type { JetStreamClient, Lister, StreamInfo } from './jetstream.js';
+
+/** What a watch starts with. */
+export declare const KvWatchInclude: { readonly LastValue: ''; readonly AllHistory: 'history'; readonly UpdatesOnly: 'updates' };
+export type KvWatchInclude = (typeof KvWatchInclude)[keyof typeof KvWatchInclude];
+
+export interface KvEntry {
+  bucket: string;
+  key: string;
+  rawKey: string;
+  value: Uint8Array;
+  created: Date;
+  revision: number;
+  /** Entries left after this one when it was delivered (watches). */
+  delta?: number;
+  operation: 'PUT' | 'DEL' | 'PURGE';
+  readonly length: number;
+  string(): string;
+  json<T = unknown>(): T;
+}
+export interface KvWatchEntry extends KvEntry {
+  /** False for the initial entries, true for those written after. */
+  isUpdate: boolean;
+}
+export interface KvWatchOptions {
+  /** A key or a filter with * and > (one per watch on nats-server 2.9). */
+  key?: string | string[];
+  headers_only?: boolean;
+  ignoreDeletes?: boolean;
+  include?: KvWatchInclude;
+  resumeFromRevision?: number;
+  /** Called once the initial entries are out. */
+  initializedFn?: () => void;
+}
+export interface KvOptions {
+  history: number;
+  /** ms; 0 forever. */
+  ttl: number;
+  max_bytes: number;
+  maxValueSize: number;
+  storage: 'file' | 'memory';
+  replicas: number;
+  description: string;
+  allow_direct: boolean;
+}
+export interface KvStatus {
+  bucket: string;
+  values: number;
+  history: number;
+  ttl: number;
+  max_bytes: number;
+  maxValueSize: number;
+  storage: string;
+  replicas: number;
+  description: string;
+  size: number;
+  streamInfo: StreamInfo;
+  backingStore: string;
+  allow_direct: boolean;
+  markerTTL: number;
+}
+export interface KvIterator<T> extends AsyncIterable<T> {
+  stop(): void;
+  closed(): Promise<void | Error>;
+}
+
+export declare class Bucket {
+  readonly bucket: string;
+  readonly stream: string;
+  put(key: string, data: Payload, opts?: { previousSeq?: number; timeout?: number }): Promise<number>;
+  get(key: string, opts?: { revision?: number }): Promise<KvEntry | null>;
+  create(key: string, data: Payload): Promise<number>;
+  update(key: string, data: Payload, version: number): Promise<number>;
+  delete(key: string, opts?: { previousSeq?: number }): Promise<void>;
+  purge(key: string, opts?: { previousSeq?: number }): Promise<void>;
+  watch(opts?: KvWatchOptions): Promise<KvIterator<KvWatchEntry>>;
+  keys(filter?: string | string[]): Promise<AsyncIterable<string>>;
+  history(opts?: { key?: string | string[] }): Promise<KvIterator<KvWatchEntry>>;
+  status(): Promise<KvStatus>;
+  destroy(): Promise<boolean>;
+}
+export type KV = Bucket;
+
+export declare class Kvm {
+  constructor(ncOrJs: NatsConnection | JetStreamClient);
+  create(name: string, opts?: Partial<KvOptions>): Promise<KV>;
+  open(name: string): Promise<KV>;
+  list(): Lister<KvStatus>;
+}

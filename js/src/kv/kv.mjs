@@ -1,0 +1,248 @@
+// Key-value buckets with nats.js v3's names (@nats-io/kv): Kvm to create,
+// open and list buckets; a bucket to put, get, create, update, delete,
+// purge, and to watch, list keys and read history. The bucket's stream,
+// subjects, headers, create-over-a-tombstone and watch entries are the
+// engine's (core/src/jetstream/kv.cpp, api_call_kv.cpp, engine_kv.cpp);
+// this file maps names and wraps results.
+import { ERRC, InvalidArgumentError } from '../errors.mjs';
+import { AsyncQueue, iterableOf } from '../queue.mjs';
+import { toBytes } from '../bytes.mjs';
+import { NatsConnection } from '../connection.mjs';
+import { jetstream } from '../jetstream/client.mjs';
+import { ConsumerMessagesImpl } from '../jetstream/consumer_messages.mjs';
+import { ListerImpl } from '../jetstream/manager.mjs';
+
+const decoder = new TextDecoder();
+const OPERATIONS = ['PUT', 'DEL', 'PURGE'];
+const now = () => performance.now();
+
+/** What a watch starts with (nats.js KvWatchInclude). */
+export const KvWatchInclude = Object.freeze({ LastValue: '', AllHistory: 'history', UpdatesOnly: 'updates' });
+const INCLUDE = { '': 0, history: 1, updates: 2 }; // kv::WatchInclude
+
+/** A key-value entry (nats.js KvEntry). */
+class KvEntryImpl {
+  constructor(bucket, key, value, revision, created, operation, delta, isUpdate) {
+    this.bucket = bucket;
+    this.key = key;
+    this.rawKey = key;
+    this.value = value;
+    this.revision = revision;
+    this.created = created;
+    this.operation = operation;
+    this.delta = delta;
+    if (isUpdate !== undefined) this.isUpdate = isUpdate;
+  }
+  get length() { return this.value.length; }
+  string() { return decoder.decode(this.value); }
+  json() { return JSON.parse(this.string()); }
+}
+
+// The stream info of a bucket as nats.js's KvStatus.
+function statusOf(bucket, si) {
+  const c = si.config;
+  return {
+    bucket, values: si.state.messages, history: c.max_msgs_per_subject, ttl: Math.round((c.max_age ?? 0) / 1e6),
+    max_bytes: c.max_bytes, maxValueSize: c.max_msg_size, storage: c.storage, replicas: c.num_replicas,
+    description: c.description ?? '', size: si.state.bytes, streamInfo: si, markerTTL: 0,
+    backingStore: 'JetStream', allow_direct: !!c.allow_direct,
+  };
+}
+
+/** A key-value bucket (nats.js KV). */
+export class Bucket {
+  /** @param {import('../jetstream/context.mjs').JsContext} ctx */
+  constructor(ctx, bucket, info) {
+    this._ctx = ctx;
+    this.bucket = bucket;
+    this.stream = `KV_${bucket}`;
+    this.direct = !!info?.config?.allow_direct;
+  }
+
+  // One write through the context's publish window; resolves with the revision.
+  _write(key, data, op, expected, timeout) {
+    const ctx = this._ctx;
+    const payload = toBytes(data);
+    return new Promise((resolve, reject) => {
+      ctx.enqueue({
+        send: (t) => {
+          const engine = ctx.nc._engine;
+          const [pl] = engine.stage([], [payload]);
+          const id = engine.c.kvWrite(ctx.id, this.bucket, String(key), op, expected ?? -1, pl, t);
+          if (id < 0 && id !== -ERRC.window_full) engine.check(-id);
+          return id;
+        },
+        resolve: (ack) => resolve(ack.seq),
+        reject,
+        timeout,
+      });
+    });
+  }
+
+  /** Stores a value; resolves with its revision. previousSeq: only if the key is at that revision. */
+  put(key, data, opts = {}) { return this._write(key, data, 0, opts.previousSeq, opts.timeout); }
+  /** Stores a value only if the key has none (never written, deleted or purged). */
+  async create(key, data) {
+    const ack = await this._ctx.start('kv_create', { bucket: this.bucket, key: String(key), direct: this.direct },
+      0, false, toBytes(data)).promise;
+    return ack.seq;
+  }
+  /** Stores a value only if the key's last revision is `version`. */
+  update(key, data, version) { return this._write(key, data, 0, version); }
+  /** A soft delete (a DEL entry); previousSeq as put. */
+  async delete(key, opts = {}) { await this._write(key, undefined, 1, opts.previousSeq); }
+  /** Deletes the key's whole history (a PURGE entry). */
+  async purge(key, opts = {}) { await this._write(key, undefined, 2, opts.previousSeq); }
+
+  /**
+   * The entry of a key (latest, or at opts.revision), or null when it has
+   * none. A deleted or purged key gives its DEL/PURGE entry, as nats.js.
+   */
+  async get(key, opts = {}) {
+    try {
+      const m = await this._ctx.call('kv_get', {
+        bucket: this.bucket, key: String(key), direct: this.direct, revision: opts.revision,
+      });
+      return new KvEntryImpl(this.bucket, String(key), m.data, m.seq, m.time,
+        OPERATIONS[m._kvOperation] ?? 'PUT', undefined);
+    } catch (err) {
+      if (err.errc === 'key_not_found') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Entries as they come (nats.js watch): opts.key (wildcards allowed),
+   * include (KvWatchInclude), ignoreDeletes, headers_only,
+   * resumeFromRevision, initializedFn (called once the initial entries are out).
+   */
+  async watch(opts = {}) {
+    return this._watch(opts, false);
+  }
+
+  async _watch(opts, endWhenCaughtUp) {
+    const ctx = this._ctx;
+    const nc = ctx.nc;
+    nc._throwIfClosed();
+    const keys = Array.isArray(opts.key) ? opts.key : [opts.key ?? '>'];
+    if (keys.length > 1) {
+      throw new InvalidArgumentError('one key filter per watch (nats-server 2.9)', { code: 'invalid_argument' });
+    }
+    const id = nc._engine.id(nc._engine.c.kvWatch(ctx.id, this.bucket, String(keys[0]), INCLUDE[opts.include ?? ''],
+      !!opts.headers_only, !!opts.ignoreDeletes, opts.resumeFromRevision ?? 0, now()));
+    const created = new Promise((resolve, reject) => nc._jsOps.set(id, { resolve, reject }));
+    nc._scheduleFlush();
+    nc._armTimer();
+    await created;
+    const session = nc._engine.id(nc._engine.c.orderedPull(id, { mode: 1 }, now()));
+    const messages = new ConsumerMessagesImpl(nc, session, {});
+    // Listening before anything is handed out: an empty bucket is caught up at once.
+    const notes = messages.status();
+    const out = new AsyncQueue();
+    const stop = () => {
+      messages.stop();
+      if (!nc._isClosed && nc._engine) nc._engine.c.orderedDelete(id);
+      nc._processNow();
+    };
+    (async () => {
+      for await (const n of notes) {
+        if (n.type !== 'caught_up') continue;
+        opts.initializedFn?.();
+        if (endWhenCaughtUp) {
+          stop();
+          break;
+        }
+      }
+    })();
+    (async () => {
+      try {
+        let index = 0;
+        for await (const m of messages) {
+          const info = m.info;
+          const at = messages._caughtUpAt;
+          out.push(new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT',
+            info.pending, at !== undefined && index >= at));
+          index++;
+        }
+        out.end(await messages.closed() ?? null);
+      } catch (err) {
+        out.end(err);
+      }
+    })();
+    nc._writeOutput();
+    nc._armTimer();
+    nc._processNow();
+    const iterable = iterableOf(out, stop);
+    iterable.stop = stop;
+    iterable.closed = () => messages.closed();
+    return iterable;
+  }
+
+  /** The keys (optionally matching a filter), each once; deleted ones left out. */
+  async keys(filter) {
+    const it = await this._watch({ key: filter, headers_only: true, ignoreDeletes: true }, true);
+    const seen = new Set();
+    const out = new AsyncQueue();
+    (async () => {
+      for await (const e of it) {
+        if (!seen.has(e.key)) {
+          seen.add(e.key);
+          out.push(e.key);
+        }
+      }
+      out.end(null);
+    })();
+    return iterableOf(out, () => it.stop());
+  }
+
+  /** Every entry kept of a key (or of all keys), then the iterator ends. */
+  async history(opts = {}) {
+    return this._watch({ key: opts.key, include: KvWatchInclude.AllHistory }, true);
+  }
+
+  /** The bucket's settings and size (nats.js KvStatus). */
+  async status() {
+    return statusOf(this.bucket, await this._ctx.call('kv_bucket_info', { bucket: this.bucket }));
+  }
+
+  /** Deletes the bucket and everything in it. */
+  async destroy() {
+    return (await this._ctx.call('stream_delete', { name: this.stream })).success === true;
+  }
+}
+
+/** Creates, opens and lists buckets (nats.js Kvm). */
+export class Kvm {
+  /** @param {NatsConnection | import('../jetstream/client.mjs').JetStreamClientImpl} ncOrJs */
+  constructor(ncOrJs) {
+    this.js = ncOrJs instanceof NatsConnection ? jetstream(ncOrJs) : ncOrJs;
+    this._ctx = this.js._ctx;
+  }
+
+  /** Creates a bucket (or opens it when it exists with the same settings). */
+  async create(name, opts = {}) {
+    const info = await this._ctx.call('kv_bucket_create', {
+      config: {
+        bucket: name, history: opts.history, ttl: opts.ttl, max_value_size: opts.maxValueSize,
+        max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
+        description: opts.description, allow_direct: opts.allow_direct,
+      },
+    });
+    return new Bucket(this._ctx, name, info);
+  }
+
+  /** Opens an existing bucket (StreamNotFoundError when there is none). */
+  async open(name) {
+    const info = await this._ctx.call('kv_bucket_info', { bucket: name });
+    return new Bucket(this._ctx, name, info);
+  }
+
+  /** Every bucket's status. */
+  list() {
+    return new ListerImpl(async () => {
+      const { streams } = await this._ctx.call('stream_list', { subject: '$KV.*.>' });
+      return streams.filter((si) => si.config.name.startsWith('KV_'))
+        .map((si) => statusOf(si.config.name.slice(3), si));
+    });
+  }
+}

@@ -1,0 +1,219 @@
+// Key-value buckets from JavaScript against a real nats-server (nats.js v3
+// @nats-io/kv names): buckets, writes with revisions, create over a
+// tombstone, reads at a revision, keys, history, watches (every include
+// mode, deletes ignored, resumed, across a server restart), typed errors,
+// and interop with nats.js's own KV in both directions.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { connect as natsJsConnect } from '@nats-io/transport-node';
+import { Kvm as NatsJsKvm } from '@nats-io/kv';
+
+import { InvalidArgumentError, InvalidNameError, NatsError } from '../../js/src/index.mjs';
+import { JetStreamApiError, StreamNotFoundError } from '../../js/src/jetstream/index.mjs';
+import { Kvm, KvWatchInclude } from '../../js/src/kv/index.mjs';
+import { startServer } from '../harness/nats-server.mjs';
+import { Connections, assertNamedError, within } from './helpers.mjs';
+
+let srv;
+let nc;
+let kvm;
+const conns = new Connections();
+let counter = 0;
+const unique = (p) => `${p}_${process.pid}_${++counter}`;
+
+before(async () => {
+  srv = await startServer('default.conf');
+  nc = await conns.connect(srv.wsUrl);
+  kvm = new Kvm(nc);
+});
+after(async () => {
+  await conns.closeAll();
+  await srv?.stop();
+});
+
+/** Collects an iterator's items until it ends (bounded). */
+async function all(iterable, ms = 10000) {
+  const out = [];
+  await within((async () => { for await (const x of iterable) out.push(x); })(), ms, 'iterator end');
+  return out;
+}
+
+/** The first n items of a watch, then stops it. */
+async function take(watch, n, ms = 10000) {
+  const out = [];
+  await within((async () => {
+    for await (const e of watch) {
+      out.push(e);
+      if (out.length === n) break;
+    }
+  })(), ms, `${n} watch entries`);
+  return out;
+}
+
+describe('buckets and entries', () => {
+  test('put/get with revisions, delete and purge, create and update', async () => {
+    const kv = await kvm.create(unique('B'), { history: 10 });
+    assert.equal(await kv.put('a', 'one'), 1);
+    assert.equal(await kv.put('a', 'two'), 2);
+    const e = await kv.get('a');
+    assert.equal(e.string(), 'two');
+    assert.equal(e.revision, 2);
+    assert.equal(e.operation, 'PUT');
+    assert.equal(e.key, 'a');
+    assert.ok(e.created instanceof Date && Math.abs(e.created - Date.now()) < 60000);
+    assert.equal((await kv.get('a', { revision: 1 })).string(), 'one');
+    assert.equal(await kv.get('missing'), null);
+    assert.equal(await kv.get('a', { revision: 999 }), null);
+    await kv.delete('a');
+    assert.equal((await kv.get('a')).operation, 'DEL', 'a deleted key gives its DEL entry');
+    assert.equal(await kv.create('a', 'again'), 4, 'create works over a deleted key');
+    await assert.rejects(kv.create('a', 'dup'), (err) => {
+      assertNamedError(err, JetStreamApiError);
+      assert.equal(err.code, 10071);
+      return true;
+    });
+    await assert.rejects(kv.update('a', 'x', 1), (err) => err.code === 10071);
+    assert.equal(await kv.update('a', 'ok', 4), 5);
+    await assert.rejects(kv.put('a', 'stale', { previousSeq: 1 }), (err) => err.code === 10071);
+    await kv.purge('a');
+    assert.equal((await kv.get('a')).operation, 'PURGE');
+    assert.equal(await kv.create('a', 'fresh'), 7, 'create works over a purged key');
+    const parallel = await Promise.all(Array.from({ length: 500 }, (_, i) => kv.put(`p.${i}`, `${i}`)));
+    assert.equal(new Set(parallel).size, 500, 'many writes at once, each with its revision');
+  });
+
+  test('status, open, list and destroy; names and keys are checked', async () => {
+    const name = unique('S');
+    const kv = await kvm.create(name, { history: 3, ttl: 60000, description: 'settings' });
+    await kv.put('x', 'y');
+    const st = await kv.status();
+    assert.equal(st.bucket, name);
+    assert.equal(st.values, 1);
+    assert.equal(st.history, 3);
+    assert.equal(st.ttl, 60000);
+    assert.equal(st.description, 'settings');
+    const again = await kvm.open(name);
+    assert.equal((await again.get('x')).string(), 'y');
+    const names = [];
+    for await (const s of kvm.list()) names.push(s.bucket);
+    assert.ok(names.includes(name));
+    assert.equal(await kv.destroy(), true);
+    await assert.rejects(kvm.open(name), (err) => err instanceof StreamNotFoundError);
+    await assert.rejects(kvm.create('bad.name'), (err) => err instanceof InvalidNameError);
+    await assert.rejects(kvm.create(unique('H'), { history: 65 }), (err) => err instanceof InvalidArgumentError);
+    await assert.rejects(kv.put('bad key', 'x'), (err) => err instanceof NatsError && err.code === 'invalid_key');
+    await assert.rejects(kv.get('.dot'), (err) => err.code === 'invalid_key');
+  });
+
+  test('keys (with a filter) and history', async () => {
+    const kv = await kvm.create(unique('K'), { history: 5 });
+    for (const k of ['a.1', 'a.2', 'b.1']) await kv.put(k, k);
+    await kv.put('a.1', 'again');
+    await kv.delete('b.1');
+    assert.deepEqual((await all(await kv.keys())).sort(), ['a.1', 'a.2'], 'deleted keys left out');
+    assert.deepEqual((await all(await kv.keys('a.*'))).sort(), ['a.1', 'a.2']);
+    assert.deepEqual(await all(await kv.keys('none.>')), []);
+    const h = await all(await kv.history({ key: 'a.1' }));
+    assert.deepEqual(h.map((e) => e.string()), ['a.1', 'again']);
+    const empty = await kvm.create(unique('E'));
+    assert.deepEqual(await all(await empty.keys()), [], 'an empty bucket ends at once');
+  });
+});
+
+describe('watch', () => {
+  test('last values then updates; initializedFn; isUpdate', async () => {
+    const kv = await kvm.create(unique('W'), { history: 5 });
+    await kv.put('a', '1');
+    await kv.put('a', '2');
+    await kv.put('b', '3');
+    let initialized = 0;
+    const w = await kv.watch({ initializedFn: () => { initialized++; } });
+    // One iterator throughout: leaving a for-await loop stops a watch (as in nats.js).
+    const it = w[Symbol.asyncIterator]();
+    const next = async () => (await within(it.next(), 5000, 'watch entry')).value;
+    const first = [await next(), await next()];
+    assert.deepEqual(first.map((e) => `${e.key}=${e.string()}:${e.isUpdate}`), ['a=2:false', 'b=3:false']);
+    await kv.put('c', '4');
+    await kv.delete('a');
+    const updates = [await next(), await next()];
+    w.stop();
+    assert.deepEqual(updates.map((e) => `${e.key}:${e.operation}:${e.isUpdate}`), ['c:PUT:true', 'a:DEL:true']);
+    assert.equal(initialized, 1);
+  });
+
+  test('history, updates only, ignore deletes, a key filter, resume from a revision', async () => {
+    const kv = await kvm.create(unique('M'), { history: 5 });
+    await kv.put('k.a', '1');
+    await kv.put('k.a', '2');
+    await kv.delete('k.a');
+    await kv.put('other', 'x');
+    const hist = await take(await kv.watch({ key: 'k.*', include: KvWatchInclude.AllHistory }), 3);
+    assert.deepEqual(hist.map((e) => e.operation), ['PUT', 'PUT', 'DEL']);
+    const noDel = await kv.watch({ key: 'k.*', include: KvWatchInclude.AllHistory, ignoreDeletes: true });
+    assert.deepEqual((await take(noDel, 2)).map((e) => e.string()), ['1', '2']);
+    const updatesOnly = await kv.watch({ include: KvWatchInclude.UpdatesOnly });
+    const next = take(updatesOnly, 1);
+    await kv.put('late', 'L');
+    assert.deepEqual((await next).map((e) => e.key), ['late']);
+    const resumed = await take(await kv.watch({ resumeFromRevision: 4 }), 2);
+    assert.deepEqual(resumed.map((e) => e.revision), [4, 5]);
+  });
+
+  test('a watch resumes after a server restart with nothing missed or repeated', async () => {
+    const own = await startServer('default.conf');
+    try {
+      const c = await conns.connect(own.wsUrl, { maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+      const kv = await new Kvm(c).create('RESTART', { history: 5 });
+      await kv.put('a', '1');
+      const w = await kv.watch();
+      const seen = [];
+      const reading = (async () => {
+        for await (const e of w) {
+          seen.push(e.revision);
+          if (seen.length === 6) break;
+        }
+      })();
+      await kv.put('a', '2');
+      await own.kill();
+      await own.restart();
+      for (let i = 3; i <= 6; i++) {
+        for (let t = 0; ; t++) {
+          try {
+            await kv.put(`k${i}`, `${i}`);
+            break;
+          } catch (err) {
+            if (t > 100) throw err; // reconnecting: try again
+          }
+        }
+      }
+      await within(reading, 15000, 'watch after the restart');
+      assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
+describe('interop with nats.js', () => {
+  test('nats.js writes, nats-wasm reads and watches; nats-wasm writes, nats.js reads', async () => {
+    const ref = await natsJsConnect({ servers: `127.0.0.1:${srv.port}` });
+    try {
+      const name = unique('I');
+      const theirs = await new NatsJsKvm(ref).create(name, { history: 3 });
+      await theirs.put('t', 'from nats.js');
+      await theirs.delete('gone');
+      const ours = await kvm.open(name);
+      assert.equal((await ours.get('t')).string(), 'from nats.js');
+      await ours.put('o', 'from nats-wasm');
+      await ours.purge('t');
+      assert.equal((await theirs.get('o')).string(), 'from nats-wasm');
+      assert.equal((await theirs.get('t')).operation, 'PURGE');
+      const keys = [];
+      for await (const k of await theirs.keys()) keys.push(k);
+      assert.deepEqual(keys.sort(), ['o']);
+    } finally {
+      await ref.close();
+    }
+  });
+});
