@@ -8,6 +8,7 @@ import { ACK_KIND, API_ERRORS, ERRORS } from '../dist/abi.mjs';
 import { headers } from './headers.mjs';
 import { JsContext } from './jetstream/context.mjs';
 import { ConsumersImpl } from './jetstream/consumer.mjs';
+import { Bucket } from './kv/kv.mjs';
 
 /** The error table (code, name, js, py class path), for Python's mapping. */
 export const errorTable = ERRORS;
@@ -338,4 +339,29 @@ export function jsAckSync(nc, reply, timeoutMs) {
 /** The delivery info of an ack subject (or null): the engine's parser. */
 export function parseAckReply(reply) {
   return coreIfLoaded().parseAckReply(reply);
+}
+
+// --- key-value --------------------------------------------------------------------
+
+/** A bucket for Python: created (config JSON) or opened. {promise of [bucket, stream info JSON], cancel}. */
+export function kvBucket(ctx, bucket, configJson) {
+  const op = configJson ? ctx.start('kv_bucket_create', { config: JSON.parse(configJson) }, 0, false)
+    : ctx.start('kv_bucket_info', { bucket }, 0, false);
+  const promise = op.promise.then((info) => [new Bucket(ctx, bucket, info), JSON.stringify(info)]);
+  promise.catch(() => {});
+  ctx.nc._writeOutput();
+  return { promise, cancel: op.cancel };
+}
+
+/** An entry (or null) for Python: [key, value, revision, created ms, operation, delta]. */
+export function kvEntryPacked(e) {
+  if (e === null || e === undefined) return undefined; // None in Python
+  return [e.key, e.value, e.revision, e.created instanceof Date ? e.created.getTime() : 0, e.operation,
+    e.delta ?? -1];
+}
+
+/** A watch for Python: entries, and a null after the initial ones (nats.py's marker). */
+export function kvWatch(bucket, key, include, ignoreDeletes, metaOnly) {
+  return bucket._watch({ key: key ?? '>', include: include ?? '', ignoreDeletes: !!ignoreDeletes,
+    headers_only: !!metaOnly, marker: true }, false);
 }

@@ -15,6 +15,9 @@ from typing import Any
 _module: Any = None
 _error_classes: dict[str, str] = {}
 _error_names: dict[int, str] = {}
+# JetStream API errors: err_code → class path, then status → class path.
+_api_by_err_code: dict[int, str] = {}
+_api_by_status: dict[int, str] = {}
 
 _HERE = os.path.join(os.path.dirname(__file__), "_js")
 BUNDLE = os.path.join(_HERE, "nats_wasm.bundle.mjs")
@@ -36,6 +39,13 @@ async def load() -> Any:
     for row in module.pyodide.errorTable:
         _error_classes[str(row.name)] = str(row.py)
         _error_names[int(row.code)] = str(row.name)
+    for row in module.pyodide.apiErrorTable:
+        if not str(row.py):
+            continue
+        if int(row.errCode):
+            _api_by_err_code[int(row.errCode)] = str(row.py)
+        elif int(row.status):
+            _api_by_status[int(row.status)] = str(row.py)
     _module = module
     return module
 
@@ -43,6 +53,11 @@ async def load() -> Any:
 def error_classes() -> dict[str, str]:
     """Engine error name → Python class path (from the engine's table)."""
     return _error_classes
+
+
+def api_error_class(err_code: Any, status: Any) -> "str | None":
+    """The class path the engine's table names for a JetStream API error."""
+    return _api_by_err_code.get(err_code) or _api_by_status.get(status)
 
 
 def error_names() -> dict[int, str]:

@@ -10,6 +10,7 @@ import { loadPyodide } from 'pyodide';
 import { startCluster, startServer } from '../harness/nats-server.mjs';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
+import { Kvm as NatsJsKvm } from '@nats-io/kv';
 
 const natsjs = {};
 
@@ -65,6 +66,8 @@ before(async () => {
       },
       lastSeq: async (stream) => (await (await natsJsManager(natsjs.nc)).streams.info(stream)).state.last_seq,
       getString: async (stream, seq) => (await (await natsJsManager(natsjs.nc)).streams.getMessage(stream, { seq })).string(),
+      kvGet: async (bucket, key) => (await (await new NatsJsKvm(natsjs.nc).open(bucket)).get(key))?.string() ?? null,
+      kvPut: async (bucket, key, value) => (await new NatsJsKvm(natsjs.nc).open(bucket)).put(key, value),
     },
     // Raw protocol bytes from another client over TCP (e.g. a malformed
     // header block another publisher could send); resolves once the server

@@ -9,15 +9,23 @@ namespace nats::js {
 namespace {
 
 constexpr std::array kOps{
-    ApiOp::account_info,      ApiOp::stream_create, ApiOp::stream_update,
-    ApiOp::stream_info,       ApiOp::stream_delete, ApiOp::stream_purge,
-    ApiOp::stream_names,      ApiOp::stream_list,   ApiOp::stream_msg_get,
-    ApiOp::stream_msg_delete, ApiOp::direct_get,    ApiOp::consumer_create,
-    ApiOp::consumer_update,   ApiOp::consumer_info, ApiOp::consumer_delete,
-    ApiOp::consumer_names,    ApiOp::consumer_list, ApiOp::offset_start,
+    ApiOp::account_info,      ApiOp::stream_create,    ApiOp::stream_update,
+    ApiOp::stream_info,       ApiOp::stream_delete,    ApiOp::stream_purge,
+    ApiOp::stream_names,      ApiOp::stream_list,      ApiOp::stream_msg_get,
+    ApiOp::stream_msg_delete, ApiOp::direct_get,       ApiOp::consumer_create,
+    ApiOp::consumer_update,   ApiOp::consumer_info,    ApiOp::consumer_delete,
+    ApiOp::consumer_names,    ApiOp::consumer_list,    ApiOp::offset_start,
     ApiOp::consumer_groups,   ApiOp::kv_bucket_create, ApiOp::kv_bucket_info,
-    ApiOp::kv_get,            ApiOp::kv_create,
+    ApiOp::kv_bucket_delete,  ApiOp::kv_bucket_list,   ApiOp::kv_get,
+    ApiOp::kv_create,
 };
+// all_api_ops() promises numeric order (the ABI numbers are positions here).
+static_assert([] {
+  for (std::size_t i = 0; i < kOps.size(); ++i) {
+    if (static_cast<std::size_t>(kOps[i]) != i) return false;
+  }
+  return true;
+}());
 
 // What nats.js refuses in names (minValidation): separators of subjects and
 // paths, wildcards and whitespace.
@@ -88,6 +96,8 @@ std::string_view api_op_name(ApiOp op) {
     case ApiOp::kv_bucket_info: return "kv_bucket_info";
     case ApiOp::kv_get: return "kv_get";
     case ApiOp::kv_create: return "kv_create";
+    case ApiOp::kv_bucket_delete: return "kv_bucket_delete";
+    case ApiOp::kv_bucket_list: return "kv_bucket_list";
   }
   return "unknown";
 }

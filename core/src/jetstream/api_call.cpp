@@ -8,6 +8,7 @@
 #include "nats/base64.hpp"
 #include "nats/detail/js_api_call.hpp"
 #include "nats/headers.hpp"
+#include "nats/jetstream/kv.hpp"
 #include "nats/jetstream/offset.hpp"
 
 namespace nats::detail {
@@ -17,12 +18,14 @@ using namespace api_call;
 
 // The paged key of a list/names reply.
 const char *paged_key(ApiOp op) {
-  return op == ApiOp::stream_names || op == ApiOp::stream_list ? "streams" : "consumers";
+  return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::kv_bucket_list
+             ? "streams"
+             : "consumers";
 }
 
 bool is_paged(ApiOp op) {
   return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::consumer_names ||
-         op == ApiOp::consumer_list || op == ApiOp::consumer_groups;
+         op == ApiOp::consumer_list || op == ApiOp::consumer_groups || op == ApiOp::kv_bucket_list;
 }
 
 // A stream's durable pull consumers as consumer groups: what each has
@@ -53,7 +56,7 @@ json groups_of(const json &consumers) {
 
 void JsApiCall::State::page_request() {
   json b = {{"offset", offset}};
-  if (op == ApiOp::stream_names || op == ApiOp::stream_list) {
+  if (op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::kv_bucket_list) {
     if (auto it = args.find("subject"); it != args.end() && it->is_string()) b["subject"] = *it;
   }
   body = dump(b);
@@ -68,6 +71,7 @@ Error JsApiCall::State::prepare() {
   switch (op) {
     case ApiOp::kv_bucket_create:
     case ApiOp::kv_bucket_info:
+    case ApiOp::kv_bucket_delete:
     case ApiOp::kv_get:
     case ApiOp::kv_create: return prepare_kv();  // (is_kv_op above; the switch stays whole)
     case ApiOp::offset_start: return bad("an offset is required");
@@ -153,6 +157,11 @@ Error JsApiCall::State::prepare() {
       return {};
     case ApiOp::stream_list:
       subject = api("STREAM.LIST");
+      page_request();
+      return {};
+    case ApiOp::kv_bucket_list:
+      subject = api("STREAM.LIST");
+      args["subject"] = js::kv::key_subject("*", ">");  // the buckets' subjects
       page_request();
       return {};
     case ApiOp::consumer_names:
@@ -333,6 +342,16 @@ bool JsApiCall::State::on_json(std::string_view payload) {
     }
     if (op == ApiOp::consumer_groups) {
       result = dump(json{{"groups", groups_of(items)}});
+      return true;
+    }
+    if (op == ApiOp::kv_bucket_list) {
+      json buckets = json::array();
+      for (const auto &si : items) {
+        const std::string name = si.value("config", json::object()).value("name", std::string());
+        const std::string bucket = js::kv::bucket_of_stream(name);
+        if (!bucket.empty()) buckets.push_back({{"bucket", bucket}, {"info", si}});
+      }
+      result = dump(json{{"buckets", buckets}});
       return true;
     }
     result = dump(json{{key, items}, {"total", items.size()}});

@@ -48,8 +48,8 @@ Error JsApiCall::State::prepare_kv() {
   const std::string bucket = args.value("bucket", std::string());
   if (Error e = kv::validate_bucket(bucket)) return e;
   const std::string stream = kv::stream_name(bucket);
-  if (op == ApiOp::kv_bucket_info) {
-    subject = api("STREAM.INFO." + stream);
+  if (op == ApiOp::kv_bucket_info || op == ApiOp::kv_bucket_delete) {
+    subject = api((op == ApiOp::kv_bucket_info ? "STREAM.INFO." : "STREAM.DELETE.") + stream);
     body.clear();
     return {};
   }
@@ -118,7 +118,8 @@ bool JsApiCall::State::on_kv(std::string_view headers, std::string_view reply) {
   const std::string bucket = args.value("bucket", std::string());
   const std::string key = args.value("key", std::string());
   if (op == ApiOp::kv_get) return kv_read(headers, reply, bucket, key);
-  if (op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info) {
+  if (op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info ||
+      op == ApiOp::kv_bucket_delete) {
     json r = json::parse(reply, nullptr, false);
     if (r.is_discarded() || !r.is_object()) {
       return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});

@@ -32,6 +32,14 @@ std::string key_subject(std::string_view bucket, std::string_view key) {
   return std::string(kSubjectPrefix) + std::string(bucket) + "." + std::string(key);
 }
 
+std::string bucket_of_stream(std::string_view stream) {
+  if (stream.size() <= kStreamPrefix.size() ||
+      stream.substr(0, kStreamPrefix.size()) != kStreamPrefix) {
+    return {};
+  }
+  return std::string(stream.substr(kStreamPrefix.size()));
+}
+
 std::string key_of(std::string_view bucket, std::string_view subject) {
   const std::string prefix = std::string(kSubjectPrefix) + std::string(bucket) + ".";
   if (subject.size() <= prefix.size() || subject.substr(0, prefix.size()) != prefix) return {};

@@ -55,7 +55,7 @@ export class Bucket {
   constructor(ctx, bucket, info) {
     this._ctx = ctx;
     this.bucket = bucket;
-    this.stream = `KV_${bucket}`;
+    this.stream = info?.config?.name ?? '';
     this.direct = !!info?.config?.allow_direct;
   }
 
@@ -139,6 +139,15 @@ export class Bucket {
     // Listening before anything is handed out: an empty bucket is caught up at once.
     const notes = messages.status();
     const out = new AsyncQueue();
+    // opts.marker (nats.py): a null between the initial entries and the updates.
+    let index = 0;
+    let markerSent = !opts.marker;
+    const marker = () => {
+      if (!markerSent && messages._caughtUpAt !== undefined && index >= messages._caughtUpAt) {
+        markerSent = true;
+        out.push(null);
+      }
+    };
     const stop = () => {
       messages.stop();
       if (!nc._isClosed && nc._engine) nc._engine.c.orderedDelete(id);
@@ -147,6 +156,7 @@ export class Bucket {
     (async () => {
       for await (const n of notes) {
         if (n.type !== 'caught_up') continue;
+        marker();
         opts.initializedFn?.();
         if (endWhenCaughtUp) {
           stop();
@@ -156,13 +166,14 @@ export class Bucket {
     })();
     (async () => {
       try {
-        let index = 0;
         for await (const m of messages) {
           const info = m.info;
           const at = messages._caughtUpAt;
+          marker();
           out.push(new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT',
             info.pending, at !== undefined && index >= at));
           index++;
+          marker(); // right after the last initial entry
         }
         out.end(await messages.closed() ?? null);
       } catch (err) {
@@ -207,7 +218,7 @@ export class Bucket {
 
   /** Deletes the bucket and everything in it. */
   async destroy() {
-    return (await this._ctx.call('stream_delete', { name: this.stream })).success === true;
+    return (await this._ctx.call('kv_bucket_delete', { bucket: this.bucket })).success === true;
   }
 }
 
@@ -240,9 +251,8 @@ export class Kvm {
   /** Every bucket's status. */
   list() {
     return new ListerImpl(async () => {
-      const { streams } = await this._ctx.call('stream_list', { subject: '$KV.*.>' });
-      return streams.filter((si) => si.config.name.startsWith('KV_'))
-        .map((si) => statusOf(si.config.name.slice(3), si));
+      const { buckets } = await this._ctx.call('kv_bucket_list', {});
+      return buckets.map((b) => statusOf(b.bucket, b.info));
     });
   }
 }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from .. import _ffi
 from . import api, errors
-from .consuming import ConsumingMixin
+from .consuming import ConsumingMixin, KeyValueMixin
 from .manager import JetStreamManager
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _PUB = struct.Struct("<II")
 _BATCH_HIGH_WATER = 64 * 1024
 
 
-class JetStreamContext(ConsumingMixin, JetStreamManager):
+class JetStreamContext(ConsumingMixin, KeyValueMixin, JetStreamManager):
     """JetStream for a connection (nats.py ``nc.jetstream()``)."""
 
     def __init__(self, conn: "Client", prefix: str = api.DEFAULT_PREFIX,

@@ -15,6 +15,46 @@ from .subscriptions import Callback, JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
     from ..client import Client
+    from .kv import KeyValue
+
+
+class KeyValueMixin:
+    """nats.py's key-value calls of JetStreamContext."""
+
+    _nc: "Client"
+    _ctx: Any
+
+    async def key_value(self, bucket: str) -> "KeyValue":
+        """Opens a bucket (BucketNotFoundError when there is none)."""
+        from .kv import key_value
+
+        return await key_value(self._nc, self._ctx, bucket)
+
+    async def create_key_value(self, config: Optional[Any] = None, **params: Any) -> "KeyValue":
+        """Creates a bucket: bucket, history (1..64), ttl (seconds),
+        max_value_size, max_bytes, storage, replicas, description, direct."""
+        from .kv import key_value
+
+        if config is not None:
+            params = {**{k: v for k, v in vars(config).items() if v is not None}, **params}
+        bucket = params.get("bucket")
+        if not bucket:
+            raise ValueError("nats: bucket name is required")
+        storage = params.get("storage")
+        cfg = {"bucket": bucket, "history": params.get("history", 1),
+               "ttl": int(float(params.get("ttl") or 0) * 1000),
+               "max_value_size": params.get("max_value_size") or -1,
+               "max_bytes": params.get("max_bytes") or -1,
+               "storage": getattr(storage, "value", storage) or "file",
+               "replicas": params.get("replicas", 1),
+               "description": params.get("description") or "",
+               "allow_direct": bool(params.get("direct", True))}
+        return await key_value(self._nc, self._ctx, bucket, cfg)
+
+    async def delete_key_value(self, bucket: str) -> bool:
+        """Deletes a bucket and everything in it."""
+        resp = await self._call("kv_bucket_delete", {"bucket": bucket})  # type: ignore[attr-defined]
+        return bool(resp.get("success"))
 
 
 class ConsumingMixin:

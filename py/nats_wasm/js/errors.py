@@ -40,7 +40,16 @@ class APIError(Error):
     def _from_js(cls, exc: Any, message: str, errc: str) -> "APIError":
         status = _int(getattr(exc, "status", None))
         err_code = _int(getattr(exc, "code", None))  # nats.js: code is the err_code
-        target = _BY_STATUS.get(status, cls) if cls is APIError else cls
+        target: type = cls
+        if cls is APIError:
+            # The engine's table: by err_code first (10071 is a
+            # KeyWrongLastSequenceError), then by status (404 NotFoundError).
+            from .. import _loader
+            from ..errors import _resolve
+
+            path = _loader.api_error_class(err_code, status)
+            if path:
+                target = _resolve(path)
         return target(code=status, description=message, err_code=err_code)
 
 
@@ -131,6 +140,3 @@ class ObjectDeletedError(NotFoundError):
     """The object was deleted."""
 
 
-_BY_STATUS: dict[Optional[int], type] = {
-    503: ServiceUnavailableError, 500: ServerError, 404: NotFoundError, 400: BadRequestError,
-}

@@ -52,6 +52,8 @@ enum class ApiOp : std::uint8_t {
   kv_bucket_create,   ///< {config: {bucket, history, ttl (ms), max_value_size, max_bytes,
                       ///< storage, replicas, description, allow_direct}} → stream info
   kv_bucket_info,     ///< {bucket} → stream info (bucket_not_found when there is none)
+  kv_bucket_delete,   ///< {bucket} → {"success":true}
+  kv_bucket_list,     ///< {} → {"buckets":[{"bucket": name, "info": stream info}]}, every page
   kv_get,             ///< {bucket, key, revision?, direct} → a stored message whose
                       ///< `operation` says put, del or purge (key_not_found when none)
   kv_create,          ///< {bucket, key, direct} + the value → PubAck JSON; over a deleted
@@ -60,9 +62,11 @@ enum class ApiOp : std::uint8_t {
 
 /// True for the key-value operations (core/src/jetstream/api_call_kv.cpp).
 constexpr bool is_kv_op(ApiOp op) {
-  return op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info || op == ApiOp::kv_get ||
-         op == ApiOp::kv_create;
+  return op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info ||
+         op == ApiOp::kv_bucket_delete || op == ApiOp::kv_get || op == ApiOp::kv_create;
 }
+/// kv_bucket_list pages like stream_list (api_call.cpp), so it is not a kv op there.
+constexpr bool is_kv_listing(ApiOp op) { return op == ApiOp::kv_bucket_list; }
 // consumer_create also takes "offset" ({kind, value?, time?}): the start is
 // resolved first (offset_start) and replaces the config's deliver policy.
 

@@ -18,6 +18,8 @@ namespace nats::js::kv {
 /// "KV_" + bucket is the stream; "$KV.<bucket>.<key>" the subject of a key.
 std::string stream_name(std::string_view bucket);
 std::string key_subject(std::string_view bucket, std::string_view key);
+/// The bucket of a stream name ("" when it is not a bucket's stream).
+std::string bucket_of_stream(std::string_view stream);
 /// The key of a subject of the bucket ("" when it is not one).
 std::string key_of(std::string_view bucket, std::string_view subject);
 

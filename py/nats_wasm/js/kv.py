@@ -1,0 +1,225 @@
+"""Key-value buckets with nats.py's names (``nats.js.kv``):
+``kv = await js.create_key_value(bucket="cfg")`` or ``await
+js.key_value("cfg")``, then ``put``, ``get``, ``create``, ``update``,
+``delete``, ``purge``, ``keys``, ``history``, ``watch``, ``status``.
+
+Every rule (the bucket's stream, subjects, headers, create over a deleted
+key, watch entries) is the engine's; this module maps nats.py's names and
+errors onto the JS package's KV (js/src/kv/kv.mjs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, List, Optional
+
+from .. import _ffi
+from .. import errors as core_errors
+from . import api, errors
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+_INCLUDE = {"last": "", "history": "history", "updates": "updates"}
+
+
+@dataclass
+class Entry:
+    """A key-value entry (nats.py ``KeyValue.Entry``)."""
+
+    bucket: str
+    key: str
+    value: Optional[bytes]
+    revision: Optional[int]
+    delta: Optional[int] = None
+    created: Optional[datetime.datetime] = None
+    operation: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class BucketStatus:
+    """A bucket's state (nats.py ``KeyValue.BucketStatus``)."""
+
+    stream_info: api.StreamInfo
+    bucket: str
+
+    @property
+    def values(self) -> int:
+        return self.stream_info.state.messages
+
+    @property
+    def history(self) -> int:
+        return int(self.stream_info.config.max_msgs_per_subject or 1)
+
+    @property
+    def ttl(self) -> Optional[float]:
+        return self.stream_info.config.max_age or None
+
+
+def _entry(bucket: str, packed: Any) -> Optional[Entry]:
+    if packed is None:
+        return None
+    key, value, revision, created_ms, operation, delta = packed.to_py(depth=1)
+    data = bytes(value.to_py()) if value is not None else b""
+    created = datetime.datetime.fromtimestamp(created_ms / 1000, tz=datetime.timezone.utc) \
+        if created_ms else None
+    return Entry(bucket=bucket, key=str(key), value=data, revision=int(revision),
+                 delta=int(delta) if delta >= 0 else None, created=created,
+                 operation=None if operation == "PUT" else str(operation))
+
+
+class KeyWatcher:
+    """Entries as they come: ``async for e in watcher`` yields entries, and
+    one ``None`` once the initial values are out (nats.py's marker)."""
+
+    def __init__(self, kv: "KeyValue", js_iterable: Any) -> None:
+        self._kv = kv
+        self._js = js_iterable
+        self._iterator = kv._client._mod.pyodide.iteratorOf(js_iterable)
+        self._stopped = False
+
+    def __aiter__(self) -> "KeyWatcher":
+        return self
+
+    async def __anext__(self) -> Optional[Entry]:
+        if self._stopped:
+            raise StopAsyncIteration
+        try:
+            step = await _ffi.settle(self._iterator.next())
+        except asyncio.CancelledError:
+            await self.stop()
+            raise
+        if step.done:
+            raise StopAsyncIteration
+        # The marker (null) packs to None.
+        return _entry(self._kv._name, self._kv._client._mod.pyodide.kvEntryPacked(step.value))
+
+    async def updates(self, timeout: Optional[float] = 5.0) -> Optional[Entry]:
+        """The next entry (or the None marker); TimeoutError when none comes."""
+        try:
+            return await asyncio.wait_for(self.__anext__(), timeout)
+        except asyncio.TimeoutError:
+            raise core_errors.TimeoutError("no update before the timeout", "timeout") from None
+
+    async def stop(self) -> None:
+        """Ends the watch (its consumer is deleted)."""
+        if not self._stopped:
+            self._stopped = True
+            self._js.stop()
+
+
+class KeyValue:
+    """A key-value bucket (nats.py ``KeyValue``)."""
+
+    def __init__(self, client: "Client", name: str, js_bucket: Any) -> None:
+        self._client = client
+        self._name = name
+        self._js = js_bucket
+
+    @property
+    def bucket(self) -> str:
+        return self._name
+
+    async def get(self, key: str, revision: Optional[int] = None) -> Entry:
+        """The entry of a key (latest, or at ``revision``). KeyNotFoundError
+        when there is none, and for a deleted or purged key (with ``entry``
+        and ``op`` set, as nats.py)."""
+        opts = _ffi.js_object(revision=revision)
+        found = await _ffi.settle(_ffi.call(self._js.get, key, opts))
+        entry = _entry(self._name, self._client._mod.pyodide.kvEntryPacked(found))
+        if entry is None:
+            raise errors.KeyNotFoundError()
+        if entry.operation in ("DEL", "PURGE"):
+            err = errors.KeyNotFoundError()
+            err.entry = entry  # type: ignore[attr-defined]
+            err.op = entry.operation  # type: ignore[attr-defined]
+            raise err
+        return entry
+
+    async def put(self, key: str, value: bytes) -> int:
+        """Stores a value; returns its revision."""
+        return int(await _ffi.settle(_ffi.call(self._js.put, key, _ffi.to_js_bytes(value))))
+
+    async def create(self, key: str, value: bytes) -> int:
+        """Stores a value only if the key has none (also over a deleted key)."""
+        return int(await _ffi.settle(_ffi.call(self._js.create, key, _ffi.to_js_bytes(value))))
+
+    async def update(self, key: str, value: bytes, last: Optional[int] = None) -> int:
+        """Stores a value only if the key's last revision is ``last`` (0 or
+        None: it has none); KeyWrongLastSequenceError otherwise."""
+        return int(await _ffi.settle(_ffi.call(self._js.update, key, _ffi.to_js_bytes(value),
+                                               last or 0)))
+
+    async def delete(self, key: str, last: Optional[int] = None) -> bool:
+        """A soft delete (a DEL entry); with ``last``, only at that revision."""
+        opts = _ffi.js_object(previousSeq=last if last else None)
+        await _ffi.settle(_ffi.call(self._js.delete, key, opts))
+        return True
+
+    async def purge(self, key: str) -> bool:
+        """Removes the key's history (a PURGE entry)."""
+        await _ffi.settle(_ffi.call(self._js.purge, key))
+        return True
+
+    async def status(self) -> BucketStatus:
+        import js as _js  # type: ignore[import-not-found]
+
+        info = await _ffi.settle(_ffi.call(self._js.status))
+        return BucketStatus(stream_info=api.StreamInfo.from_response(
+            json.loads(_js.JSON.stringify(info.streamInfo))), bucket=self._name)
+
+    async def watch(self, keys: str = ">", headers_only: bool = False,
+                    include_history: bool = False, ignore_deletes: bool = False,
+                    meta_only: bool = False, updates_only: bool = False) -> KeyWatcher:
+        """Entries of ``keys`` (wildcards allowed): the last value of each,
+        or every kept entry with ``include_history``, or only new ones with
+        ``updates_only``; then a ``None``; then updates."""
+        include = "history" if include_history else "updates" if updates_only else ""
+        iterable = await _ffi.settle(_ffi.call(self._client._mod.pyodide.kvWatch, self._js, keys,
+                                               include, ignore_deletes, meta_only or headers_only))
+        return KeyWatcher(self, iterable)
+
+    async def watchall(self, **kwargs: Any) -> KeyWatcher:
+        return await self.watch(">", **kwargs)
+
+    async def _until_marker(self, watcher: KeyWatcher) -> List[Entry]:
+        out: List[Entry] = []
+        try:
+            async for e in watcher:
+                if e is None:
+                    break
+                out.append(e)
+        finally:
+            await watcher.stop()
+        return out
+
+    async def keys(self, filters: Optional[List[str]] = None) -> List[str]:
+        """Every key that has a value (NoKeysError when none). As nats.py,
+        ``filters`` are matched as substrings."""
+        entries = await self._until_marker(await self.watch(">", meta_only=True,
+                                                            ignore_deletes=True))
+        keys = list(dict.fromkeys(e.key for e in entries))
+        if filters:
+            keys = [k for k in keys if any(f in k for f in filters)]
+        if not keys:
+            raise errors.NoKeysError()
+        return keys
+
+    async def history(self, key: str) -> List[Entry]:
+        """Every kept entry of a key (NoKeysError when none)."""
+        entries = await self._until_marker(await self.watch(key, include_history=True))
+        if not entries:
+            raise errors.NoKeysError()
+        return entries
+
+
+async def key_value(client: "Client", ctx: Any, bucket: str,
+                    config: Optional[dict] = None) -> KeyValue:
+    """Opens (or, with ``config``, creates) a bucket."""
+    op = _ffi.call(client._mod.pyodide.kvBucket, ctx, bucket,
+                   json.dumps(config) if config is not None else None)
+    js_bucket, _info = (await _ffi.settle(op)).to_py(depth=1)
+    return KeyValue(client, bucket, js_bucket)

@@ -1,0 +1,128 @@
+"""Key-value buckets from Python in Pyodide (nats.py names) against a real
+server: buckets, writes with revisions, create over a deleted key, typed
+errors, keys and history, watches with nats.py's None marker, interop
+with nats.js's KV."""
+
+import asyncio
+import os
+
+import js
+import nats_wasm
+from helpers import expect
+from nats_wasm import errors
+from nats_wasm.js import errors as jse
+
+_n = [0]
+
+
+def unique(prefix):
+    _n[0] += 1
+    return f"{prefix}_{os.getpid()}_{_n[0]}"
+
+
+async def connected():
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    return nc, nc.jetstream()
+
+
+async def test_put_get_create_update_delete_purge():
+    nc, jsx = await connected()
+    try:
+        kv = await jsx.create_key_value(bucket=unique("PB"), history=10)
+        assert await kv.put("a", b"one") == 1
+        assert await kv.put("a", b"two") == 2
+        e = await kv.get("a")
+        assert (e.key, e.value, e.revision, e.operation) == ("a", b"two", 2, None)
+        assert e.created is not None
+        assert (await kv.get("a", revision=1)).value == b"one"
+        await expect(jse.KeyNotFoundError, kv.get("missing"))
+        await kv.delete("a")
+        err = await expect(jse.KeyNotFoundError, kv.get("a"))
+        assert err.op == "DEL" and err.entry.revision == 3
+        assert await kv.create("a", b"again") == 4
+        e2 = await expect(jse.KeyWrongLastSequenceError, kv.create("a", b"dup"))
+        assert isinstance(e2, jse.BadRequestError) and e2.err_code == 10071
+        await expect(jse.KeyWrongLastSequenceError, kv.update("a", b"x", last=1))
+        assert await kv.update("a", b"ok", last=4) == 5
+        assert await kv.purge("a")
+        await expect(jse.KeyNotFoundError, kv.get("a"))
+        st = await kv.status()
+        assert st.bucket == kv.bucket and st.history == 10 and st.values >= 1
+        await expect(errors.Error, kv.put("bad key", b"x"))
+    finally:
+        await nc.close()
+
+
+async def test_buckets_open_delete_and_names():
+    nc, jsx = await connected()
+    try:
+        name = unique("PO")
+        kv = await jsx.create_key_value(bucket=name, ttl=60)
+        await kv.put("x", b"y")
+        again = await jsx.key_value(name)
+        assert (await again.get("x")).value == b"y"
+        assert (await again.status()).ttl == 60
+        assert await jsx.delete_key_value(name)
+        await expect(jse.BucketNotFoundError, jsx.key_value(name))
+        await expect(errors.InvalidArgumentError, jsx.create_key_value(bucket="bad.name"))
+        await expect(errors.InvalidArgumentError, jsx.create_key_value(bucket=unique("H"), history=65))
+    finally:
+        await nc.close()
+
+
+async def test_keys_and_history():
+    nc, jsx = await connected()
+    try:
+        kv = await jsx.create_key_value(bucket=unique("PK"), history=5)
+        for k in ("a.1", "a.2", "b.1"):
+            await kv.put(k, k.encode())
+        await kv.put("a.1", b"again")
+        await kv.delete("b.1")
+        assert sorted(await kv.keys()) == ["a.1", "a.2"]
+        assert sorted(await kv.keys(filters=["a."])) == ["a.1", "a.2"]
+        hist = await kv.history("a.1")
+        assert [e.value for e in hist] == [b"a.1", b"again"]
+        empty = await jsx.create_key_value(bucket=unique("PE"))
+        await expect(jse.NoKeysError, empty.keys())
+    finally:
+        await nc.close()
+
+
+async def test_watch_with_marker_then_updates():
+    nc, jsx = await connected()
+    try:
+        kv = await jsx.create_key_value(bucket=unique("PW"), history=5)
+        await kv.put("a", b"1")
+        await kv.put("b", b"2")
+        w = await kv.watchall()
+        got = [await w.updates(timeout=5) for _ in range(3)]
+        assert [e.key if e else None for e in got] == ["a", "b", None], "initial values, then None"
+        await kv.put("c", b"3")
+        await kv.delete("a")
+        e = await w.updates(timeout=5)
+        assert (e.key, e.value) == ("c", b"3")
+        e = await w.updates(timeout=5)
+        assert (e.key, e.operation) == ("a", "DEL")
+        await expect(errors.TimeoutError, w.updates(timeout=0.3))
+        await w.stop()
+        # An empty bucket: the marker at once.
+        empty = await jsx.create_key_value(bucket=unique("PWE"))
+        w2 = await empty.watchall()
+        assert await w2.updates(timeout=5) is None
+        await w2.stop()
+        assert int(nc._nc._engine.c.pullSessions()) == 0
+    finally:
+        await nc.close()
+
+
+async def test_interop_with_nats_js_kv():
+    nc, jsx = await connected()
+    try:
+        name = unique("PI")
+        kv = await jsx.create_key_value(bucket=name)
+        await kv.put("from.py", b"hello")
+        assert await js.natsTestEnv.natsjs.kvGet(name, "from.py") == "hello"
+        await js.natsTestEnv.natsjs.kvPut(name, "from.js", "hi")
+        assert (await kv.get("from.js")).value == b"hi"
+    finally:
+        await nc.close()
