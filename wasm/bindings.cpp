@@ -52,11 +52,14 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("subscriptionCount", &Connection::subscription_count)
       .function("receiveBuffered", &Connection::receive_buffered)
       .function("newInbox", &Connection::new_inbox)
+      .function("newNuid", &Connection::new_nuid)
       .function("currentServer", &Connection::current_server)
       .function("jsContext", &Connection::js_context)
       .function("jsApi", &Connection::js_api)
       .function("kvWrite", &Connection::kv_write)
       .function("kvWatch", &Connection::kv_watch)
+      .function("objPutChunk", &Connection::obj_put_chunk)
+      .function("objRead", &Connection::obj_read)
       .function("jsPending", &Connection::js_pending)
       .function("jsCancel", &Connection::js_cancel)
       .function("jsInFlight", &Connection::js_in_flight)
@@ -81,6 +84,8 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("validateHeader", &validate_header);
   function("encodeHeaders", &encode_headers);
   function("parseAckReply", &parse_ack_reply);
+  function("objDigestText", &obj_digest_text);
+  function("objChunkSize", &obj_chunk_size);
   function("partitionFor", &partition_for);
   function("topicSubjects", &topic_subjects);
   function("partitionCount", &partition_count);

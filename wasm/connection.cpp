@@ -415,6 +415,35 @@ double Connection::kv_watch(double context, const std::string &bucket, const std
       -static_cast<double>(exception_code()));
 }
 
+double Connection::obj_put_chunk(double context, const std::string &bucket, const std::string &nuid,
+                                 std::size_t payload_len, double now) {
+  return guarded(
+      [&] {
+        auto ctx = to_count(context, "context");
+        if (!ctx) return -static_cast<double>(code(ctx.error()));
+        auto r = engine_.obj_put_chunk(*ctx, bucket, nuid,
+                                       std::string_view(stage_.data(), payload_len), to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
+double Connection::obj_read(double context, const std::string &bucket, const std::string &nuid,
+                            int include, double now) {
+  return guarded(
+      [&] {
+        auto ctx = to_count(context, "context");
+        if (!ctx) return -static_cast<double>(code(ctx.error()));
+        if (include < 0 || include > static_cast<int>(js::obj::Include::history)) {
+          return -static_cast<double>(code({Errc::invalid_argument, "unknown include"}));
+        }
+        auto r = engine_.obj_read(*ctx, bucket, nuid, static_cast<js::obj::Include>(include),
+                                  to_time(now));
+        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+      },
+      -static_cast<double>(exception_code()));
+}
+
 double Connection::js_pending(double context) const {
   return static_cast<double>(engine_.js_pending(static_cast<std::uint64_t>(context)));
 }

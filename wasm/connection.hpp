@@ -88,6 +88,13 @@ public:
   /// A key-value write (op: kv::Operation; expected < 0: none); the value staged.
   double kv_write(double context, const std::string &bucket, const std::string &key, int op,
                   double expected, std::size_t payload_len, double now);
+  /// One chunk of an object version (the data staged); a publish id.
+  double obj_put_chunk(double context, const std::string &bucket, const std::string &nuid,
+                       std::size_t payload_len, double now);
+  /// An ordered consumer over an object's chunks (or, nuid "", the infos;
+  /// include: js::obj::Include).
+  double obj_read(double context, const std::string &bucket, const std::string &nuid, int include,
+                  double now);
   /// A key-value watch (an ordered consumer id; include: kv::WatchInclude).
   double kv_watch(double context, const std::string &bucket, const std::string &keys, int include,
                   bool headers_only, bool ignore_deletes, double resume, double now);
@@ -133,6 +140,7 @@ public:
   double subscription_count() const { return static_cast<double>(engine_.subscription_count()); }
   double receive_buffered() const { return static_cast<double>(engine_.receive_buffered()); }
   std::string new_inbox() { return engine_.new_inbox(); }
+  std::string new_nuid() { return engine_.new_nuid(); }
   /// The URL of the server in use ("" before connect()).
   std::string current_server() const;
 

@@ -1,6 +1,7 @@
 #include "consumers_api.hpp"
 
 #include "boundary.hpp"
+#include "nats/jetstream/obj.hpp"
 
 namespace nats::wasm {
 
@@ -92,6 +93,20 @@ val parse_ack_reply(const std::string &reply) {
   out.set("timestampNanosText", std::to_string(info->timestamp_ns));
   out.set("pending", static_cast<double>(info->pending));
   return out;
+}
+
+std::string obj_digest_text(const std::string &hex) {
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    bytes.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  }
+  return js::obj::digest_text(bytes);
+}
+
+double obj_chunk_size(double requested, double max_payload) {
+  auto count = [](double v) { return v > 0 ? static_cast<std::size_t>(v) : std::size_t{0}; };
+  return static_cast<double>(js::obj::chunk_size(count(requested), count(max_payload)));
 }
 
 }  // namespace nats::wasm

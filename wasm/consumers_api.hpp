@@ -20,4 +20,9 @@ Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);
 /// The delivery info of an ack subject as nats.js's DeliveryInfo, or null.
 emscripten::val parse_ack_reply(const std::string &reply);
 
+/// "SHA-256=<padded URL base64>" of a digest given in hex (the JS host hashes).
+std::string obj_digest_text(const std::string &sha256_hex);
+/// The chunk size of an object put (requested 0: the default; at most max_payload).
+double obj_chunk_size(double requested, double max_payload);
+
 }  // namespace nats::wasm

@@ -69,6 +69,14 @@ constexpr std::array kTable{
     ErrcInfo{Errc::bucket_not_found, "bucket_not_found", "StreamNotFoundError",
              "js.errors.BucketNotFoundError"},
     ErrcInfo{Errc::key_not_found, "key_not_found", "JetStreamError", "js.errors.KeyNotFoundError"},
+    ErrcInfo{Errc::object_not_found, "object_not_found", "JetStreamError",
+             "js.errors.ObjectNotFoundError"},
+    ErrcInfo{Errc::object_exists, "object_exists", "JetStreamError",
+             "js.errors.ObjectAlreadyExists"},
+    ErrcInfo{Errc::link_is_bucket, "link_is_bucket", "JetStreamError",
+             "js.errors.LinkIsABucketError"},
+    ErrcInfo{Errc::invalid_bucket_name, "invalid_bucket_name", "InvalidNameError",
+             "js.errors.InvalidBucketNameError"},
 };
 
 constexpr std::array kApiClasses{

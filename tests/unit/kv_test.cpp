@@ -24,8 +24,8 @@ using json = nlohmann::json;
 
 TEST(KvRules, NamesKeysAndSubjects) {
   EXPECT_FALSE(kv::validate_bucket("my-bucket_1"));
-  EXPECT_EQ(kv::validate_bucket("a.b").code, Errc::invalid_name);
-  EXPECT_EQ(kv::validate_bucket("").code, Errc::invalid_name);
+  EXPECT_EQ(kv::validate_bucket("a.b").code, Errc::invalid_bucket_name);
+  EXPECT_EQ(kv::validate_bucket("").code, Errc::invalid_bucket_name);
   EXPECT_FALSE(kv::validate_key("a/b=c.d-e_f"));
   for (const char *bad : {"", ".a", "a.", "a..b", "a b", "a*", "a.>"}) {
     EXPECT_EQ(kv::validate_key(bad).code, Errc::invalid_key) << bad;

@@ -38,6 +38,7 @@
 #include "nats/headers.hpp"
 #include "nats/jetstream/api.hpp"
 #include "nats/jetstream/kv.hpp"
+#include "nats/jetstream/obj.hpp"
 #include "nats/jetstream/publish.hpp"
 #include "nats/nuid.hpp"
 #include "nats/parser.hpp"
@@ -325,6 +326,16 @@ public:
                                  bool headers_only, bool ignore_deletes, std::uint64_t resume_from,
                                  Time now);
 
+  // --- object stores (core/src/jetstream/engine_obj.cpp) ----------------------
+  /// One chunk of an object version `nuid`: a publish ending in js_pub_ack.
+  Result<std::uint64_t> obj_put_chunk(std::uint64_t context, std::string_view bucket,
+                                      std::string_view nuid, std::string_view data, Time now);
+  /// An ordered consumer (its id; js_result once created) reading the
+  /// chunks of version `nuid` in order, or with nuid "" the objects' infos
+  /// (`include`); "caught_up" follows the last one there.
+  Result<std::uint64_t> obj_read(std::uint64_t context, std::string_view bucket,
+                                 std::string_view nuid, js::obj::Include include, Time now);
+
   // --- state -------------------------------------------------------------
   State state() const { return state_; }
   /// The latest INFO.
@@ -345,6 +356,8 @@ public:
       std::uint64_t sid) const;
   /// A fresh unique inbox subject ("<prefix>.<22 chars>").
   std::string new_inbox();
+  /// A fresh unique id (object versions are named by one).
+  std::string new_nuid() { return nuid_.next(); }
   /// Bytes held by the receive buffer (for bounded-memory checks).
   std::size_t receive_buffered() const { return parser_.buffered(); }
   /// The server the engine is connected (or connecting) to, if any.

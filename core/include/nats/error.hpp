@@ -60,6 +60,10 @@ enum class Errc : std::uint8_t {
   js_bad_reply = 53,             ///< a JetStream reply the client cannot use (e.g. an empty ack)
   bucket_not_found = 54,         ///< no key-value bucket (or object store) by that name
   key_not_found = 55,            ///< no value for the key (never written, or deleted)
+  object_not_found = 56,         ///< no object by that name in the store
+  object_exists = 57,            ///< a link over an object that exists
+  link_is_bucket = 58,           ///< reading a link to a whole store as an object
+  invalid_bucket_name = 59,      ///< a key-value bucket or object store name that is not allowed
 };
 
 /// True when the code means the caller misused the API.

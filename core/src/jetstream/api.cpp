@@ -17,7 +17,10 @@ constexpr std::array kOps{
     ApiOp::consumer_names,    ApiOp::consumer_list,    ApiOp::offset_start,
     ApiOp::consumer_groups,   ApiOp::kv_bucket_create, ApiOp::kv_bucket_info,
     ApiOp::kv_bucket_delete,  ApiOp::kv_bucket_list,   ApiOp::kv_get,
-    ApiOp::kv_create,
+    ApiOp::kv_create,         ApiOp::obj_store_create, ApiOp::obj_store_info,
+    ApiOp::obj_store_delete,  ApiOp::obj_store_seal,   ApiOp::obj_info,
+    ApiOp::obj_put_meta,      ApiOp::obj_delete,       ApiOp::obj_store_list,
+    ApiOp::obj_purge_chunks,
 };
 // all_api_ops() promises numeric order (the ABI numbers are positions here).
 static_assert([] {
@@ -98,6 +101,15 @@ std::string_view api_op_name(ApiOp op) {
     case ApiOp::kv_create: return "kv_create";
     case ApiOp::kv_bucket_delete: return "kv_bucket_delete";
     case ApiOp::kv_bucket_list: return "kv_bucket_list";
+    case ApiOp::obj_store_create: return "obj_store_create";
+    case ApiOp::obj_store_info: return "obj_store_info";
+    case ApiOp::obj_store_delete: return "obj_store_delete";
+    case ApiOp::obj_store_seal: return "obj_store_seal";
+    case ApiOp::obj_info: return "obj_info";
+    case ApiOp::obj_put_meta: return "obj_put_meta";
+    case ApiOp::obj_delete: return "obj_delete";
+    case ApiOp::obj_store_list: return "obj_store_list";
+    case ApiOp::obj_purge_chunks: return "obj_purge_chunks";
   }
   return "unknown";
 }

@@ -9,6 +9,7 @@
 #include "nats/detail/js_api_call.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/kv.hpp"
+#include "nats/jetstream/obj.hpp"
 #include "nats/jetstream/offset.hpp"
 
 namespace nats::detail {
@@ -18,14 +19,16 @@ using namespace api_call;
 
 // The paged key of a list/names reply.
 const char *paged_key(ApiOp op) {
-  return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::kv_bucket_list
+  return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::kv_bucket_list ||
+                 op == ApiOp::obj_store_list
              ? "streams"
              : "consumers";
 }
 
 bool is_paged(ApiOp op) {
   return op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::consumer_names ||
-         op == ApiOp::consumer_list || op == ApiOp::consumer_groups || op == ApiOp::kv_bucket_list;
+         op == ApiOp::consumer_list || op == ApiOp::consumer_groups ||
+         op == ApiOp::kv_bucket_list || op == ApiOp::obj_store_list;
 }
 
 // A stream's durable pull consumers as consumer groups: what each has
@@ -56,7 +59,8 @@ json groups_of(const json &consumers) {
 
 void JsApiCall::State::page_request() {
   json b = {{"offset", offset}};
-  if (op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::kv_bucket_list) {
+  if (op == ApiOp::stream_names || op == ApiOp::stream_list || op == ApiOp::kv_bucket_list ||
+      op == ApiOp::obj_store_list) {
     if (auto it = args.find("subject"); it != args.end() && it->is_string()) b["subject"] = *it;
   }
   body = dump(b);
@@ -64,6 +68,7 @@ void JsApiCall::State::page_request() {
 
 Error JsApiCall::State::prepare() {
   if (js::is_kv_op(op)) return prepare_kv();
+  if (js::is_obj_op(op)) return prepare_obj();
   if ((op == ApiOp::offset_start || op == ApiOp::consumer_create) && resolve == Resolve::none &&
       args.contains("offset")) {
     return begin_resolve();
@@ -74,6 +79,14 @@ Error JsApiCall::State::prepare() {
     case ApiOp::kv_bucket_delete:
     case ApiOp::kv_get:
     case ApiOp::kv_create: return prepare_kv();  // (is_kv_op above; the switch stays whole)
+    case ApiOp::obj_store_create:
+    case ApiOp::obj_store_info:
+    case ApiOp::obj_store_delete:
+    case ApiOp::obj_store_seal:
+    case ApiOp::obj_info:
+    case ApiOp::obj_put_meta:
+    case ApiOp::obj_delete:
+    case ApiOp::obj_purge_chunks: return prepare_obj();
     case ApiOp::offset_start: return bad("an offset is required");
     case ApiOp::consumer_groups: {
       auto stream = name_arg(args, "stream", "stream", true);
@@ -162,6 +175,11 @@ Error JsApiCall::State::prepare() {
     case ApiOp::kv_bucket_list:
       subject = api("STREAM.LIST");
       args["subject"] = js::kv::key_subject("*", ">");  // the buckets' subjects
+      page_request();
+      return {};
+    case ApiOp::obj_store_list:
+      subject = api("STREAM.LIST");
+      args["subject"] = js::obj::meta_filter("*");  // the stores' subjects
       page_request();
       return {};
     case ApiOp::consumer_names:
@@ -354,6 +372,16 @@ bool JsApiCall::State::on_json(std::string_view payload) {
       result = dump(json{{"buckets", buckets}});
       return true;
     }
+    if (op == ApiOp::obj_store_list) {
+      json stores = json::array();
+      for (const auto &si : items) {
+        const std::string name = si.value("config", json::object()).value("name", std::string());
+        const std::string bucket = js::obj::bucket_of_stream(name);
+        if (!bucket.empty()) stores.push_back({{"bucket", bucket}, {"info", si}});
+      }
+      result = dump(json{{"stores", stores}});
+      return true;
+    }
     result = dump(json{{key, items}, {"total", items.size()}});
     return true;
   }
@@ -520,6 +548,7 @@ bool JsApiCall::on_reply(std::string_view headers, std::string_view payload) {
   // A reply with a field of the wrong type is the server's protocol error.
   try {
     if (js::is_kv_op(s_->op)) return s_->on_kv(headers, payload);
+    if (js::is_obj_op(s_->op)) return s_->on_obj(headers, payload);
     if (s_->op == ApiOp::direct_get) return s_->on_direct(headers, payload);
     return s_->on_json(payload);
   } catch (const json::exception &e) {

@@ -87,6 +87,12 @@ struct JsApiCall::State {
   bool on_kv(std::string_view headers, std::string_view payload);
   bool kv_read(std::string_view headers, std::string_view payload, const std::string &bucket,
                const std::string &key);
+  // api_call_obj.cpp
+  int obj_phase = 0;
+  json obj_current;                ///< the object's info before a put or delete (null when none)
+  std::uint64_t obj_revision = 0;  ///< the seq of the info written
+  Error prepare_obj();
+  bool on_obj(std::string_view headers, std::string_view payload);
 };
 
 }  // namespace nats::detail

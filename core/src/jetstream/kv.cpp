@@ -48,7 +48,7 @@ std::string key_of(std::string_view bucket, std::string_view subject) {
 
 Error validate_bucket(std::string_view bucket) {
   if (bucket.empty() || !std::all_of(bucket.begin(), bucket.end(), bucket_char)) {
-    return {Errc::invalid_name, "invalid bucket name '" + std::string(bucket) + "'"};
+    return {Errc::invalid_bucket_name, "invalid bucket name '" + std::string(bucket) + "'"};
   }
   return {};
 }

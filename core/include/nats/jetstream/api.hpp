@@ -58,9 +58,32 @@ enum class ApiOp : std::uint8_t {
                       ///< `operation` says put, del or purge (key_not_found when none)
   kv_create,          ///< {bucket, key, direct} + the value → PubAck JSON; over a deleted
                       ///< or purged key it writes after the tombstone (nats.js/nats.py)
+  obj_store_create,   ///< {config: {bucket, description, ttl (ms), max_bytes, storage,
+                      ///< replicas}} → stream info
+  obj_store_info,     ///< {bucket} → stream info (bucket_not_found)
+  obj_store_delete,   ///< {bucket} → {"success":true}
+  obj_store_seal,     ///< {bucket} → stream info, sealed
+  obj_info,           ///< {bucket, name, follow?} → the object's info JSON (deleted ones
+                      ///< too; object_not_found when it never existed); with follow, a
+                      ///< link's target (link_is_bucket for a link to a store)
+  obj_put_meta,       ///< {bucket, info, link?} → writes the info (rolling up earlier ones),
+                      ///< then purges the chunks of the version it replaced → the info
+                      ///< JSON; a link never replaces a live object (object_exists)
+  obj_delete,         ///< {bucket, name} → marks it deleted and purges its chunks → the
+                      ///< purge reply {success, purged}
+  obj_store_list,     ///< {} → {"stores":[{"bucket": name, "info": stream info}]}, every page
+  obj_purge_chunks,   ///< {bucket, nuid} → purges one object version's chunks (a put that
+                      ///< failed part way cleans up with it)
 };
 
 /// True for the key-value operations (core/src/jetstream/api_call_kv.cpp).
+/// True for the object store operations (core/src/jetstream/api_call_obj.cpp).
+constexpr bool is_obj_op(ApiOp op) {
+  return op == ApiOp::obj_store_create || op == ApiOp::obj_store_info ||
+         op == ApiOp::obj_store_delete || op == ApiOp::obj_store_seal || op == ApiOp::obj_info ||
+         op == ApiOp::obj_put_meta || op == ApiOp::obj_delete || op == ApiOp::obj_purge_chunks;
+}
+
 constexpr bool is_kv_op(ApiOp op) {
   return op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info ||
          op == ApiOp::kv_bucket_delete || op == ApiOp::kv_get || op == ApiOp::kv_create;

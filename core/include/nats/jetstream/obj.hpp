@@ -1,0 +1,57 @@
+#pragma once
+/// Object stores over JetStream, as rules: the store's stream, where chunks
+/// and metadata live, object info as JSON, and the digest's text form. The
+/// engine's object calls (api_call_obj.cpp, engine_obj.cpp) and every host
+/// use these; nothing here does I/O. Hosts hash (SHA-256 with a library:
+/// js-sha256 in JS hosts, OpenSSL natively) and stream the chunks.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "nats/error.hpp"
+
+namespace nats::js::obj {
+
+/// Chunks are at most this large unless a put says otherwise (nats.js, nats.py).
+constexpr std::size_t kDefaultChunkSize = 128 * 1024;
+
+/// "OBJ_" + bucket.
+std::string stream_name(std::string_view bucket);
+/// The store of stream "OBJ_<bucket>" ("" for other streams).
+std::string bucket_of_stream(std::string_view stream);
+/// The chunk size of a put: `requested` (0: the default), at most max_payload.
+std::size_t chunk_size(std::size_t requested, std::size_t max_payload);
+/// "$O.<bucket>.C.<nuid>": the chunks of one version of an object.
+std::string chunk_subject(std::string_view bucket, std::string_view nuid);
+/// "$O.<bucket>.M.<name in padded URL base64>": an object's metadata.
+std::string meta_subject(std::string_view bucket, std::string_view name);
+/// "$O.<bucket>.M.>": every object's metadata (list, watch).
+std::string meta_filter(std::string_view bucket);
+
+/// What a read of every object's info starts with (watch, list).
+enum class Include { latest = 0, updates = 1, history = 2 };
+
+/// Store names: as key-value buckets (invalid_name otherwise).
+Error validate_bucket(std::string_view bucket);
+/// Object names: any non-empty text (invalid_name when empty).
+Error validate_name(std::string_view name);
+
+/// A store's settings (nats.js ObjectStoreOptions / nats.py ObjectStoreConfig).
+struct StoreConfig {
+  std::string bucket;
+  std::string description;
+  std::chrono::milliseconds ttl{0};
+  std::int64_t max_bytes = -1;
+  std::string storage = "file";
+  std::int64_t replicas = 1;
+};
+
+/// The stream config JSON of a store.
+Result<std::string> stream_config_json(const StoreConfig &config);
+
+/// "SHA-256=" + the digest in padded URL base64 (what every client writes).
+std::string digest_text(std::string_view sha256_bytes);
+
+}  // namespace nats::js::obj
