@@ -8,6 +8,7 @@ const ENTRIES = [
   ['../../js/src/index.mjs', '../../js/index.d.ts'],
   ['../../js/src/jetstream/index.mjs', '../../js/jetstream.d.ts'],
   ['../../js/src/kv/index.mjs', '../../js/kv.d.ts'],
+  ['../../js/src/obj/index.mjs', '../../js/obj.d.ts'],
 ];
 
 function declared(dts) {

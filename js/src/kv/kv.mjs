@@ -9,7 +9,7 @@ import { AsyncQueue, iterableOf } from '../queue.mjs';
 import { toBytes } from '../bytes.mjs';
 import { NatsConnection } from '../connection.mjs';
 import { jetstream } from '../jetstream/client.mjs';
-import { ConsumerMessagesImpl } from '../jetstream/consumer_messages.mjs';
+import { orderedItems, orderedRead } from '../jetstream/ordered_read.mjs';
 import { ListerImpl } from '../jetstream/manager.mjs';
 
 const decoder = new TextDecoder();
@@ -130,63 +130,12 @@ export class Bucket {
     }
     const id = nc._engine.id(nc._engine.c.kvWatch(ctx.id, this.bucket, String(keys[0]), INCLUDE[opts.include ?? ''],
       !!opts.headers_only, !!opts.ignoreDeletes, opts.resumeFromRevision ?? 0, now()));
-    const created = new Promise((resolve, reject) => nc._jsOps.set(id, { resolve, reject }));
-    nc._scheduleFlush();
-    nc._armTimer();
-    await created;
-    const session = nc._engine.id(nc._engine.c.orderedPull(id, { mode: 1 }, now()));
-    const messages = new ConsumerMessagesImpl(nc, session, {});
-    // Listening before anything is handed out: an empty bucket is caught up at once.
-    const notes = messages.status();
-    const out = new AsyncQueue();
-    // opts.marker (nats.py): a null between the initial entries and the updates.
-    let index = 0;
-    let markerSent = !opts.marker;
-    const marker = () => {
-      if (!markerSent && messages._caughtUpAt !== undefined && index >= messages._caughtUpAt) {
-        markerSent = true;
-        out.push(null);
-      }
-    };
-    const stop = () => {
-      messages.stop();
-      if (!nc._isClosed && nc._engine) nc._engine.c.orderedDelete(id);
-      nc._processNow();
-    };
-    (async () => {
-      for await (const n of notes) {
-        if (n.type !== 'caught_up') continue;
-        marker();
-        opts.initializedFn?.();
-        if (endWhenCaughtUp) {
-          stop();
-          break;
-        }
-      }
-    })();
-    (async () => {
-      try {
-        for await (const m of messages) {
-          const info = m.info;
-          const at = messages._caughtUpAt;
-          marker();
-          out.push(new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT',
-            info.pending, at !== undefined && index >= at));
-          index++;
-          marker(); // right after the last initial entry
-        }
-        out.end(await messages.closed() ?? null);
-      } catch (err) {
-        out.end(err);
-      }
-    })();
-    nc._writeOutput();
-    nc._armTimer();
-    nc._processNow();
-    const iterable = iterableOf(out, stop);
-    iterable.stop = stop;
-    iterable.closed = () => messages.closed();
-    return iterable;
+    const read = await orderedRead(nc, id);
+    return orderedItems(nc, read, {
+      map: (m, isUpdate) => new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time,
+        OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate),
+      marker: !!opts.marker, endWhenCaughtUp, onCaughtUp: opts.initializedFn,
+    });
   }
 
   /** The keys (optionally matching a filter), each once; deleted ones left out. */
