@@ -9,6 +9,8 @@ import { headers } from './headers.mjs';
 import { JsContext } from './jetstream/context.mjs';
 import { ConsumersImpl } from './jetstream/consumer.mjs';
 import { Bucket } from './kv/kv.mjs';
+import { INCLUDE as OBJ_INCLUDE, ObjectStore } from './obj/obj.mjs';
+import { AsyncQueue, iterableOf } from './queue.mjs';
 
 /** The error table (code, name, js, py class path), for Python's mapping. */
 export const errorTable = ERRORS;
@@ -364,4 +366,74 @@ export function kvEntryPacked(e) {
 export function kvWatch(bucket, key, include, ignoreDeletes, metaOnly) {
   return bucket._watch({ key: key ?? '>', include: include ?? '', ignoreDeletes: !!ignoreDeletes,
     headers_only: !!metaOnly, marker: true }, false);
+}
+
+// --- object stores -----------------------------------------------------------------
+
+/** A store for Python: created (config JSON) or opened (checked). {promise of the store, cancel}. */
+export function objStore(ctx, bucket, configJson) {
+  const op = configJson ? ctx.start('obj_store_create', { config: JSON.parse(configJson) }, 0, false)
+    : ctx.start('obj_store_info', { bucket }, 0, false);
+  const promise = op.promise.then(() => new ObjectStore(ctx, bucket));
+  promise.catch(() => {});
+  ctx.nc._writeOutput();
+  return { promise, cancel: op.cancel };
+}
+
+/** An object info (or a watch's null marker) as JSON text for Python (or undefined: None). */
+export function objInfoJson(info) {
+  return info ? JSON.stringify(info._raw) : undefined;
+}
+
+/**
+ * A put fed from Python piece by piece: write(bytes) resolves once the put
+ * has taken the piece (so Python never runs ahead of the chunk publishes),
+ * close() resolves with the info JSON, abort(message) gives up (no chunks
+ * are left behind).
+ */
+export function objWriter(store, metaJson, timeoutMs) {
+  const pieces = new AsyncQueue();
+  async function* source() {
+    for await (const p of iterableOf(pieces, () => {})) {
+      yield p.bytes;
+      p.taken();
+    }
+  }
+  const result = store.put(JSON.parse(metaJson), source(), { timeout: timeoutMs || undefined })
+    .then((info) => objInfoJson(info));
+  result.catch(() => {});
+  return {
+    write: (bytes) => new Promise((resolve, reject) => {
+      pieces.push({ bytes, taken: resolve });
+      result.then(resolve, reject); // a put that failed fails the write too
+    }),
+    close: () => {
+      pieces.end(null);
+      return result;
+    },
+    abort: (message) => {
+      pieces.end(new Error(message));
+      return result.then(() => {}, () => {});
+    },
+  };
+}
+
+/** An object read for Python: undefined (None), or {info (JSON), next() (a chunk, or undefined at the end), cancel()}. */
+export async function objReader(store, name) {
+  const r = await store.get(name);
+  if (r === null) return undefined; // None in Python (null would be pyodide.ffi.jsnull)
+  const reader = r.data.getReader();
+  return {
+    info: objInfoJson(r.info),
+    next: async () => {
+      const { done, value } = await reader.read();
+      return done ? undefined : value;
+    },
+    cancel: () => { reader.cancel().catch(() => {}); },
+  };
+}
+
+/** A watch for Python: infos, and a null after the initial ones (not for updates only). */
+export function objWatch(store, include, ignoreDeletes) {
+  return store._watch(OBJ_INCLUDE[include], !!ignoreDeletes, false, true);
 }

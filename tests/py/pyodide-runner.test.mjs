@@ -11,6 +11,7 @@ import { startCluster, startServer } from '../harness/nats-server.mjs';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
 import { Kvm as NatsJsKvm } from '@nats-io/kv';
+import { Objm as NatsJsObjm } from '@nats-io/obj';
 
 const natsjs = {};
 
@@ -68,6 +69,19 @@ before(async () => {
       getString: async (stream, seq) => (await (await natsJsManager(natsjs.nc)).streams.getMessage(stream, { seq })).string(),
       kvGet: async (bucket, key) => (await (await new NatsJsKvm(natsjs.nc).open(bucket)).get(key))?.string() ?? null,
       kvPut: async (bucket, key, value) => (await new NatsJsKvm(natsjs.nc).open(bucket)).put(key, value),
+      objPut: async (bucket, name, data) => {
+        const info = await (await new NatsJsObjm(natsjs.nc).open(bucket)).putBlob({ name }, data.toJs ? data.toJs() : data);
+        return JSON.stringify({ nuid: info.nuid, size: info.size, chunks: info.chunks, digest: info.digest });
+      },
+      objGet: async (bucket, name) => (await new NatsJsObjm(natsjs.nc).open(bucket)).getBlob(name),
+      // Replaces the last chunk of an object version with other bytes (a corruption).
+      objCorruptLastChunk: async (bucket, nuid) => {
+        const jsm = await natsJsManager(natsjs.nc);
+        const subject = `$O.${bucket}.C.${nuid}`;
+        const last = await jsm.streams.getMessage(`OBJ_${bucket}`, { last_by_subj: subject });
+        await jsm.streams.deleteMessage(`OBJ_${bucket}`, last.seq);
+        await natsJsJetstream(natsjs.nc).publish(subject, new Uint8Array(last.data.length).fill(7));
+      },
     },
     // Raw protocol bytes from another client over TCP (e.g. a malformed
     // header block another publisher could send); resolves once the server

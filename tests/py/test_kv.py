@@ -64,7 +64,7 @@ async def test_buckets_open_delete_and_names():
         assert (await again.status()).ttl == 60
         assert await jsx.delete_key_value(name)
         await expect(jse.BucketNotFoundError, jsx.key_value(name))
-        await expect(errors.InvalidArgumentError, jsx.create_key_value(bucket="bad.name"))
+        await expect(jse.InvalidBucketNameError, jsx.create_key_value(bucket="bad.name"))
         await expect(errors.InvalidArgumentError, jsx.create_key_value(bucket=unique("H"), history=65))
     finally:
         await nc.close()

@@ -18,6 +18,7 @@ from .. import _ffi
 from . import api, errors
 from .consuming import ConsumingMixin, KeyValueMixin
 from .manager import JetStreamManager
+from .object_store import ObjectStoreMixin
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -26,7 +27,7 @@ _PUB = struct.Struct("<II")
 _BATCH_HIGH_WATER = 64 * 1024
 
 
-class JetStreamContext(ConsumingMixin, KeyValueMixin, JetStreamManager):
+class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStreamManager):
     """JetStream for a connection (nats.py ``nc.jetstream()``)."""
 
     def __init__(self, conn: "Client", prefix: str = api.DEFAULT_PREFIX,

@@ -124,8 +124,8 @@ class InvalidKeyError(Error):
     """A key-value key that is not allowed."""
 
 
-class InvalidBucketNameError(Error):
-    """A bucket name that is not allowed."""
+class InvalidBucketNameError(Error, _core.InvalidArgumentError):
+    """A bucket name that is not allowed (also an InvalidArgumentError)."""
 
 
 class DigestMismatchError(Error):
@@ -140,3 +140,13 @@ class ObjectDeletedError(NotFoundError):
     """The object was deleted."""
 
 
+class ObjectAlreadyExists(Error):
+    """An object by that name exists (nats.py's name, without "Error")."""
+
+
+class LinkIsABucketError(Error):
+    """The object is a link to a whole store, not to an object."""
+
+
+class BadObjectMetaError(Error):
+    """An object's info cannot be read."""

@@ -10,15 +10,14 @@ errors onto the JS package's KV (js/src/kv/kv.mjs).
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, List, Optional
 
 from .. import _ffi
-from .. import errors as core_errors
 from . import api, errors
+from .watcher import JsWatcher
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -71,44 +70,16 @@ def _entry(bucket: str, packed: Any) -> Optional[Entry]:
                  operation=None if operation == "PUT" else str(operation))
 
 
-class KeyWatcher:
+class KeyWatcher(JsWatcher[Entry]):
     """Entries as they come: ``async for e in watcher`` yields entries, and
     one ``None`` once the initial values are out (nats.py's marker)."""
 
     def __init__(self, kv: "KeyValue", js_iterable: Any) -> None:
+        super().__init__(kv._client._mod.pyodide, js_iterable)
         self._kv = kv
-        self._js = js_iterable
-        self._iterator = kv._client._mod.pyodide.iteratorOf(js_iterable)
-        self._stopped = False
 
-    def __aiter__(self) -> "KeyWatcher":
-        return self
-
-    async def __anext__(self) -> Optional[Entry]:
-        if self._stopped:
-            raise StopAsyncIteration
-        try:
-            step = await _ffi.settle(self._iterator.next())
-        except asyncio.CancelledError:
-            await self.stop()
-            raise
-        if step.done:
-            raise StopAsyncIteration
-        # The marker (null) packs to None.
-        return _entry(self._kv._name, self._kv._client._mod.pyodide.kvEntryPacked(step.value))
-
-    async def updates(self, timeout: Optional[float] = 5.0) -> Optional[Entry]:
-        """The next entry (or the None marker); TimeoutError when none comes."""
-        try:
-            return await asyncio.wait_for(self.__anext__(), timeout)
-        except asyncio.TimeoutError:
-            raise core_errors.TimeoutError("no update before the timeout", "timeout") from None
-
-    async def stop(self) -> None:
-        """Ends the watch (its consumer is deleted)."""
-        if not self._stopped:
-            self._stopped = True
-            self._js.stop()
+    def _convert(self, value: Any) -> Optional[Entry]:
+        return _entry(self._kv._name, self._bridge.kvEntryPacked(value))
 
 
 class KeyValue:
