@@ -118,11 +118,21 @@ Result<PubAckFuture> JetStream::start_publish(std::string_view subject, std::str
                                               const js::PublishOptions &options,
                                               const Headers *headers) {
   const milliseconds timeout = options.timeout.count() > 0 ? options.timeout : options_.timeout;
+  return start_write(
+      [&] {
+        return impl_->engine.js_publish(context_, subject, data, headers, options,
+                                        detail::now_ms());
+      },
+      timeout);
+}
+
+Result<PubAckFuture> JetStream::start_write(const std::function<Result<std::uint64_t>()> &send,
+                                            milliseconds timeout) {
   const auto room_deadline = steady_clock::now() + timeout;
   auto w = std::make_shared<detail::Waiter>();
   std::unique_lock lock(impl_->mu);
   for (;;) {
-    auto id = impl_->engine.js_publish(context_, subject, data, headers, options, detail::now_ms());
+    auto id = send();
     if (id) {
       impl_->js_ops.emplace(*id, w);
       lock.unlock();
@@ -173,13 +183,14 @@ Error JetStream::publish_async_completed(milliseconds timeout) {
 
 // --- API calls -------------------------------------------------------------------------
 
-Result<std::shared_ptr<detail::Waiter>> JetStream::call(js::ApiOp op, const std::string &args) {
+Result<std::shared_ptr<detail::Waiter>> JetStream::call(js::ApiOp op, const std::string &args,
+                                                        std::string_view payload) {
   if (impl_->on_io_thread()) return blocked_on_io_thread();
   auto w = std::make_shared<detail::Waiter>();
   std::uint64_t id = 0;
   {
     std::lock_guard lock(impl_->mu);
-    auto r = impl_->engine.js_api(context_, op, args, detail::now_ms());
+    auto r = impl_->engine.js_api(context_, op, args, detail::now_ms(), Duration{0}, payload);
     if (!r) return r.error();
     id = *r;
     impl_->js_ops.emplace(id, w);

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,7 @@
 #include "nats/jetstream/types.hpp"
 #include "nats/native/client.hpp"
 #include "nats/native/consumer.hpp"
+#include "nats/native/kv.hpp"
 
 namespace nats::native {
 
@@ -133,6 +135,16 @@ public:
   /// Pull sessions running in the connection's engine (for leak checks).
   std::size_t pull_sessions() const;
 
+  // --- key-value buckets (nats/native/kv.hpp; defined in kv.cpp) -----------------------
+  /// Opens a bucket (bucket_not_found when there is none).
+  Result<KeyValue> key_value(std::string_view bucket);
+  /// Creates a bucket (an existing one with the same settings is opened).
+  Result<KeyValue> create_key_value(const js::kv::BucketConfig &config);
+  /// Deletes a bucket and everything in it.
+  Result<bool> delete_key_value(std::string_view bucket);
+  /// Every bucket's status.
+  Result<std::vector<KvStatus>> key_value_buckets();
+
   /// Any API call with JSON arguments (js::ApiOp documents them); the JSON
   /// result. A call that reads a message returns its JSON form (subject,
   /// seq, time, stream, hdrs and data in base64 as STREAM.MSG.GET sends).
@@ -143,14 +155,22 @@ public:
 
 private:
   friend class Client;
+  friend class KeyValue;  // its calls and writes go through call() and start_write()
   JetStream(std::shared_ptr<detail::ClientImpl> impl, std::uint64_t context,
             js::ContextOptions options)
       : impl_(std::move(impl)), context_(context), options_(std::move(options)) {}
   /// Runs one API call and waits for its event (result or stored message).
-  Result<std::shared_ptr<detail::Waiter>> call(js::ApiOp op, const std::string &args);
+  /// `payload`: the value of a kv_create.
+  Result<std::shared_ptr<detail::Waiter>> call(js::ApiOp op, const std::string &args,
+                                               std::string_view payload = {});
   Result<std::string> call_json(js::ApiOp op, const std::string &args);
   Result<PubAckFuture> start_publish(std::string_view subject, std::string_view data,
                                      const js::PublishOptions &options, const Headers *headers);
+  /// Starts a write through the context's window of unacknowledged
+  /// publishes: `send` (called with the client's mutex held) starts it and
+  /// returns its engine id, or window_full to wait for room first.
+  Result<PubAckFuture> start_write(const std::function<Result<std::uint64_t>()> &send,
+                                   std::chrono::milliseconds timeout);
   Result<StoredMsg> read_msg(std::string_view stream, const std::string &query);
   /// Whether a stream answers direct gets (cached from every info seen).
   Result<bool> allows_direct(std::string_view stream);
