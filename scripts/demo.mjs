@@ -1,7 +1,9 @@
 // npm run demo: builds what is missing, starts nats-server (WebSocket +
 // JetStream, loopback, free ports) from examples/nats-server.conf, runs
 // examples/demo.py in Pyodide under Node, then serves examples/demo.html,
-// where the same Python runs live in the browser. Ctrl-C stops everything.
+// where the same Python runs live in the browser, and examples/kv-tabs.html,
+// shared settings in a KV bucket that two tabs edit and watch live.
+// Ctrl-C stops everything.
 //   --once   also run the page in headless Chromium, print its output, exit.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -77,7 +79,9 @@ try {
     console.log('== examples/demo.py in Pyodide in headless Chromium ==');
     await runInChromium(pageUrl);
   } else {
-    console.log(`\n== open ${pageUrl} to run the same Python in your browser; Ctrl-C to stop ==`);
+    console.log(`\n== open ${pageUrl} to run the same Python in your browser ==`);
+    console.log(`== open ${web.url}/examples/kv-tabs.html?ws=${encodeURIComponent(server.wsUrl)} in two tabs:` +
+      ' shared settings in a KV bucket, live; Ctrl-C to stop ==');
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
