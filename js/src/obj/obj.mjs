@@ -136,7 +136,7 @@ export class ObjectStore {
     const engine = nc._engine;
     const nuid = engine.c.newNuid();
     const maxChunk = engine.M.objChunkSize(meta.options?.max_chunk_size ?? 0, nc.info?.max_payload ?? 0);
-    const sha = createSha256();
+    const sha = await createSha256();
     let size = 0;
     let chunks = 0;
     const inFlight = [];
@@ -213,16 +213,16 @@ export class ObjectStore {
     let settle;
     const error = new Promise((resolve) => { settle = resolve; });
     if (info.chunks === 0) {
-      const err = this._check(info, createSha256(), 0, 0);
+      const err = this._check(info, await createSha256(), 0, 0);
       settle(err);
       return {
         info, error, data: new ReadableStream({ pull(c) { if (err) c.error(err); else { c.enqueue(new Uint8Array(0)); c.close(); } } }),
       };
     }
+    const sha = await createSha256();
     const nc = this._ctx.nc;
     const id = nc._engine.id(nc._engine.c.objRead(this._ctx.id, info.bucket, info.nuid, INCLUDE.latest, now()));
     const { messages, stop } = await orderedRead(nc, id, { max_messages: READ_AHEAD });
-    const sha = createSha256();
     let received = 0;
     let bytes = 0;
     let ended = false;
@@ -305,13 +305,14 @@ export class ObjectStore {
   /**
    * Infos as they change (nats.js): updates only, or with includeHistory the
    * latest info of every object first; ignoreDeletes leaves deletions out.
-   * Each has isUpdate. Ends on break/return or stop().
+   * Each has isUpdate. Ends on break/return, stop() or opts.signal's abort.
    */
   async watch(opts = {}) {
-    return this._watch(opts.includeHistory ? INCLUDE.latest : INCLUDE.updates, !!opts.ignoreDeletes, false);
+    return this._watch(opts.includeHistory ? INCLUDE.latest : INCLUDE.updates, !!opts.ignoreDeletes, false,
+      false, opts.signal);
   }
 
-  async _watch(include, ignoreDeletes, endWhenCaughtUp, marker = false) {
+  async _watch(include, ignoreDeletes, endWhenCaughtUp, marker = false, signal = undefined) {
     const ctx = this._ctx;
     const nc = ctx.nc;
     nc._throwIfClosed();
@@ -324,6 +325,7 @@ export class ObjectStore {
       },
       marker: marker && include !== INCLUDE.updates,
       endWhenCaughtUp,
+      signal,
     });
   }
 
