@@ -33,6 +33,8 @@ export interface KvWatchOptions {
   resumeFromRevision?: number;
   /** Called once the initial entries are out. */
   initializedFn?: () => void;
+  /** Aborting ends the watch (its consumer is deleted). Not in nats.js. */
+  signal?: AbortSignal;
 }
 export interface KvOptions {
   history: number;

@@ -89,7 +89,7 @@ export declare class ObjectStore {
   getBlob(name: string): Promise<Uint8Array | null>;
   info(name: string): Promise<ObjectInfo | null>;
   list(): Promise<ObjectInfo[]>;
-  watch(opts?: { ignoreDeletes?: boolean; includeHistory?: boolean }): Promise<ObjectIterator<ObjectWatchInfo>>;
+  watch(opts?: { ignoreDeletes?: boolean; includeHistory?: boolean; signal?: AbortSignal }): Promise<ObjectIterator<ObjectWatchInfo>>;
   delete(name: string): Promise<PurgeResponse>;
   link(name: string, info: ObjectInfo): Promise<ObjectInfo>;
   linkStore(name: string, store: ObjectStore): Promise<ObjectInfo>;

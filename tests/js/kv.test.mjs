@@ -142,6 +142,27 @@ describe('watch', () => {
     assert.equal(initialized, 1);
   });
 
+  test('an AbortSignal ends a watch, with nothing left in the engine', async () => {
+    const c = await conns.connect(srv.wsUrl);
+    const kv = await new Kvm(c).create(unique('AB'));
+    await kv.put('a', '1');
+    const ac = new AbortController();
+    const w = await kv.watch({ signal: ac.signal });
+    const seen = [];
+    const reading = (async () => { for await (const e of w) seen.push(e.string()); })();
+    await kv.put('a', '2');
+    while (seen.length < 2) await new Promise((r) => setImmediate(r));
+    assert.equal(c._engine.c.pullSessions(), 1);
+    ac.abort();
+    await within(reading, 5000, 'the watch to end on abort');
+    assert.deepEqual(seen, ['1', '2']);
+    assert.equal(c._engine.c.pullSessions(), 0);
+    // An already aborted signal: the watch ends at once.
+    const done = await kv.watch({ signal: ac.signal });
+    assert.deepEqual(await all(done, 5000), []);
+    assert.equal(c._engine.c.pullSessions(), 0);
+  });
+
   test('history, updates only, ignore deletes, a key filter, resume from a revision', async () => {
     const kv = await kvm.create(unique('M'), { history: 5 });
     await kv.put('k.a', '1');

@@ -37,10 +37,11 @@ export async function orderedRead(nc, id, pull = {}) {
  * each one (undefined leaves it out); isUpdate is false for what was there
  * when the read began. Options: marker (a null between those and the
  * updates, as nats.py), endWhenCaughtUp (stop there: lists, keys,
- * history), onCaughtUp (called once). An async iterable with stop() and
+ * history), onCaughtUp (called once), signal (an AbortSignal: aborting
+ * stops the read and ends the iteration). An async iterable with stop() and
  * closed(); breaking out of it stops the read.
  */
-export function orderedItems(nc, { messages, stop }, { map, marker = false, endWhenCaughtUp = false, onCaughtUp }) {
+export function orderedItems(nc, { messages, stop }, { map, marker = false, endWhenCaughtUp = false, onCaughtUp, signal }) {
   const notes = messages.status(); // listening before anything is handed out
   const out = new AsyncQueue();
   let index = 0;
@@ -77,6 +78,13 @@ export function orderedItems(nc, { messages, stop }, { map, marker = false, endW
       out.end(err);
     }
   })();
+  if (signal) {
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener('abort', stop, { once: true });
+      messages.closed().finally(() => signal.removeEventListener('abort', stop));
+    }
+  }
   nc._processNow();
   const iterable = iterableOf(out, stop);
   iterable.stop = stop;

@@ -114,7 +114,8 @@ export class Bucket {
   /**
    * Entries as they come (nats.js watch): opts.key (wildcards allowed),
    * include (KvWatchInclude), ignoreDeletes, headers_only,
-   * resumeFromRevision, initializedFn (called once the initial entries are out).
+   * resumeFromRevision, initializedFn (called once the initial entries are out),
+   * signal (an AbortSignal that ends the watch; not in nats.js).
    */
   async watch(opts = {}) {
     return this._watch(opts, false);
@@ -134,7 +135,7 @@ export class Bucket {
     return orderedItems(nc, read, {
       map: (m, isUpdate) => new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time,
         OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate),
-      marker: !!opts.marker, endWhenCaughtUp, onCaughtUp: opts.initializedFn,
+      marker: !!opts.marker, endWhenCaughtUp, onCaughtUp: opts.initializedFn, signal: opts.signal,
     });
   }
 
