@@ -466,6 +466,46 @@ TEST_P(KvTest, DirectReadOfADeletedBucketIsBucketNotFound) {
   EXPECT_EQ(b->get("k").error().code, Errc::bucket_not_found);
 }
 
+TEST_P(KvTest, WatchOfADeletedBucketIsBucketNotFound) {
+  kv::BucketConfig cfg;
+  cfg.bucket = unique("deleted_watch");
+  auto b = js_->create_key_value(cfg);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  ASSERT_TRUE(js_->delete_key_value(cfg.bucket).ok());
+  auto w = b->watch(">", {}, [](const KvEntry &) {});
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().code, Errc::bucket_not_found);
+  EXPECT_EQ(w.error().err_code, 10059);
+}
+
+TEST_P(KvTest, CreateInADeletedBucketIsBucketNotFound) {
+  // create() writes to the key's subject: with the stream gone nobody answers.
+  kv::BucketConfig cfg;
+  cfg.bucket = unique("deleted_create");
+  auto b = js_->create_key_value(cfg);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  ASSERT_TRUE(js_->delete_key_value(cfg.bucket).ok());
+  auto c = b->create("k", "v");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Errc::bucket_not_found) << c.error().message;
+}
+
+TEST_P(KvTest, ApiReadOfADeletedBucketIsBucketNotFound) {
+  // Without direct get the read is a STREAM.MSG.GET, whose 404 (err_code
+  // 10059) is about the stream, not the key.
+  kv::BucketConfig cfg;
+  cfg.bucket = unique("deleted_api");
+  cfg.allow_direct = false;
+  auto b = js_->create_key_value(cfg);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  must(b->put("k", "v"));
+  ASSERT_TRUE(js_->delete_key_value(cfg.bucket).ok());
+  auto got = b->get("k");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, Errc::bucket_not_found);
+  EXPECT_EQ(got.error().err_code, 10059);
+}
+
 TEST_P(KvTest, InvalidNamesAndKeysAreTypedLocalErrors) {
   kv::BucketConfig cfg;
   cfg.bucket = "a.b";

@@ -100,6 +100,10 @@ describe('buckets and entries', () => {
     assert.ok(names.includes(name));
     assert.equal(await kv.destroy(), true);
     await assert.rejects(kvm.open(name), (err) => err instanceof StreamNotFoundError);
+    // A handle on a deleted bucket: writes that go to the key's subject and
+    // watches fail typed, not as "JetStream not enabled" or an API error.
+    await assert.rejects(kv.create('new', 'x'), (err) => err instanceof StreamNotFoundError && err.errc === 'bucket_not_found');
+    await assert.rejects(kv.watch(), (err) => err instanceof StreamNotFoundError && err.errc === 'bucket_not_found');
     await assert.rejects(kvm.create('bad.name'), (err) => err instanceof InvalidNameError);
     await assert.rejects(kvm.create(unique('H'), { history: 65 }), (err) => err instanceof InvalidArgumentError);
     await assert.rejects(kv.put('bad key', 'x'), (err) => err instanceof NatsError && err.code === 'invalid_key');

@@ -64,6 +64,9 @@ async def test_buckets_open_delete_and_names():
         assert (await again.status()).ttl == 60
         assert await jsx.delete_key_value(name)
         await expect(jse.BucketNotFoundError, jsx.key_value(name))
+        # the open handle: a create (a write to the key's subject) and a watch
+        await expect(jse.BucketNotFoundError, kv.create("new", b"x"))
+        await expect(jse.BucketNotFoundError, kv.watchall())
         await expect(jse.InvalidBucketNameError, jsx.create_key_value(bucket="bad.name"))
         await expect(errors.InvalidArgumentError, jsx.create_key_value(bucket=unique("H"), history=65))
     finally:

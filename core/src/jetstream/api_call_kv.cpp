@@ -23,6 +23,13 @@ Error key_not_found(const std::string &key) {
   return e;
 }
 
+Error bucket_not_found(const std::string &bucket) {
+  Error e{Errc::bucket_not_found, "bucket '" + bucket + "' not found"};
+  e.status = 404;
+  e.err_code = 10059;
+  return e;
+}
+
 }  // namespace
 
 Error JsApiCall::State::prepare_kv() {
@@ -99,8 +106,13 @@ bool JsApiCall::State::kv_read(std::string_view headers, std::string_view reply,
   }
   if (!done) return false;
   if (error) {
-    // 404 / 10037: nothing stored for the key (or at that revision).
-    if (error.status == 404 || error.err_code == 10037) error = key_not_found(key);
+    // 10059: no bucket at all (the bucket was deleted under an open handle).
+    // Otherwise 404 / 10037: nothing stored for the key (or at that revision).
+    if (error.err_code == 10059) {
+      error = bucket_not_found(bucket);
+    } else if (error.status == 404 || error.err_code == 10037) {
+      error = key_not_found(key);
+    }
     return true;
   }
   // At a revision, the message there may be another key's.
@@ -125,12 +137,7 @@ bool JsApiCall::State::on_kv(std::string_view headers, std::string_view reply) {
       return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
     }
     if (auto e = js::api_error_of(reply)) {
-      if (e->err_code == 10059) {
-        Error nf{Errc::bucket_not_found, "bucket '" + bucket + "' not found"};
-        nf.status = 404;
-        nf.err_code = 10059;
-        return finish(std::move(nf));
-      }
+      if (e->err_code == 10059) return finish(bucket_not_found(bucket));
       return finish(std::move(*e));
     }
     result.assign(reply);

@@ -248,7 +248,13 @@ void Engine::js_on_failed(std::uint64_t mux_id, const Error &error) {
   }
   auto call = js_.calls.find(t.id);
   if (call == js_.calls.end()) return;
-  if (e.code == Errc::no_responders) {
+  if (e.code == Errc::no_responders && call->second.call.op() == js::ApiOp::kv_create) {
+    // kv_create writes to the key's subject, not the API: nobody there means
+    // no bucket's stream takes it.
+    e = {Errc::bucket_not_found, "no bucket stores '" + call->second.call.subject() + "'"};
+    e.status = 404;
+    e.subject = call->second.call.subject();
+  } else if (e.code == Errc::no_responders) {
     e = {Errc::js_not_enabled, "JetStream not enabled"};
     e.status = 503;
   } else if (e.code == Errc::timeout) {

@@ -42,6 +42,7 @@ Result<std::uint64_t> Engine::kv_watch(std::uint64_t context, std::string_view b
   if (!id) return id;
   auto &state = js_.ordered.at(*id);
   state.kv_bucket.assign(bucket);
+  state.bucket.assign(bucket);
   state.kv_ignore_deletes = ignore_deletes;
   return id;
 }

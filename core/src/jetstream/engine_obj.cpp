@@ -30,7 +30,9 @@ Result<std::uint64_t> Engine::obj_read(std::uint64_t context, std::string_view b
     o.filter_subject = obj::chunk_subject(bucket, nuid);
     o.deliver_policy = "all";
   }
-  return ordered_create(context, obj::stream_name(bucket), o, now);
+  auto id = ordered_create(context, obj::stream_name(bucket), o, now);
+  if (id) js_.ordered.at(*id).bucket.assign(bucket);
+  return id;
 }
 
 }  // namespace nats

@@ -95,8 +95,13 @@ void Engine::ordered_call_done(std::uint64_t id, const Error &error, const std::
     // The first creation, which the host waits for.
     if (error) {
       const std::uint64_t op = o.host_op;
+      Error e = error;
+      if (e.err_code == 10059 && !o.bucket.empty()) {
+        e.code = Errc::bucket_not_found;
+        e.message = "bucket '" + o.bucket + "' not found";
+      }
       js_.ordered.erase(it);
-      emit(EventType::js_result, op, error);
+      emit(EventType::js_result, op, std::move(e));
       return;
     }
     if (o.checking_stream) {

@@ -34,6 +34,9 @@ struct OrderedState {
   // Key-value watches: entries instead of messages (engine_kv.cpp).
   std::string kv_bucket;  ///< "" when not a watch
   bool kv_ignore_deletes = false;
+  /// A KV bucket or object store read: a missing stream at creation is
+  /// bucket_not_found naming it ("" for plain ordered consumers).
+  std::string bucket;
 };
 
 /// One fetch, next or consume.
