@@ -11,6 +11,11 @@ bool is_no_responders(const Op &op) {
   return !op.headers.empty() && op.payload.empty() && header_status(op.headers) == 503;
 }
 
+/// Calls that end in js_stored_msg (a stored message), failed or not.
+bool reads_stored(js::ApiOp op) {
+  return op == js::ApiOp::stream_msg_get || op == js::ApiOp::direct_get || op == js::ApiOp::kv_get;
+}
+
 }  // namespace
 
 Result<std::uint64_t> Engine::js_context(const js::ContextOptions &options) {
@@ -129,9 +134,7 @@ bool Engine::js_finish_call(std::uint64_t call_id, Event &event) {
   event = Event{};
   event.id = call_id;
   if (call.error()) {
-    const bool reads = call.op() == js::ApiOp::stream_msg_get ||
-                       call.op() == js::ApiOp::direct_get || call.op() == js::ApiOp::kv_get;
-    event.type = reads ? EventType::js_stored_msg : EventType::js_result;
+    event.type = reads_stored(call.op()) ? EventType::js_stored_msg : EventType::js_result;
     event.error = call.error();
   } else if (call.has_stored()) {
     js::StoredMessage m = call.take_stored();
@@ -260,8 +263,7 @@ void Engine::js_on_failed(std::uint64_t mux_id, const Error &error) {
   } else if (e.code == Errc::timeout) {
     e.message = "JetStream API request timed out";
   }
-  const bool stored = call->second.call.op() == js::ApiOp::stream_msg_get ||
-                      call->second.call.op() == js::ApiOp::direct_get;
+  const bool stored = reads_stored(call->second.call.op());
   const std::uint64_t owner = call->second.owner;
   js_.calls.erase(call);
   if (owner != 0) {
