@@ -203,20 +203,11 @@ Result<std::uint64_t> KeyValue::create(std::string_view key, std::string_view va
 }
 
 Result<KvEntry> KeyValue::get(std::string_view key, std::optional<std::uint64_t> revision) {
-  const auto read = [&](bool direct) {
-    std::string args = key_args(bucket_, key, direct);
-    if (revision) args += ",\"revision\":" + std::to_string(*revision);
-    return js_->call(js::ApiOp::kv_get, args + "}");
-  };
-  auto w = read(direct_);
-  if (!w && direct_ && w.error().code == Errc::timeout) {
-    // nats-server 2.9 does not answer a direct get when the stream is gone or
-    // no longer allows direct gets (as JetStream::read_msg): look again.
-    auto st = status();
-    if (!st) return st.error();  // bucket_not_found
-    if (st->stream_info.config.allow_direct.value_or(false)) return w.error();
-    w = read(false);
-  }
+  // A direct read that gets no answer is checked against the stream's
+  // config by the engine (api_call_kv.cpp), so this is one call.
+  std::string args = key_args(bucket_, key, direct_);
+  if (revision) args += ",\"revision\":" + std::to_string(*revision);
+  auto w = js_->call(js::ApiOp::kv_get, args + "}");
   if (!w) return w.error();
   const Event &ev = (*w)->js;
   KvEntry e;

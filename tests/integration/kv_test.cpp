@@ -466,6 +466,28 @@ TEST_P(KvTest, DirectReadOfADeletedBucketIsBucketNotFound) {
   EXPECT_EQ(b->get("k").error().code, Errc::bucket_not_found);
 }
 
+TEST_P(KvTest, DirectReadAfterDirectWasTurnedOffReadsThroughTheApi) {
+  // The handle still believes in direct gets; the server drops them now. The
+  // engine reads the stream's config after the timeout and asks the API.
+  nats::js::ContextOptions quick;
+  quick.timeout = 300ms;
+  auto js = nc_->jetstream(quick);
+  ASSERT_TRUE(js.ok());
+  kv::BucketConfig cfg;
+  cfg.bucket = unique("direct_off");
+  auto b = (*js)->create_key_value(cfg);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  must(b->put("k", "v"));
+  auto info = (*js)->stream_info(kv::stream_name(cfg.bucket));
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  nats::js::StreamConfig sc = info->config;
+  sc.allow_direct = false;
+  ASSERT_TRUE((*js)->update_stream(sc).ok());
+  auto got = b->get("k");
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->value, "v");
+}
+
 TEST_P(KvTest, WatchOfADeletedBucketIsBucketNotFound) {
   kv::BucketConfig cfg;
   cfg.bucket = unique("deleted_watch");

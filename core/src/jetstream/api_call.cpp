@@ -544,6 +544,8 @@ std::string JsApiCall::take_result() { return std::move(s_->result); }
 bool JsApiCall::has_stored() const { return s_->stored; }
 js::StoredMessage JsApiCall::take_stored() { return std::move(s_->stored_msg); }
 
+bool JsApiCall::on_timeout() { return s_->op == ApiOp::kv_get && s_->kv_on_timeout(); }
+
 bool JsApiCall::on_reply(std::string_view headers, std::string_view payload) {
   // A reply with a field of the wrong type is the server's protocol error.
   try {

@@ -87,8 +87,40 @@ Error JsApiCall::State::prepare_kv() {
   return {};
 }
 
+// nats-server 2.9 drops a direct get to a stream that is gone or no longer
+// allows direct gets: no reply at all. So a direct read that times out reads
+// the stream's config once and decides from it (TOOLCHAIN.md).
+bool JsApiCall::State::kv_on_timeout() {
+  if (kv_checking || !args.value("direct", false)) return false;
+  kv_checking = true;
+  subject = api("STREAM.INFO." + kv::stream_name(args.value("bucket", std::string())));
+  body.clear();
+  req_headers.clear();
+  return true;
+}
+
+bool JsApiCall::State::kv_on_check(std::string_view reply, const std::string &bucket) {
+  kv_checking = false;
+  if (auto e = js::api_error_of(reply)) {
+    return finish(e->err_code == 10059 ? bucket_not_found(bucket) : std::move(*e));
+  }
+  json r = json::parse(reply, nullptr, false);
+  if (r.is_discarded() || !r.is_object()) {
+    return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
+  }
+  const json cfg = r.value("config", json::object());
+  if (cfg.is_object() && cfg.value("allow_direct", false)) {
+    // Direct gets are allowed: the read was lost or slow, not refused.
+    return finish({Errc::timeout, "JetStream API request timed out"});
+  }
+  args["direct"] = false;  // read through the API from now on
+  if (Error e = prepare_kv()) return finish(std::move(e));
+  return false;
+}
+
 bool JsApiCall::State::kv_read(std::string_view headers, std::string_view reply,
                                const std::string &bucket, const std::string &key) {
+  if (kv_checking) return kv_on_check(reply, bucket);
   const bool direct = args.value("direct", false);
   bool done;
   if (direct) {

@@ -67,6 +67,7 @@ struct JsApiCall::State {
   std::string kv_value;     ///< the value of a KV create
   int kv_phase = 0;
   Error kv_first_error;
+  bool kv_checking = false;  ///< kv_get: a direct read timed out, the stream info is read
 
   std::string api(std::string_view rest) const { return prefix + "." + std::string(rest); }
   void page_request();
@@ -87,6 +88,8 @@ struct JsApiCall::State {
   bool on_kv(std::string_view headers, std::string_view payload);
   bool kv_read(std::string_view headers, std::string_view payload, const std::string &bucket,
                const std::string &key);
+  bool kv_on_timeout();
+  bool kv_on_check(std::string_view payload, const std::string &bucket);
   // api_call_obj.cpp
   int obj_phase = 0;
   json obj_current;                ///< the object's info before a put or delete (null when none)

@@ -251,6 +251,13 @@ void Engine::js_on_failed(std::uint64_t mux_id, const Error &error) {
   }
   auto call = js_.calls.find(t.id);
   if (call == js_.calls.end()) return;
+  if (e.code == Errc::timeout && call->second.call.on_timeout()) {
+    // The call asks something else first (kv_get: is the stream still there?).
+    call->second.deadline = now_ + call->second.timeout;
+    Error sent = js_send_call(t.id);
+    if (!sent) return;
+    e = std::move(sent);
+  }
   if (e.code == Errc::no_responders && call->second.call.op() == js::ApiOp::kv_create) {
     // kv_create writes to the key's subject, not the API: nobody there means
     // no bucket's stream takes it.

@@ -31,6 +31,9 @@ public:
   /// Folds in a reply; true when the call is finished (see error(),
   /// result(), stored()), false when subject()/body() must be sent again.
   bool on_reply(std::string_view headers, std::string_view payload);
+  /// The request timed out: true when the call goes on with another request
+  /// (subject()/body() to send, with a fresh deadline) instead of failing.
+  bool on_timeout();
   /// The failure, when finished with one.
   const Error &error() const;
   /// The JSON result for hosts (finished, no error, not a stored message).
