@@ -76,7 +76,6 @@ enum class ApiOp : std::uint8_t {
                       ///< failed part way cleans up with it)
 };
 
-/// True for the key-value operations (core/src/jetstream/api_call_kv.cpp).
 /// True for the object store operations (core/src/jetstream/api_call_obj.cpp).
 constexpr bool is_obj_op(ApiOp op) {
   return op == ApiOp::obj_store_create || op == ApiOp::obj_store_info ||
@@ -84,6 +83,7 @@ constexpr bool is_obj_op(ApiOp op) {
          op == ApiOp::obj_put_meta || op == ApiOp::obj_delete || op == ApiOp::obj_purge_chunks;
 }
 
+/// True for the key-value operations (core/src/jetstream/api_call_kv.cpp).
 constexpr bool is_kv_op(ApiOp op) {
   return op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info ||
          op == ApiOp::kv_bucket_delete || op == ApiOp::kv_get || op == ApiOp::kv_create;

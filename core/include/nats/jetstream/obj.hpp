@@ -1,9 +1,10 @@
 #pragma once
 /// Object stores over JetStream, as rules: the store's stream, where chunks
-/// and metadata live, object info as JSON, and the digest's text form. The
+/// and metadata live, the store's stream config, and the digest's text form
+/// (hosts decode the info records: plain JSON, see api.hpp's obj_* ops). The
 /// engine's object calls (api_call_obj.cpp, engine_obj.cpp) and every host
 /// use these; nothing here does I/O. Hosts hash (SHA-256 with a library:
-/// js-sha256 in JS hosts, OpenSSL natively) and stream the chunks.
+/// @noble/hashes in JS hosts, OpenSSL natively) and stream the chunks.
 
 #include <chrono>
 #include <cstdint>
@@ -33,7 +34,7 @@ std::string meta_filter(std::string_view bucket);
 /// What a read of every object's info starts with (watch, list).
 enum class Include { latest = 0, updates = 1, history = 2 };
 
-/// Store names: as key-value buckets (invalid_name otherwise).
+/// Store names: as key-value buckets (invalid_bucket_name otherwise).
 Error validate_bucket(std::string_view bucket);
 /// Object names: any non-empty text (invalid_name when empty).
 Error validate_name(std::string_view name);
