@@ -30,6 +30,7 @@
 #include "nats/native/client.hpp"
 #include "nats/native/consumer.hpp"
 #include "nats/native/kv.hpp"
+#include "nats/native/obj.hpp"
 
 namespace nats::native {
 
@@ -145,6 +146,18 @@ public:
   /// Every bucket's status.
   Result<std::vector<KvStatus>> key_value_buckets();
 
+  // --- object stores (nats/native/obj.hpp; defined in obj_store.cpp) --------------------
+  /// Opens a store (bucket_not_found when there is none).
+  Result<ObjectStore> object_store(std::string_view bucket);
+  /// Creates a store (an existing one with the same settings is opened).
+  Result<ObjectStore> create_object_store(const ObjectStoreConfig &config);
+  /// Deletes a store and everything in it.
+  Result<bool> delete_object_store(std::string_view bucket);
+  /// Every store's name.
+  Result<std::vector<std::string>> object_store_names();
+  /// Every store's status.
+  Result<std::vector<ObjectStoreStatus>> object_stores();
+
   /// Any API call with JSON arguments (js::ApiOp documents them); the JSON
   /// result. A call that reads a message returns its JSON form (subject,
   /// seq, time, stream, hdrs and data in base64 as STREAM.MSG.GET sends).
@@ -155,7 +168,8 @@ public:
 
 private:
   friend class Client;
-  friend class KeyValue;  // its calls and writes go through call() and start_write()
+  friend class KeyValue;     // its calls and writes go through call() and start_write()
+  friend class ObjectStore;  // likewise, and its reads use the context's engine id
   JetStream(std::shared_ptr<detail::ClientImpl> impl, std::uint64_t context,
             js::ContextOptions options)
       : impl_(std::move(impl)), context_(context), options_(std::move(options)) {}

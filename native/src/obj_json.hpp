@@ -1,0 +1,31 @@
+#pragma once
+// Object store JSON the native host reads and writes: object infos (the
+// record every client keeps on $O.<bucket>.M.<name>) and obj_store_list's
+// reply. The only file of the native host that uses a JSON library.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nats/error.hpp"
+#include "nats/native/obj.hpp"
+
+namespace nats::native::detail {
+
+/// Now in UTC as RFC 3339 with nanoseconds: an info's mtime (as Go clients write it).
+std::string now_rfc3339();
+
+/// An info record as JSON (bucket and revision left out: the engine adds them).
+std::string object_info_json(const ObjectInfo &info);
+/// An info record; `revision` when the record has none (watches, lists).
+Result<ObjectInfo> object_info_from_json(std::string_view json, std::uint64_t revision = 0);
+
+/// One store of obj_store_list's reply: its name and stream info JSON.
+struct ListedStore {
+  std::string bucket;
+  std::string info_json;
+};
+/// obj_store_list's reply: {"stores":[{"bucket":..., "info":{...}}]}.
+Result<std::vector<ListedStore>> store_list_from_json(std::string_view json);
+
+}  // namespace nats::native::detail
