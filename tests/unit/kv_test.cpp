@@ -81,33 +81,8 @@ protected:
     ctx_ = *peer_.engine().js_context({});
   }
   nats::Engine &engine() { return peer_.engine(); }
-  struct Pub {
-    std::string subject, reply, headers, body;
-  };
   // The PUB/HPUBs written since the last call.
-  std::vector<Pub> pubs() {
-    std::vector<Pub> out;
-    for (const auto &op : peer_.written()) {
-      const bool h = op.rfind("HPUB ", 0) == 0;
-      if (!h && op.rfind("PUB ", 0) != 0) continue;
-      const auto eol = op.find("\r\n");
-      std::vector<std::string> t;
-      std::string line = op.substr(0, eol);
-      for (std::size_t a = 0, b; a < line.size(); a = b + 1) {
-        b = line.find(' ', a);
-        if (b == std::string::npos) b = line.size();
-        t.push_back(line.substr(a, b - a));
-      }
-      Pub p{t[1], t[2], "", op.substr(eol + 2)};
-      if (h) {
-        const auto hl = std::stoul(t[3]);
-        p.headers = p.body.substr(0, hl);
-        p.body = p.body.substr(hl);
-      }
-      out.push_back(p);
-    }
-    return out;
-  }
+  std::vector<nats_test::Published> pubs() { return nats_test::published(peer_.written()); }
   std::vector<Event> answer(const std::string &reply, const std::string &body) {
     return peer_.feed(nats_test::msg(reply, 1, body));
   }
@@ -278,6 +253,68 @@ TEST_F(KvTest, WatchDeliversEntriesAndSaysWhenCaughtUp) {
   int caught = 0;
   for (const auto &e : evs) caught += e.type == EventType::pull_status && e.text == "caught_up";
   EXPECT_EQ(caught, 0) << "once";
+}
+
+}  // namespace
+
+namespace {
+
+// The KV direct read that nats-server 2.9 drops: after the timeout the
+// engine reads the stream's config and decides from it.
+class KvDirectTimeoutTest : public KvTest {
+protected:
+  std::vector<nats_test::Published> timed_out_read() {
+    EXPECT_TRUE(
+        engine()
+            .js_api(ctx_, ApiOp::kv_get, R"({"bucket":"b","key":"k","direct":true})", peer_.now)
+            .ok());
+    auto p = pubs();
+    EXPECT_EQ(p.at(0).subject, "$JS.API.DIRECT.GET.KV_b.$KV.b.k");
+    peer_.now += std::chrono::seconds(6);
+    engine().handle_timeout(peer_.now);
+    EXPECT_TRUE(peer_.events().empty()) << "no failure yet: the stream is checked first";
+    p = pubs();
+    EXPECT_EQ(p.at(0).subject, "$JS.API.STREAM.INFO.KV_b");
+    return p;
+  }
+};
+
+TEST_F(KvDirectTimeoutTest, AGoneStreamIsBucketNotFound) {
+  auto p = timed_out_read();
+  auto evs = answer(p[0].reply,
+                    R"({"error":{"code":404,"err_code":10059,"description":"stream not found"}})");
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].type, EventType::js_stored_msg);
+  EXPECT_EQ(evs[0].error.code, Errc::bucket_not_found);
+}
+
+TEST_F(KvDirectTimeoutTest, DirectTurnedOffReadsThroughTheApi) {
+  auto p = timed_out_read();
+  EXPECT_TRUE(answer(p[0].reply, R"({"config":{"name":"KV_b","allow_direct":false}})").empty());
+  p = pubs();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].subject, "$JS.API.STREAM.MSG.GET.KV_b");
+  auto evs = answer(
+      p[0].reply,
+      R"({"message":{"subject":"$KV.b.k","seq":3,"data":"dg==","time":"2026-01-01T00:00:00Z"}})");
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_FALSE(evs[0].error) << evs[0].error.message;
+  EXPECT_EQ(evs[0].num, 3u);
+}
+
+TEST_F(KvDirectTimeoutTest, DirectStillAllowedIsATimeout) {
+  auto p = timed_out_read();
+  auto evs = answer(p[0].reply, R"({"config":{"name":"KV_b","allow_direct":true}})");
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].error.code, Errc::timeout);
+  // A check that times out too ends the call: no third request.
+  timed_out_read();
+  peer_.now += std::chrono::seconds(6);
+  engine().handle_timeout(peer_.now);
+  evs = peer_.events();
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].error.code, Errc::timeout);
+  EXPECT_TRUE(pubs().empty());
 }
 
 }  // namespace

@@ -98,6 +98,36 @@ inline std::vector<std::string> summaries(const std::vector<nats::Event> &events
 }
 
 /// The server side of one connection, driven by the test.
+/// A PUB or HPUB the engine wrote, split into its parts.
+struct Published {
+  std::string subject, reply, headers, body;
+};
+
+/// The PUB/HPUB ops among `ops` (from ScriptedPeer::written()), in order.
+inline std::vector<Published> published(const std::vector<std::string> &ops) {
+  std::vector<Published> out;
+  for (const auto &op : ops) {
+    const bool h = op.rfind("HPUB ", 0) == 0;
+    if (!h && op.rfind("PUB ", 0) != 0) continue;
+    const auto eol = op.find("\r\n");
+    std::vector<std::string> t;
+    const std::string line = op.substr(0, eol);
+    for (std::size_t a = 0, b; a < line.size(); a = b + 1) {
+      b = line.find(' ', a);
+      if (b == std::string::npos) b = line.size();
+      t.push_back(line.substr(a, b - a));
+    }
+    Published p{t[1], t[2], "", op.substr(eol + 2)};
+    if (h) {
+      const auto hl = std::stoul(t[3]);
+      p.headers = p.body.substr(0, hl);
+      p.body = p.body.substr(hl);
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
 class ScriptedPeer {
 public:
   explicit ScriptedPeer(nats::Options options = {}) : engine_(std::move(options)) {}
