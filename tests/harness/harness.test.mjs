@@ -1,5 +1,6 @@
 // Self-test of the test harness: if these fail, every integration test would.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -110,6 +111,35 @@ describe('nats-server harness', () => {
     assert.equal(await connectionRefused(server.wsPort), true);
     assert.equal(existsSync(server.dir), false);
     await server.stop();
+  });
+
+  test('a test process ended by SIGTERM (a file timeout) takes its servers with it', async () => {
+    // The child starts a server, prints its ports, then waits to be killed.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+      import { startServer } from ${JSON.stringify(new URL('./nats-server.mjs', import.meta.url).href)};
+      const s = await startServer();
+      console.log(JSON.stringify({ port: s.port, dir: s.dir, pid: s.pid }));
+      setInterval(() => {}, 1000);
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const started = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve(JSON.parse(out));
+      });
+      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    });
+    assert.equal(await connectionRefused(started.port), false, 'the server runs');
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 143, signal: null }, 'exits through its hook');
+    // SIGKILL was sent before the child exited; the kernel finishes it soon after.
+    const alive = () => { try { process.kill(started.pid, 0); return true; } catch { return false; } };
+    for (const until = Date.now() + 5000; alive() && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(alive(), false, 'no server outlives it');
+    assert.equal(existsSync(started.dir), false);
   });
 });
 

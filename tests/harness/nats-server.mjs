@@ -38,6 +38,11 @@ process.on('exit', () => {
     }
   }
 });
+// A test file that times out is ended with SIGTERM, which skips 'exit'
+// (and the file's after() hooks): exit properly so the hook above runs.
+for (const signal of ['SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => process.exit(128 + os.constants.signals[signal]));
+}
 
 /**
  * @typedef {object} NatsServer
