@@ -110,6 +110,23 @@ describe('buckets and entries', () => {
     await assert.rejects(kv.get('.dot'), (err) => err.code === 'invalid_key');
   });
 
+  test('the history limit is kept, and entries expire after the ttl', async () => {
+    const kv = await kvm.create(unique('HL'), { history: 2 });
+    for (const v of ['1', '2', '3']) await kv.put('a', v);
+    assert.deepEqual((await all(await kv.history({ key: 'a' }))).map((e) => e.string()), ['2', '3']);
+    const short = await kvm.create(unique('TTL'), { ttl: 1000 });
+    await short.put('k', 'v');
+    assert.equal((await short.get('k')).string(), 'v');
+    // The server removes it on its own schedule: poll, bounded.
+    const deadline = Date.now() + 10000;
+    let e = await short.get('k');
+    while (e !== null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      e = await short.get('k');
+    }
+    assert.equal(e, null, 'the entry outlived the bucket\'s ttl');
+  });
+
   test('keys (with a filter) and history', async () => {
     const kv = await kvm.create(unique('K'), { history: 5 });
     for (const k of ['a.1', 'a.2', 'b.1']) await kv.put(k, k);
@@ -148,14 +165,22 @@ describe('watch', () => {
 
   test('an AbortSignal ends a watch, with nothing left in the engine', async () => {
     const c = await conns.connect(srv.wsUrl);
-    const kv = await new Kvm(c).create(unique('AB'));
+    // history 2: with the default 1, the update would remove '1' before it is read.
+    const kv = await new Kvm(c).create(unique('AB'), { history: 2 });
     await kv.put('a', '1');
     const ac = new AbortController();
     const w = await kv.watch({ signal: ac.signal });
     const seen = [];
-    const reading = (async () => { for await (const e of w) seen.push(e.string()); })();
+    let second;
+    const gotTwo = new Promise((r) => { second = r; });
+    const reading = (async () => {
+      for await (const e of w) {
+        seen.push(e.string());
+        if (seen.length === 2) second();
+      }
+    })();
     await kv.put('a', '2');
-    while (seen.length < 2) await new Promise((r) => setImmediate(r));
+    await within(gotTwo, 5000, 'the initial value and the update');
     assert.equal(c._engine.c.pullSessions(), 1);
     ac.abort();
     await within(reading, 5000, 'the watch to end on abort');
