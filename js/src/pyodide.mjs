@@ -363,9 +363,9 @@ export function kvEntryPacked(e) {
 }
 
 /** A watch for Python: entries, and a null after the initial ones (nats.py's marker). */
-export function kvWatch(bucket, key, include, ignoreDeletes, metaOnly) {
+export function kvWatch(bucket, key, include, ignoreDeletes, metaOnly, resumeFromRevision) {
   return bucket._watch({ key: key ?? '>', include: include ?? '', ignoreDeletes: !!ignoreDeletes,
-    headers_only: !!metaOnly, marker: true }, false);
+    headers_only: !!metaOnly, marker: true, resumeFromRevision: resumeFromRevision || 0 }, false);
 }
 
 // --- object stores -----------------------------------------------------------------

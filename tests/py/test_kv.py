@@ -118,6 +118,79 @@ async def test_watch_with_marker_then_updates():
         await nc.close()
 
 
+async def until_gone(kv, key, seconds):
+    """Polls until the key reads as missing (a TTL expiry), at most `seconds`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        try:
+            await kv.get(key)
+        except jse.KeyNotFoundError:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def test_history_limit_ttl_expiry_and_resume():
+    nc, jsx = await connected()
+    try:
+        kv = await jsx.create_key_value(bucket=unique("PH"), history=2)
+        for v in (b"1", b"2", b"3"):
+            await kv.put("a", v)
+        assert [e.value for e in await kv.history("a")] == [b"2", b"3"], "history=2 keeps two"
+        w = await kv.watch("a", resume_from_revision=2)
+        got = [await w.updates(timeout=5) for _ in range(3)]
+        assert [(e.revision, e.value) if e else None for e in got] == [(2, b"2"), (3, b"3"), None]
+        await w.stop()
+        short = await jsx.create_key_value(bucket=unique("PT"), ttl=1)
+        await short.put("k", b"v")
+        assert (await short.get("k")).value == b"v"
+        assert await until_gone(short, "k", 10), "the entry outlived the bucket's ttl"
+    finally:
+        await nc.close()
+
+test_history_limit_ttl_expiry_and_resume.timeout = 40
+
+
+async def test_watch_order_with_a_filter_then_cancel():
+    nc, jsx = await connected()
+    try:
+        kv = await jsx.create_key_value(bucket=unique("PF"), history=5)
+        await kv.put("k.a", b"1")
+        await kv.put("other", b"x")
+        seen = []
+        marker = asyncio.Event()
+        done = asyncio.Event()
+
+        async def follow():
+            async for e in await kv.watch("k.*"):
+                if e is None:
+                    marker.set()
+                    continue
+                seen.append((e.key, e.operation, e.value))
+                if len(seen) == 4:
+                    done.set()
+
+        task = asyncio.ensure_future(follow())
+        await asyncio.wait_for(marker.wait(), 5)
+        await kv.put("k.b", b"2")
+        await kv.put("other", b"y")
+        await kv.delete("k.a")
+        await kv.purge("k.b")
+        await asyncio.wait_for(done.wait(), 5)
+        assert seen == [("k.a", None, b"1"), ("k.b", None, b"2"), ("k.a", "DEL", b""),
+                        ("k.b", "PURGE", b"")]
+        assert int(nc._nc._engine.c.pullSessions()) == 1
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        assert int(nc._nc._engine.c.pullSessions()) == 0, "cancelling the task ends the watch"
+    finally:
+        await nc.close()
+
+
 async def test_interop_with_nats_js_kv():
     nc, jsx = await connected()
     try:

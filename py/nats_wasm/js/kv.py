@@ -144,13 +144,20 @@ class KeyValue:
 
     async def watch(self, keys: str = ">", headers_only: bool = False,
                     include_history: bool = False, ignore_deletes: bool = False,
-                    meta_only: bool = False, updates_only: bool = False) -> KeyWatcher:
+                    meta_only: bool = False, inactive_threshold: Optional[float] = None,
+                    updates_only: bool = False,
+                    resume_from_revision: Optional[int] = None) -> KeyWatcher:
         """Entries of ``keys`` (wildcards allowed): the last value of each,
         or every kept entry with ``include_history``, or only new ones with
-        ``updates_only``; then a ``None``; then updates."""
+        ``updates_only``, or every entry from ``resume_from_revision`` on
+        (not in nats.py); then a ``None``; then updates.
+        ``inactive_threshold`` is accepted for nats.py programs; the engine
+        deletes the watch's consumer itself when the watch stops."""
+        del inactive_threshold
         include = "history" if include_history else "updates" if updates_only else ""
         iterable = await _ffi.settle(_ffi.call(self._client._mod.pyodide.kvWatch, self._js, keys,
-                                               include, ignore_deletes, meta_only or headers_only))
+                                               include, ignore_deletes, meta_only or headers_only,
+                                               resume_from_revision or 0))
         return KeyWatcher(self, iterable)
 
     async def watchall(self, **kwargs: Any) -> KeyWatcher:
