@@ -128,6 +128,14 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   bool on_io_thread() const { return std::this_thread::get_id() == io_thread_id; }
   /// Any thread: make the I/O thread write output and re-arm its timer.
   void kick();
+  /// Any thread, mutex not held: kicks the I/O thread, then returns once no
+  /// callback of `state` runs (on the I/O thread: at once, since that is the
+  /// callback itself).
+  void after_callbacks(PullState &state);
+  /// Any thread, mutex not held: ends a read through an ordered consumer
+  /// (KV watch, object read): deletes the consumer (`ordered` becomes 0),
+  /// closes the session's state, then after_callbacks().
+  void stop_ordered_read(PullState &state, std::uint64_t &ordered, std::uint64_t session);
 
   // I/O thread only.
   void pump();

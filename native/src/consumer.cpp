@@ -167,12 +167,35 @@ void PullSessionHandle::stop() {
       impl_->cv.notify_all();
     }
   }
-  impl_->kick();
-  // A callback of this session may be running on the I/O thread; wait for
-  // it. On the I/O thread this is that callback itself: nothing to wait for.
-  if (!impl_->on_io_thread()) {
-    std::lock_guard running(state_->callback_mu);
+  impl_->after_callbacks(*state_);
+}
+
+void detail::ClientImpl::after_callbacks(PullState &state) {
+  kick();
+  if (!on_io_thread()) {
+    std::lock_guard running(state.callback_mu);  // taken once no callback runs
   }
+}
+
+void detail::ClientImpl::stop_ordered_read(PullState &state, std::uint64_t &ordered,
+                                           std::uint64_t session) {
+  state.stopped = true;
+  {
+    std::lock_guard lock(mu);
+    if (ordered != 0) {
+      // Ends the session at once and deletes the server consumer; closing
+      // the connection forgot every ordered consumer already.
+      const std::uint64_t id = std::exchange(ordered, 0);
+      if (engine.state() != State::closed) (void)engine.ordered_delete(id);
+    }
+    // Whatever the engine still says about the session finds no one.
+    if (!state.done) {
+      state.done = true;
+      pulls.erase(session);
+      cv.notify_all();
+    }
+  }
+  after_callbacks(state);
 }
 
 bool PullSessionHandle::is_closed() const {

@@ -374,28 +374,7 @@ KvWatch::~KvWatch() { stop(); }
 
 void KvWatch::stop() {
   if (!state_) return;
-  state_->stopped = true;
-  {
-    std::lock_guard lock(impl_->mu);
-    if (ordered_ != 0) {
-      // Ends the session at once and deletes the server consumer; closing
-      // the connection forgot every ordered consumer already.
-      const std::uint64_t id = std::exchange(ordered_, 0);
-      if (impl_->engine.state() != State::closed) (void)impl_->engine.ordered_delete(id);
-    }
-    // Whatever the engine still says about the session finds no one.
-    if (!state_->done) {
-      state_->done = true;
-      impl_->pulls.erase(session_);
-      impl_->cv.notify_all();
-    }
-  }
-  impl_->kick();
-  // A callback of this watch may be running on the I/O thread; wait for it.
-  // On the I/O thread this is that callback itself: nothing to wait for.
-  if (!impl_->on_io_thread()) {
-    std::lock_guard running(state_->callback_mu);
-  }
+  impl_->stop_ordered_read(*state_, ordered_, session_);
 }
 
 bool KvWatch::is_closed() const {

@@ -100,27 +100,7 @@ Result<std::optional<JsMsg>> ObjRead::next(milliseconds timeout) {
 
 void ObjRead::stop() {
   if (ordered_ == 0 && session_ == 0) return;  // never started
-  state_->stopped = true;
-  {
-    std::lock_guard lock(impl_->mu);
-    if (ordered_ != 0) {
-      // Ends the session at once and deletes the server consumer; closing
-      // the connection forgot every ordered consumer already.
-      const std::uint64_t id = std::exchange(ordered_, 0);
-      if (impl_->engine.state() != State::closed) (void)impl_->engine.ordered_delete(id);
-    }
-    if (!state_->done) {
-      state_->done = true;
-      impl_->pulls.erase(session_);
-      impl_->cv.notify_all();
-    }
-  }
-  impl_->kick();
-  // A callback may be running on the I/O thread; wait for it (on the I/O
-  // thread this is that callback itself: nothing to wait for).
-  if (!impl_->on_io_thread()) {
-    std::lock_guard running(state_->callback_mu);
-  }
+  impl_->stop_ordered_read(*state_, ordered_, session_);
 }
 
 bool ObjRead::is_closed() const {

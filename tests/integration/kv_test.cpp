@@ -18,6 +18,7 @@
 
 #include "jetstream_fixture.hpp"
 #include "nats/native/kv.hpp"
+#include "watch_collector.hpp"
 
 namespace {
 
@@ -33,48 +34,7 @@ namespace kv = nats::js::kv;
 
 constexpr auto kWait = 5s;
 
-// What a watch delivered: its entries and where the caught-up signal fell.
-// Declare it before the watch: the watch (destroyed first) stops its calls.
-class Collector {
-public:
-  std::function<void(const KvEntry &)> on_entry() {
-    return [this](const KvEntry &e) {
-      std::lock_guard lock(mu_);
-      entries_.push_back(e);
-      cv_.notify_all();
-    };
-  }
-  std::function<void()> on_caught_up() {
-    return [this] {
-      std::lock_guard lock(mu_);
-      caught_up_at_.push_back(entries_.size());
-      cv_.notify_all();
-    };
-  }
-  bool wait_caught_up() {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, kWait, [&] { return !caught_up_at_.empty(); });
-  }
-  bool wait_entries(std::size_t n, std::chrono::milliseconds limit = kWait) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, limit, [&] { return entries_.size() >= n; });
-  }
-  std::vector<KvEntry> entries() {
-    std::lock_guard lock(mu_);
-    return entries_;
-  }
-  /// Where each caught-up signal fell (entries before it); one is expected.
-  std::vector<std::size_t> caught_up_at() {
-    std::lock_guard lock(mu_);
-    return caught_up_at_;
-  }
-
-private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<KvEntry> entries_;
-  std::vector<std::size_t> caught_up_at_;
-};
+using Collector = nats::testing::WatchCollector<KvEntry>;
 
 std::vector<std::uint64_t> revisions(const std::vector<KvEntry> &entries) {
   std::vector<std::uint64_t> out;
@@ -250,6 +210,26 @@ TEST_P(KvTest, HistoryListsTheKeptRevisionsOldestFirst) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST_P(KvTest, EntriesExpireAfterTheBucketsTtl) {
+  kv::BucketConfig cfg;
+  cfg.bucket = unique("ttl");
+  cfg.ttl = 1s;
+  auto b = js_->create_key_value(cfg);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  must(b->put("k", "v"));
+  ASSERT_TRUE(b->get("k").ok());
+  // The server removes it on its own schedule: poll, bounded.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  Errc last = Errc::ok;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto got = b->get("k");
+    last = got.ok() ? Errc::ok : got.error().code;
+    if (last != Errc::ok) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(last, Errc::key_not_found) << "the entry outlived the bucket's ttl";
+}
+
 // --- watches -------------------------------------------------------------------------------
 
 TEST_P(KvTest, WatchGivesLastValuesThenCaughtUpThenUpdatesInOrder) {
@@ -258,11 +238,11 @@ TEST_P(KvTest, WatchGivesLastValuesThenCaughtUpThenUpdatesInOrder) {
   must(b.put("b", "1"));
   must(b.put("a", "2"));
   Collector seen;
-  auto w = b.watch_all({}, seen.on_entry(), seen.on_caught_up());
+  auto w = b.watch_all({}, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{2});
-  auto initial = seen.entries();
+  auto initial = seen.items();
   EXPECT_EQ(keys_of(initial), (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(revisions(initial), (std::vector<std::uint64_t>{2, 3}));
   EXPECT_EQ(initial[1].value, "2");
@@ -274,8 +254,8 @@ TEST_P(KvTest, WatchGivesLastValuesThenCaughtUpThenUpdatesInOrder) {
   must(b.put("c", "1"));
   must(b.del("a"));
   must(b.put("b", "2"));
-  ASSERT_TRUE(seen.wait_entries(5));
-  auto all = seen.entries();
+  ASSERT_TRUE(seen.wait_items(5));
+  auto all = seen.items();
   EXPECT_EQ(revisions(all), (std::vector<std::uint64_t>{2, 3, 4, 5, 6}));
   EXPECT_EQ(all[3].key, "a");
   EXPECT_EQ(all[3].operation, kv::Operation::del);
@@ -291,14 +271,14 @@ TEST_P(KvTest, WatchGivesLastValuesThenCaughtUpThenUpdatesInOrder) {
 TEST_P(KvTest, WatchOfAnEmptyBucketIsCaughtUpAtOnce) {
   KeyValue b = bucket("watch_empty");
   Collector seen;
-  auto w = b.watch("k.*", {}, seen.on_entry(), seen.on_caught_up());
+  auto w = b.watch("k.*", {}, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{0});
   must(b.put("other", "not watched"));
   must(b.put("k.1", "watched"));
-  ASSERT_TRUE(seen.wait_entries(1));
-  EXPECT_EQ(keys_of(seen.entries()), std::vector<std::string>{"k.1"});
+  ASSERT_TRUE(seen.wait_items(1));
+  EXPECT_EQ(keys_of(seen.items()), std::vector<std::string>{"k.1"});
 }
 
 TEST_P(KvTest, WatchCanIgnoreDeletes) {
@@ -311,14 +291,14 @@ TEST_P(KvTest, WatchCanIgnoreDeletes) {
   Collector seen;
   KvWatchOptions o;
   o.ignore_deletes = true;
-  auto w = b.watch_all(o, seen.on_entry(), seen.on_caught_up());
+  auto w = b.watch_all(o, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{1});
   must(b.del("b"));
   must(b.put("d", "1"));
-  ASSERT_TRUE(seen.wait_entries(2));
-  EXPECT_EQ(keys_of(seen.entries()), (std::vector<std::string>{"b", "d"}))
+  ASSERT_TRUE(seen.wait_items(2));
+  EXPECT_EQ(keys_of(seen.items()), (std::vector<std::string>{"b", "d"}))
       << "the delete of b, written before d, never came";
 }
 
@@ -328,13 +308,13 @@ TEST_P(KvTest, WatchOfUpdatesOnlyStartsWithNothing) {
   Collector seen;
   KvWatchOptions o;
   o.include = kv::WatchInclude::updates_only;
-  auto w = b.watch_all(o, seen.on_entry(), seen.on_caught_up());
+  auto w = b.watch_all(o, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{0});
   must(b.put("a", "new"));
-  ASSERT_TRUE(seen.wait_entries(1));
-  auto e = seen.entries();
+  ASSERT_TRUE(seen.wait_items(1));
+  auto e = seen.items();
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].value, "new");
   EXPECT_EQ(e[0].revision, 2u);
@@ -346,10 +326,10 @@ TEST_P(KvTest, WatchResumesFromARevision) {
   Collector seen;
   KvWatchOptions o;
   o.resume_from = 3;
-  auto w = b.watch_all(o, seen.on_entry(), seen.on_caught_up());
+  auto w = b.watch_all(o, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
-  EXPECT_EQ(revisions(seen.entries()), (std::vector<std::uint64_t>{3, 4}));
+  EXPECT_EQ(revisions(seen.items()), (std::vector<std::uint64_t>{3, 4}));
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{2});
 }
 
@@ -362,10 +342,10 @@ TEST_P(KvTest, WatchOfAllHistoryWithHeadersOnly) {
   KvWatchOptions o;
   o.include = kv::WatchInclude::all_history;
   o.headers_only = true;
-  auto w = b.watch_all(o, seen.on_entry(), seen.on_caught_up());
+  auto w = b.watch_all(o, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
-  auto e = seen.entries();
+  auto e = seen.items();
   EXPECT_EQ(revisions(e), (std::vector<std::uint64_t>{1, 2, 3}));
   for (const auto &x : e) EXPECT_EQ(x.value, "") << "headers only: no values";
 }
@@ -597,11 +577,11 @@ TEST_P(KvRestartTest, WatchGetsEveryEntryOnceInOrderAcrossAServerRestart) {
   Collector seen;
   KvWatchOptions all;
   all.include = kv::WatchInclude::all_history;
-  auto w = b->watch_all(all, seen.on_entry(), seen.on_caught_up());
+  auto w = b->watch_all(all, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   for (int i = 2; i <= 4; ++i) ASSERT_TRUE(b->put("a", std::to_string(i)).ok());
-  ASSERT_TRUE(seen.wait_entries(4));
+  ASSERT_TRUE(seen.wait_items(4));
 
   server.kill_hard();
   server.restart();
@@ -637,9 +617,9 @@ TEST_P(KvRestartTest, WatchGetsEveryEntryOnceInOrderAcrossAServerRestart) {
   auto held = wb->history(">");
   ASSERT_TRUE(held.ok()) << held.error().message;
   ASSERT_GE(held->size(), 10u);
-  ASSERT_TRUE(seen.wait_entries(held->size(), 15s))
-      << "got " << seen.entries().size() << " of " << held->size();
-  auto got = seen.entries();
+  ASSERT_TRUE(seen.wait_items(held->size(), 15s))
+      << "got " << seen.items().size() << " of " << held->size();
+  auto got = seen.items();
   EXPECT_EQ(revisions(got), revisions(*held)) << "each entry once, in order";
   for (std::size_t i = 0; i < got.size() && i < held->size(); ++i) {
     EXPECT_EQ(got[i].value, (*held)[i].value) << i;

@@ -19,6 +19,7 @@
 
 #include "jetstream_fixture.hpp"
 #include "nats/native/obj.hpp"
+#include "watch_collector.hpp"
 
 namespace {
 
@@ -62,53 +63,18 @@ std::size_t heap_in_use() {
   return m.uordblks + m.hblkhd;
 }
 
-// Infos a watch delivered and where its caught-up signal fell. Declare it
-// before the watch: the watch (destroyed first) stops its calls.
-class Seen {
-public:
-  std::function<void(const ObjectInfo &)> on_info() {
-    return [this](const ObjectInfo &i) {
-      std::lock_guard lock(mu_);
-      infos_.push_back(i);
-      cv_.notify_all();
-    };
-  }
-  std::function<void()> on_caught_up() {
-    return [this] {
-      std::lock_guard lock(mu_);
-      caught_up_at_.push_back(infos_.size());
-      cv_.notify_all();
-    };
-  }
-  bool wait_caught_up() {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, kWait, [&] { return !caught_up_at_.empty(); });
-  }
-  bool wait_infos(std::size_t n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, kWait, [&] { return infos_.size() >= n; });
-  }
-  std::vector<std::string> names() {
-    std::lock_guard lock(mu_);
-    std::vector<std::string> out;
-    for (const auto &i : infos_) out.push_back(i.name + (i.deleted ? "(deleted)" : ""));
-    return out;
-  }
-  std::vector<std::size_t> caught_up_at() {
-    std::lock_guard lock(mu_);
-    return caught_up_at_;
-  }
-
-private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<ObjectInfo> infos_;
-  std::vector<std::size_t> caught_up_at_;
-};
+using Seen = nats::testing::WatchCollector<ObjectInfo>;
 
 std::vector<std::string> names_of(const std::vector<ObjectInfo> &infos) {
   std::vector<std::string> out;
   for (const auto &i : infos) out.push_back(i.name);
+  return out;
+}
+
+// Names as a watch saw them, deletions marked "(deleted)".
+std::vector<std::string> marked_names(const std::vector<ObjectInfo> &infos) {
+  std::vector<std::string> out;
+  for (const auto &i : infos) out.push_back(i.name + (i.deleted ? "(deleted)" : ""));
   return out;
 }
 
@@ -551,15 +517,15 @@ TEST_P(ObjTest, WatchGivesLatestInfosThenChanges) {
   Seen seen;
   ObjectWatchOptions o;
   o.include_history = true;
-  auto w = s.watch(o, seen.on_info(), seen.on_caught_up());
+  auto w = s.watch(o, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{2});
-  EXPECT_EQ(seen.names(), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(marked_names(seen.items()), (std::vector<std::string>{"b", "a"}));
   must(s.put("c", "1"));
   ASSERT_TRUE(s.del("b").ok());
-  ASSERT_TRUE(seen.wait_infos(4));
-  EXPECT_EQ(seen.names(), (std::vector<std::string>{"b", "a", "c", "b(deleted)"}));
+  ASSERT_TRUE(seen.wait_items(4));
+  EXPECT_EQ(marked_names(seen.items()), (std::vector<std::string>{"b", "a", "c", "b(deleted)"}));
   w->stop();
   EXPECT_TRUE(w->is_closed());
   EXPECT_FALSE(w->error());
@@ -572,14 +538,14 @@ TEST_P(ObjTest, WatchOfUpdatesCanIgnoreDeletes) {
   Seen seen;
   ObjectWatchOptions o;
   o.ignore_deletes = true;
-  auto w = s.watch(o, seen.on_info(), seen.on_caught_up());
+  auto w = s.watch(o, seen.on_item(), seen.on_caught_up());
   ASSERT_TRUE(w.ok()) << w.error().message;
   ASSERT_TRUE(seen.wait_caught_up());
   EXPECT_EQ(seen.caught_up_at(), std::vector<std::size_t>{0}) << "updates only: nothing first";
   ASSERT_TRUE(s.del("old").ok());
   must(s.put("new", "1"));
-  ASSERT_TRUE(seen.wait_infos(1));
-  EXPECT_EQ(seen.names(), std::vector<std::string>{"new"})
+  ASSERT_TRUE(seen.wait_items(1));
+  EXPECT_EQ(marked_names(seen.items()), std::vector<std::string>{"new"})
       << "the delete, written first, never came";
 }
 
