@@ -74,21 +74,7 @@ TEST(KvRules, WriteHeadersAndOperations) {
   EXPECT_FALSE(kv::operation_of("NATS/1.0\r\nNats-Marker-Reason: Other\r\n\r\n").has_value());
 }
 
-class KvTest : public ::testing::Test {
-protected:
-  void SetUp() override {
-    peer_.handshake();
-    ctx_ = *peer_.engine().js_context({});
-  }
-  nats::Engine &engine() { return peer_.engine(); }
-  // The PUB/HPUBs written since the last call.
-  std::vector<nats_test::Published> pubs() { return nats_test::published(peer_.written()); }
-  std::vector<Event> answer(const std::string &reply, const std::string &body) {
-    return peer_.feed(nats_test::msg(reply, 1, body));
-  }
-  nats_test::ScriptedPeer peer_;
-  std::uint64_t ctx_ = 0;
-};
+using KvTest = nats_test::JsCallTest;
 
 TEST_F(KvTest, CreateOverATombstoneWritesAfterIt) {
   auto id = engine().js_api(ctx_, ApiOp::kv_create, R"({"bucket":"b","key":"k","direct":false})",

@@ -69,17 +69,8 @@ TEST(ObjRules, StoreStreamConfig) {
   EXPECT_EQ(obj::stream_config_json(c).error().code, Errc::invalid_bucket_name);
 }
 
-class ObjTest : public ::testing::Test {
+class ObjTest : public nats_test::JsCallTest {
 protected:
-  void SetUp() override {
-    peer_.handshake();
-    ctx_ = *peer_.engine().js_context({});
-  }
-  nats::Engine &engine() { return peer_.engine(); }
-  std::vector<nats_test::Published> pubs() { return nats_test::published(peer_.written()); }
-  std::vector<Event> answer(const std::string &reply, const std::string &body) {
-    return peer_.feed(nats_test::msg(reply, 1, body));
-  }
   // A STREAM.MSG.GET reply holding an info record.
   static std::string stored_info(const std::string &subject, std::uint64_t seq, const json &info) {
     return json{{"message",
@@ -92,8 +83,6 @@ protected:
   static std::string not_found() {
     return R"({"error":{"code":404,"err_code":10037,"description":"no message found"}})";
   }
-  nats_test::ScriptedPeer peer_;
-  std::uint64_t ctx_ = 0;
 };
 
 TEST_F(ObjTest, AnInfoWriteRollsUpThenPurgesTheReplacedChunks) {

@@ -212,4 +212,23 @@ private:
   std::vector<nats::Event> held_;
 };
 
+/// A handshaken peer with one JetStream context, for tests of API calls:
+/// what the engine published, and answers to it.
+class JsCallTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    peer_.handshake();
+    ctx_ = *peer_.engine().js_context({});
+  }
+  nats::Engine &engine() { return peer_.engine(); }
+  /// The PUB/HPUBs written since the last call.
+  std::vector<Published> pubs() { return published(peer_.written()); }
+  /// A reply (as MSG) to `reply`, and the events it produced.
+  std::vector<nats::Event> answer(const std::string &reply, const std::string &body) {
+    return peer_.feed(msg(reply, 1, body));
+  }
+  ScriptedPeer peer_;
+  std::uint64_t ctx_ = 0;
+};
+
 }  // namespace nats_test
