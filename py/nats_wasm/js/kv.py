@@ -163,22 +163,10 @@ class KeyValue:
     async def watchall(self, **kwargs: Any) -> KeyWatcher:
         return await self.watch(">", **kwargs)
 
-    async def _until_marker(self, watcher: KeyWatcher) -> List[Entry]:
-        out: List[Entry] = []
-        try:
-            async for e in watcher:
-                if e is None:
-                    break
-                out.append(e)
-        finally:
-            await watcher.stop()
-        return out
-
     async def keys(self, filters: Optional[List[str]] = None) -> List[str]:
         """Every key that has a value (NoKeysError when none). As nats.py,
         ``filters`` are matched as substrings."""
-        entries = await self._until_marker(await self.watch(">", meta_only=True,
-                                                            ignore_deletes=True))
+        entries = await (await self.watch(">", meta_only=True, ignore_deletes=True)).initial()
         keys = list(dict.fromkeys(e.key for e in entries))
         if filters:
             keys = [k for k in keys if any(f in k for f in filters)]
@@ -188,7 +176,7 @@ class KeyValue:
 
     async def history(self, key: str) -> List[Entry]:
         """Every kept entry of a key (NoKeysError when none)."""
-        entries = await self._until_marker(await self.watch(key, include_history=True))
+        entries = await (await self.watch(key, include_history=True)).initial()
         if not entries:
             raise errors.NoKeysError()
         return entries

@@ -237,15 +237,7 @@ class ObjectStore:
 
     async def list(self, ignore_deletes: bool = False) -> List[ObjectInfo]:
         """Every object's info (NotFoundError when there are none, as nats.py)."""
-        watcher = await self.watch(ignore_deletes=ignore_deletes)
-        out: List[ObjectInfo] = []
-        try:
-            async for info in watcher:
-                if info is None:
-                    break
-                out.append(info)
-        finally:
-            await watcher.stop()
+        out = await (await self.watch(ignore_deletes=ignore_deletes)).initial()
         if not out:
             raise errors.NotFoundError()
         return out

@@ -6,7 +6,7 @@ and ``stop()``."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Generic, Optional, TypeVar
+from typing import Any, Generic, List, Optional, TypeVar
 
 from .. import _ffi
 from .. import errors as core_errors
@@ -54,3 +54,16 @@ class JsWatcher(Generic[T]):
         if not self._stopped:
             self._stopped = True
             self._js.stop()
+
+    async def initial(self) -> List[T]:
+        """The items up to the ``None`` marker (what was there when the watch
+        began), then stops the watch: for keys, history and list."""
+        out: List[T] = []
+        try:
+            async for item in self:
+                if item is None:
+                    break
+                out.append(item)
+        finally:
+            await self.stop()
+        return out
