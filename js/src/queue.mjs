@@ -46,18 +46,21 @@ export class AsyncQueue {
 
   /**
    * Resolves (to undefined) once an item is queued or the queue has ended;
-   * takes nothing, so a waiter that goes away loses nothing.
+   * takes nothing, so a waiter that goes away loses nothing. Every call
+   * while waiting gets the same promise: a poller that gives up and asks
+   * again (Python's next_msg with a timeout) adds nothing per poll.
    */
   ready() {
     if (this.length > 0 || this._done) return Promise.resolve();
-    return new Promise((resolve) => { (this._ready ??= []).push(resolve); });
+    this._ready ??= withResolvers();
+    return this._ready.promise;
   }
 
   _wakeReady() {
     const ready = this._ready;
     if (ready) {
       this._ready = null;
-      for (const resolve of ready) resolve();
+      ready.resolve();
     }
   }
 
@@ -126,4 +129,11 @@ export function iterableOf(q, onReturn) {
       };
     },
   };
+}
+
+/** Like Promise.withResolvers, which Node 20 lacks. */
+function withResolvers() {
+  let resolve;
+  const promise = new Promise((r) => { resolve = r; });
+  return { promise, resolve };
 }

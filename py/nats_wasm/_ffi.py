@@ -94,3 +94,38 @@ def translating(fn: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
             raise errors.translate(exc) from None
 
     return wrapper
+
+
+async def _resolved(promise: Any) -> Any:
+    return await promise
+
+
+class Readiness:
+    """One wait at a time on a JS ``ready()`` promise, kept across calls.
+
+    A poll that times out or is cancelled leaves the wait in place for the
+    next poll, so an idle loop of short timeouts holds one JS waiter, not one
+    per poll (each waiter lived until a message came). Timeouts use
+    ``asyncio.wait``, which schedules with ``call_later``: ``wait_for``
+    schedules an absolute time that Pyodide's loop may reject as being in
+    the past ("Can't schedule in the past") when the timeout is tiny.
+    """
+
+    def __init__(self) -> None:
+        self._pending: "Optional[asyncio.Future[Any]]" = None
+
+    async def wait(self, make_promise: Callable[[], Any], timeout: Optional[float],
+                   what: str = "timed out waiting for a message") -> None:
+        """Waits until the promise ``make_promise()`` gave resolves; raises
+        nats_wasm's TimeoutError after ``timeout`` seconds (None: forever)."""
+        if self._pending is None:
+            self._pending = asyncio.ensure_future(_resolved(make_promise()))
+        pending = self._pending
+        if timeout is None:
+            await asyncio.shield(pending)
+        else:
+            done, _ = await asyncio.wait({pending}, timeout=max(0.0, timeout))
+            if not done:
+                raise errors.TimeoutError(what, "timeout")
+        self._pending = None
+        pending.result()  # a JS rejection surfaces here

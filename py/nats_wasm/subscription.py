@@ -39,6 +39,7 @@ class Subscription:
         self._done = False
         self._delivered = 0
         self._cb_task: Optional[asyncio.Task[None]] = None
+        self._readiness = _ffi.Readiness()
 
     @property
     def sid(self) -> int:
@@ -93,16 +94,9 @@ class Subscription:
                     err, self._ended = self._ended, None
                     raise err
                 return None
-            # ready() takes nothing: a waiter cancelled or timed out here
+            # ready() takes nothing: a wait cancelled or timed out here
             # leaves the messages queued on the JS side for the next call.
-            ready = self._js_sub.ready()
-            try:
-                if timeout is None:
-                    await ready
-                else:
-                    await asyncio.wait_for(ready, timeout)
-            except asyncio.TimeoutError:
-                raise errors.TimeoutError("timed out waiting for a message", "timeout") from None
+            await self._readiness.wait(self._js_sub.ready, timeout)
         self._delivered += 1
         return self._buffer.popleft()
 

@@ -107,6 +107,10 @@ async def test_watch_with_marker_then_updates():
         e = await w.updates(timeout=5)
         assert (e.key, e.operation) == ("a", "DEL")
         await expect(errors.TimeoutError, w.updates(timeout=0.3))
+        # A timeout ends nothing: the watch goes on with what comes next.
+        await kv.put("d", b"4")
+        e = await w.updates(timeout=5)
+        assert (e.key, e.value) == ("d", b"4")
         await w.stop()
         # An empty bucket: the marker at once.
         empty = await jsx.create_key_value(bucket=unique("PWE"))

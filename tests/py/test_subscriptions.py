@@ -1,6 +1,7 @@
 """Subscriptions from Python: async for, next_msg, queues, limits, cancellation."""
 
 import asyncio
+import tracemalloc
 
 import js
 import nats_wasm
@@ -125,6 +126,47 @@ async def test_next_msg_timeout_then_message_is_not_lost():
         assert msg.data == b"late"
     finally:
         await nc.close()
+
+
+async def test_idle_polling_stays_flat_and_every_timeout_is_a_timeout_error():
+    """A loop of next_msg(timeout=0.001) on an idle subject: each poll is a
+    TimeoutError (never Pyodide's "Can't schedule in the past"), nothing
+    piles up per poll on either side, and a message that finally comes is
+    seen at once."""
+    nc = await _connect()
+    try:
+        sub = await nc.subscribe("py.idle.poll")
+
+        async def poll(n):
+            timeouts = 0
+            for _ in range(n):
+                try:
+                    await sub.next_msg(timeout=0.001)
+                except errors.TimeoutError:
+                    timeouts += 1
+            return timeouts
+
+        assert await poll(200) == 200  # warm up
+        tracemalloc.start()
+        try:
+            base = tracemalloc.get_traced_memory()[0]
+            assert await poll(3000) == 3000
+            grown = tracemalloc.get_traced_memory()[0] - base
+        finally:
+            tracemalloc.stop()
+        assert grown < 64 * 1024, f"{grown} bytes kept by 3000 polls"
+        queue = sub._js_sub._queue
+        assert queue._ready is not None and not hasattr(queue._ready, "length"), \
+            "one JS waiter, not one per poll"
+        loop = asyncio.get_running_loop()
+        await nc.publish("py.idle.poll", b"finally")
+        t0 = loop.time()
+        assert (await sub.next_msg(timeout=2)).data == b"finally"
+        assert loop.time() - t0 < 0.3, "the message waited behind piled-up pollers"
+    finally:
+        await nc.close()
+
+test_idle_polling_stays_flat_and_every_timeout_is_a_timeout_error.timeout = 90
 
 
 async def test_cancelled_next_msg_keeps_subscription_and_message():

@@ -80,11 +80,17 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
         (raising TooManyStalledMsgsError after wait_stall seconds)."""
         while len(self._futures) >= self._max_pending:
             self._room.clear()
+            # asyncio.wait, not wait_for: Pyodide's loop may refuse wait_for's
+            # absolute deadline as being in the past when wait_stall is tiny.
+            room = asyncio.ensure_future(self._room.wait())
             try:
-                await asyncio.wait_for(self._room.wait(), wait_stall)
-            except asyncio.TimeoutError:
+                done, _ = await asyncio.wait({room}, timeout=wait_stall)
+            finally:
+                if not room.done():
+                    room.cancel()
+            if not done:
                 raise errors.TooManyStalledMsgsError(
-                    "stalled with too many outstanding async published messages") from None
+                    "stalled with too many outstanding async published messages")
         loop = asyncio.get_running_loop()
         future: "asyncio.Future[api.PubAck]" = loop.create_future()
         token = self._next_token

@@ -46,6 +46,7 @@ class MessageStream:
         self._error: Optional[BaseException] = None
         self._delivered = 0
         self._stopped = False
+        self._readiness = _ffi.Readiness()
 
     # --- starting -----------------------------------------------------------------
     def _session(self) -> Any:
@@ -88,14 +89,7 @@ class MessageStream:
                     err, self._error = self._error, None
                     raise err
                 return None
-            ready = js.ready()
-            if timeout is None:
-                await ready
-            else:
-                try:
-                    await asyncio.wait_for(ready, timeout)
-                except asyncio.TimeoutError:
-                    raise errors.TimeoutError("timed out waiting for a message", "timeout") from None
+            await self._readiness.wait(js.ready, timeout)
         self._delivered += 1
         return self._buffer.popleft()
 
