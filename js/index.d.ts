@@ -235,7 +235,7 @@ export declare class NatsConnection {
   publish(subject: string, data?: Payload, opts?: PublishOptions): void;
   /** Subscribes; iterate the result with for await, or pass opts.callback. */
   subscribe(subject: string, opts?: SubscriptionOptions): Subscription;
-  /** Sends a request and resolves with the first reply; no responders rejects with RequestError (cause NoRespondersError). */
+  /** Sends a request and resolves with the first reply. Rejects with TimeoutError, or (as nats.js) a RequestError whose cause says why: NoRespondersError, ClosedConnectionError, ConnectionError (connection lost), PermissionViolationError. */
   request(subject: string, data?: Payload, opts?: RequestOptions): Promise<Msg>;
   /** Sends one request and collects many replies; no responders ends the iteration with NoRespondersError. */
   requestMany(subject: string, data?: Payload, opts?: RequestManyOptions): Promise<AsyncIterable<Msg>>;

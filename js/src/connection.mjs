@@ -385,6 +385,9 @@ export class NatsConnection {
         }
         this._requests.set(id, entry);
       });
+      // Settled by close() while the caller may still be awaiting close():
+      // awaiting p later sees the error, and Node does not call it unhandled.
+      p.catch(() => {});
       this._scheduleFlush();
       this._armTimer();
       return p;
@@ -437,6 +440,7 @@ export class NatsConnection {
       this._throwIfClosed();
       const id = this._engine.id(this._engine.c.flush(now(), timeout));
       const p = new Promise((resolve, reject) => this._flushes.set(id, { resolve, reject }));
+      p.catch(() => {}); // as request(): settled by close(), awaited later
       this._scheduleFlush();
       this._armTimer();
       return p;
@@ -461,7 +465,7 @@ export class NatsConnection {
     await this._transportClosedOrSoon();
   }
 
-  /** Closes now; pending requests reject with ClosedConnectionError. */
+  /** Closes now; pending requests reject with RequestError (cause ClosedConnectionError), flushes with ClosedConnectionError. */
   async close() {
     if (!this._isClosed) {
       this._engine.c.close();

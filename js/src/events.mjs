@@ -4,7 +4,7 @@ import { EV, REC } from '../dist/abi.mjs';
 import { Msg } from './msg.mjs';
 import { StoredMsgImpl } from './jetstream/stored_msg.mjs';
 import { JsMsgImpl } from './jetstream/jsmsg.mjs';
-import { NoRespondersError, RequestError } from './errors.mjs';
+import { RequestError, TimeoutError } from './errors.mjs';
 
 /** @param {import('./engine.mjs').Batch} b @param {number} r */
 function makeMsg(nc, b, r) {
@@ -40,11 +40,13 @@ const HANDLERS = {
     const err = b.error(r);
     if (req.many) {
       req.many.end(err);
-    } else if (err instanceof NoRespondersError) {
-      // As nats.js: a request's no-responders is a RequestError caused by it.
-      req.reject(new RequestError(err.message, { code: 'no_responders', cause: err }));
-    } else {
+    } else if (err instanceof TimeoutError) {
       req.reject(err);
+    } else {
+      // As nats.js: a request that fails for any reason but its timeout is a
+      // RequestError caused by that reason (no responders, a closed
+      // connection, a denied publish); `code` stays the cause's.
+      req.reject(new RequestError(err.message, { code: err.errc, cause: err }));
     }
   },
   [EV.flush_done](nc, b, r) {

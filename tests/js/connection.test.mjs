@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   ClosedConnectionError, ConnectionError, DrainingConnectionError, InvalidArgumentError, InvalidSubjectError,
-  MaxPayloadError, NatsError, headers,
+  MaxPayloadError, NatsError, RequestError, headers,
 } from '../../js/src/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, assertNamedError, byteRamp, drainIterable, sleep, within } from './helpers.mjs';
@@ -103,14 +103,16 @@ describe('status, closed, close', () => {
     await c.close(); // idempotent
   });
 
-  test('close() rejects a pending request with ClosedConnectionError', async () => {
+  test('close() rejects a pending request with RequestError caused by ClosedConnectionError (nats.js)', async () => {
     const c = await conns.connect(srv.wsUrl);
     c.subscribe('close.silent', { callback: () => {} });
     const p = c.request('close.silent', 'x', { timeout: 5000 });
     await c.flush();
     const outcome = p.then(() => null, (err) => err);
     await c.close();
-    assertNamedError(await within(outcome, 1000, 'pending request'), ClosedConnectionError);
+    const err = await within(outcome, 1000, 'pending request');
+    assertNamedError(err, RequestError);
+    assertNamedError(err.cause, ClosedConnectionError);
   });
 
   test('close() rejects a pending flush with ClosedConnectionError', async () => {
@@ -118,6 +120,25 @@ describe('status, closed, close', () => {
     const outcome = c.flush().then(() => null, (err) => err);
     await c.close();
     assertNamedError(await within(outcome, 1000, 'pending flush'), ClosedConnectionError);
+  });
+
+  test('a request and a flush pending at close() are awaited after it: the error, and no unhandled rejection', async () => {
+    const unhandled = [];
+    const onUnhandled = (err) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const c = await conns.connect(srv.wsUrl);
+      c.subscribe('close.later', { callback: () => {} });
+      const p = c.request('close.later', 'x', { timeout: 5000 });
+      const f = c.flush();
+      await c.close();
+      await new Promise((r) => setImmediate(r)); // Node reports unhandled rejections before this
+      await assert.rejects(p, (err) => err instanceof RequestError && err.cause instanceof ClosedConnectionError);
+      await assert.rejects(f, (err) => err instanceof ClosedConnectionError);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   test('every call after close throws or rejects ClosedConnectionError', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { NatsError, PermissionViolationError } from '../../js/src/index.mjs';
+import { NatsError, PermissionViolationError, RequestError } from '../../js/src/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, assertNamedError, drainIterable, sleep, within } from './helpers.mjs';
 
@@ -84,12 +84,14 @@ describe('permission violations', () => {
     assert.equal(err.operation, 'subscription');
   });
 
-  test('request to a denied subject rejects with PermissionViolationError', async () => {
+  test('request to a denied subject rejects with RequestError caused by PermissionViolationError', async () => {
     const t0 = performance.now();
     await assert.rejects(limited.request('secret.svc', 'q', { timeout: 3000 }), (err) => {
-      assertNamedError(err, PermissionViolationError);
-      assert.equal(err.operation, 'publish');
-      assert.equal(err.subject, 'secret.svc');
+      assertNamedError(err, RequestError); // as nats.js
+      assert.equal(err.code, 'permission_violation');
+      assertNamedError(err.cause, PermissionViolationError);
+      assert.equal(err.cause.operation, 'publish');
+      assert.equal(err.cause.subject, 'secret.svc');
       return true;
     });
     assert.ok(performance.now() - t0 < 2000, 'must not wait for the timeout');

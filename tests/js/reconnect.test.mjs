@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { ClosedConnectionError, ConnectionError, OutboundBufferLimitError } from '../../js/src/index.mjs';
+import { ClosedConnectionError, ConnectionError, OutboundBufferLimitError, RequestError } from '../../js/src/index.mjs';
 import { AckPolicy, jetstream, jetstreamManager } from '../../js/src/jetstream/index.mjs';
 import { startCluster, startServer } from '../harness/nats-server.mjs';
 import { Connections, assertNamedError, within } from './helpers.mjs';
@@ -107,7 +107,8 @@ describe('restarts of one server', () => {
     await nc.flush();
     await srv.kill();
     const err = await within(pending, 5000, 'request rejected at the loss');
-    assertNamedError(err, ConnectionError);
+    assertNamedError(err, RequestError); // as nats.js: caused by the loss
+    assertNamedError(err.cause, ConnectionError);
     assert.equal(err.code, 'connection_lost');
     const flushed = nc.flush();
     await srv.restart();
