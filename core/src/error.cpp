@@ -77,6 +77,8 @@ constexpr std::array kTable{
              "js.errors.LinkIsABucketError"},
     ErrcInfo{Errc::invalid_bucket_name, "invalid_bucket_name", "InvalidNameError",
              "js.errors.InvalidBucketNameError"},
+    ErrcInfo{Errc::history_too_large, "history_too_large", "InvalidArgumentError",
+             "js.errors.KeyHistoryTooLargeError"},
 };
 
 constexpr std::array kApiClasses{

@@ -163,6 +163,20 @@ Result<std::vector<ObjectInfo>> ObjectStore::list(bool show_deleted) {
 
 // --- links ---------------------------------------------------------------------------------
 
+Result<ObjectInfo> ObjectStore::update_meta(std::string_view name, const ObjectMeta &meta) {
+  ObjectInfo m;  // only its name, description, headers and metadata are read
+  m.name = meta.name.empty() ? std::string(name) : meta.name;
+  m.description = meta.description;
+  m.headers = meta.headers;
+  m.metadata = meta.metadata;
+  auto r = js_->call_json(js::ApiOp::obj_update_meta,
+                          "{\"bucket\":" + js::json_quote(bucket_) +
+                              ",\"name\":" + js::json_quote(name) +
+                              ",\"meta\":" + detail::object_info_json(m) + "}");
+  if (!r) return r.error();
+  return detail::object_info_from_json(*r);
+}
+
 Result<ObjectInfo> ObjectStore::link(std::string_view name, const ObjectInfo &target) {
   if (target.deleted) return Error{Errc::invalid_argument, "cannot link to a deleted object"};
   if (target.is_link()) return Error{Errc::invalid_argument, "cannot link to a link"};

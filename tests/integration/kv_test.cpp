@@ -514,7 +514,7 @@ TEST_P(KvTest, InvalidNamesAndKeysAreTypedLocalErrors) {
   EXPECT_EQ(js_->create_key_value(cfg).error().code, Errc::invalid_bucket_name);
   cfg.bucket = unique("bad_history");
   cfg.history = 65;
-  EXPECT_EQ(js_->create_key_value(cfg).error().code, Errc::invalid_argument);
+  EXPECT_EQ(js_->create_key_value(cfg).error().code, Errc::history_too_large);
   EXPECT_EQ(js_->key_value("a b").error().code, Errc::invalid_bucket_name);
   EXPECT_EQ(js_->delete_key_value("*").error().code, Errc::invalid_bucket_name);
 

@@ -341,6 +341,36 @@ TEST_P(ObjTest, ALinkToAStoreIsLinkIsBucketOnGet) {
   EXPECT_TRUE(s.get_info("everything").ok()) << "its info reads";
 }
 
+// --- meta updates --------------------------------------------------------------------------
+
+TEST_P(ObjTest, UpdateMetaRenamesWithoutRewritingTheData) {
+  ObjectStore s = store("update");
+  ObjectInfo before = put_chunked(s, "old", bytes(300, 9), 100);
+  must(s.put("taken", "x"));
+  ObjectMeta rename;
+  rename.name = "taken";
+  EXPECT_EQ(s.update_meta("old", rename).error().code, Errc::object_exists);
+  EXPECT_EQ(s.update_meta("never", rename).error().code, Errc::object_not_found);
+
+  ObjectMeta meta;
+  meta.name = "new";
+  meta.description = "renamed";
+  meta.metadata = {{"k", "v"}};
+  ObjectInfo after = must(s.update_meta("old", meta));
+  EXPECT_EQ(after.name, "new");
+  EXPECT_EQ(after.description, "renamed");
+  EXPECT_EQ(after.nuid, before.nuid) << "the same chunks";
+  EXPECT_EQ(after.digest, before.digest);
+  EXPECT_EQ(s.get_info("old").error().code, Errc::object_not_found) << "the old name is gone";
+  auto got = s.get("new");
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_TRUE(got->data == bytes(300, 9));
+  EXPECT_EQ(got->info.metadata.at("k"), "v");
+  auto names = s.list();
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(names_of(*names), (std::vector<std::string>{"taken", "new"}));
+}
+
 // --- stores --------------------------------------------------------------------------------
 
 TEST_P(ObjTest, StatusNamesAndDeleteOfStores) {

@@ -55,6 +55,8 @@ TEST(KvRules, BucketStreamConfig) {
   EXPECT_EQ(j["discard"], "new");
   EXPECT_EQ(j["allow_direct"], true);
   c.history = 65;
+  EXPECT_EQ(kv::stream_config_json(c).error().code, Errc::history_too_large);
+  c.history = 0;
   EXPECT_EQ(kv::stream_config_json(c).error().code, Errc::invalid_argument);
 }
 

@@ -210,4 +210,54 @@ TEST_F(ObjTest, AMissingStoreIsBucketNotFound) {
   EXPECT_EQ(evs[0].error.code, Errc::bucket_not_found);
 }
 
+TEST_F(ObjTest, ARenameWritesTheSameChunksUnderTheNewNameThenDropsTheOld) {
+  const json args = {
+      {"bucket", "b"}, {"name", "o"}, {"meta", {{"name", "p"}, {"description", "moved"}}}};
+  ASSERT_TRUE(engine().js_api(ctx_, ApiOp::obj_update_meta, args.dump(), peer_.now).ok());
+  auto p = pubs();
+  EXPECT_EQ(json::parse(p.at(0).body), json({{"last_by_subj", "$O.b.M.bw=="}}));
+  answer(p[0].reply,
+         stored_info("$O.b.M.bw==", 3, {{"name", "o"}, {"nuid", "N"}, {"size", 4}, {"chunks", 1}}));
+  p = pubs();
+  EXPECT_EQ(json::parse(p.at(0).body), json({{"last_by_subj", "$O.b.M.cA=="}})) << "is p free?";
+  answer(p[0].reply, not_found());
+  p = pubs();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].subject, "$O.b.M.cA==");
+  EXPECT_NE(p[0].headers.find("Nats-Rollup: sub"), std::string::npos);
+  const json written = json::parse(p[0].body);
+  EXPECT_EQ(written["name"], "p");
+  EXPECT_EQ(written["nuid"], "N") << "the same chunks";
+  EXPECT_EQ(written["size"], 4);
+  EXPECT_EQ(written["description"], "moved");
+  answer(p[0].reply, R"({"stream":"OBJ_b","seq":8})");
+  p = pubs();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].subject, "$JS.API.STREAM.PURGE.OBJ_b");
+  EXPECT_EQ(json::parse(p[0].body), json({{"filter", "$O.b.M.bw=="}}))
+      << "the old info, not chunks";
+  auto evs = answer(p[0].reply, R"({"success":true,"purged":1})");
+  ASSERT_EQ(evs.size(), 1u);
+  const json result = json::parse(evs[0].text);
+  EXPECT_EQ(result["name"], "p");
+  EXPECT_EQ(result["revision"], 8);
+}
+
+TEST_F(ObjTest, AnUpdateNeedsALiveObjectAndAFreeNewName) {
+  const json rename = {{"bucket", "b"}, {"name", "o"}, {"meta", {{"name", "p"}}}};
+  ASSERT_TRUE(engine().js_api(ctx_, ApiOp::obj_update_meta, rename.dump(), peer_.now).ok());
+  answer(pubs()[0].reply, stored_info("$O.b.M.bw==", 3, {{"name", "o"}, {"nuid", "N"}}));
+  auto evs = answer(pubs()[0].reply, stored_info("$O.b.M.cA==", 4, {{"name", "p"}, {"nuid", "M"}}));
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].error.code, Errc::object_exists);
+  EXPECT_TRUE(pubs().empty()) << "nothing written";
+
+  const json same = {{"bucket", "b"}, {"name", "o"}, {"meta", {{"description", "d"}}}};
+  ASSERT_TRUE(engine().js_api(ctx_, ApiOp::obj_update_meta, same.dump(), peer_.now).ok());
+  evs = answer(pubs()[0].reply,
+               stored_info("$O.b.M.bw==", 5, {{"name", "o"}, {"nuid", "N"}, {"deleted", true}}));
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].error.code, Errc::object_not_found) << "a deleted object has no meta to update";
+}
+
 }  // namespace

@@ -64,6 +64,7 @@ enum class Errc : std::uint8_t {
   object_exists = 57,            ///< a link over an object that exists
   link_is_bucket = 58,           ///< reading a link to a whole store as an object
   invalid_bucket_name = 59,      ///< a key-value bucket or object store name that is not allowed
+  history_too_large = 60,        ///< a key-value bucket's history over 64
 };
 
 /// True when the code means the caller misused the API.

@@ -20,7 +20,7 @@ constexpr std::array kOps{
     ApiOp::kv_create,         ApiOp::obj_store_create, ApiOp::obj_store_info,
     ApiOp::obj_store_delete,  ApiOp::obj_store_seal,   ApiOp::obj_info,
     ApiOp::obj_put_meta,      ApiOp::obj_delete,       ApiOp::obj_store_list,
-    ApiOp::obj_purge_chunks,
+    ApiOp::obj_purge_chunks,  ApiOp::obj_update_meta,
 };
 // all_api_ops() promises numeric order (the ABI numbers are positions here).
 static_assert([] {
@@ -110,6 +110,7 @@ std::string_view api_op_name(ApiOp op) {
     case ApiOp::obj_delete: return "obj_delete";
     case ApiOp::obj_store_list: return "obj_store_list";
     case ApiOp::obj_purge_chunks: return "obj_purge_chunks";
+    case ApiOp::obj_update_meta: return "obj_update_meta";
   }
   return "unknown";
 }

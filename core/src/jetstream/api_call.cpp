@@ -86,7 +86,8 @@ Error JsApiCall::State::prepare() {
     case ApiOp::obj_info:
     case ApiOp::obj_put_meta:
     case ApiOp::obj_delete:
-    case ApiOp::obj_purge_chunks: return prepare_obj();
+    case ApiOp::obj_purge_chunks:
+    case ApiOp::obj_update_meta: return prepare_obj();
     case ApiOp::offset_start: return bad("an offset is required");
     case ApiOp::consumer_groups: {
       auto stream = name_arg(args, "stream", "stream", true);

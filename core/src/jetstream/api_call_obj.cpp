@@ -20,6 +20,11 @@ constexpr int kPurgeOld = 2;
 // Steps of obj_store_seal.
 constexpr int kReadConfig = 0;
 constexpr int kUpdate = 1;
+// Steps of obj_update_meta.
+constexpr int kUpdReadCurrent = 0;
+constexpr int kUpdReadTarget = 1;  // a rename: is the new name free?
+constexpr int kUpdWrite = 2;
+constexpr int kUpdPurgeOldName = 3;
 
 Error object_not_found(const std::string &name) {
   Error e{Errc::object_not_found, "object '" + name + "' not found"};
@@ -50,6 +55,7 @@ Error JsApiCall::State::prepare_obj() {
   if (Error e = obj::validate_bucket(bucket)) return e;
   const std::string stream = obj::stream_name(bucket);
   req_headers.clear();
+  if (op == ApiOp::obj_update_meta) return prepare_obj_update(bucket, stream);
   switch (op) {
     case ApiOp::obj_store_info:
     case ApiOp::obj_store_delete:
@@ -106,6 +112,11 @@ Error JsApiCall::State::prepare_obj() {
     body = dump(info);
     Headers h;
     h.set("Nats-Rollup", "sub");  // earlier infos of this object go
+    if (auto prev = args.find("previous_revision");
+        op == ApiOp::obj_put_meta && prev != args.end() && prev->is_number_unsigned()) {
+      // nats.js previousRevision: only over that revision of the info (10071 otherwise).
+      h.set("Nats-Expected-Last-Subject-Sequence", std::to_string(prev->get<std::uint64_t>()));
+    }
     req_headers = h.encode();
     return {};
   }
@@ -129,6 +140,7 @@ bool JsApiCall::State::on_obj(std::string_view /*headers*/, std::string_view rep
     nf.err_code = 10059;
     return finish(std::move(nf));
   }
+  if (op == ApiOp::obj_update_meta) return on_obj_update(r, api_error);
   const bool no_message = api_error && (api_error->err_code == 10037 || api_error->status == 404);
   const bool reading =
       op == ApiOp::obj_info ||
@@ -215,6 +227,89 @@ bool JsApiCall::State::on_obj(std::string_view /*headers*/, std::string_view rep
   }
   // Store create / info / delete.
   result.assign(reply);
+  return true;
+}
+
+// --- obj_update_meta (as nats.js update): the same chunks under a new info ---
+
+Error JsApiCall::State::prepare_obj_update(const std::string &bucket, const std::string &stream) {
+  const std::string name = args.value("name", std::string());
+  if (Error e = obj::validate_name(name)) return e;
+  auto meta = args.find("meta");
+  if (meta == args.end() || !meta->is_object()) return bad("the new meta is required");
+  const std::string to = meta->value("name", name);
+  if (Error e = obj::validate_name(to)) return e;
+  switch (obj_phase) {
+    case kUpdReadCurrent:
+    case kUpdReadTarget:
+      subject = api("STREAM.MSG.GET." + stream);
+      body = dump(json{
+          {"last_by_subj", obj::meta_subject(bucket, obj_phase == kUpdReadCurrent ? name : to)}});
+      return {};
+    case kUpdWrite: {
+      json info = obj_current;
+      info.erase("revision");
+      info["name"] = to;
+      info["bucket"] = bucket;
+      info["description"] = meta->value("description", std::string());
+      for (const char *field : {"headers", "metadata"}) {
+        if (meta->contains(field)) info[field] = (*meta)[field];
+      }
+      subject = obj::meta_subject(bucket, to);
+      body = dump(info);
+      Headers h;
+      h.set("Nats-Rollup", "sub");
+      req_headers = h.encode();
+      return {};
+    }
+    default:  // kUpdPurgeOldName: the info under the old name goes (its chunks stay)
+      subject = api("STREAM.PURGE." + stream);
+      body = dump(json{{"filter", obj::meta_subject(bucket, name)}});
+      return {};
+  }
+}
+
+bool JsApiCall::State::on_obj_update(json &reply, const std::optional<Error> &api_error) {
+  const std::string bucket = args.value("bucket", std::string());
+  const std::string name = args.value("name", std::string());
+  const std::string to = args["meta"].value("name", name);
+  const bool no_message = api_error && (api_error->err_code == 10037 || api_error->status == 404);
+  if (obj_phase == kUpdReadCurrent || obj_phase == kUpdReadTarget) {
+    if (api_error && !no_message) return finish(*api_error);
+    json info;
+    if (!no_message) {
+      if (!decode_msg_get(reply, obj::stream_name(bucket))) return false;
+      if (error) return true;
+      stored = false;
+      info = json::parse(stored_msg.data, nullptr, false);
+      if (!info.is_object())
+        return finish({Errc::protocol_error, "an object info that is not JSON"});
+    }
+    const bool live = info.is_object() && !info.value("deleted", false);
+    if (obj_phase == kUpdReadCurrent) {
+      if (!live) return finish(object_not_found(name));
+      obj_current = std::move(info);
+      obj_phase = to == name ? kUpdWrite : kUpdReadTarget;
+    } else {
+      if (live) return finish({Errc::object_exists, "an object named '" + to + "' exists"});
+      obj_phase = kUpdWrite;
+    }
+    if (Error e = prepare()) return finish(std::move(e));
+    return false;
+  }
+  if (api_error) return finish(*api_error);
+  if (obj_phase == kUpdWrite) {
+    obj_revision = reply.value("seq", std::uint64_t{0});
+    obj_current = json::parse(body, nullptr, false);  // what was written
+    if (to != name) {
+      obj_phase = kUpdPurgeOldName;
+      if (Error e = prepare()) return finish(std::move(e));
+      return false;
+    }
+  }
+  json written = obj_current;
+  written["revision"] = obj_revision;
+  result = dump(written);
   return true;
 }
 

@@ -96,6 +96,8 @@ struct JsApiCall::State {
   std::uint64_t obj_revision = 0;  ///< the seq of the info written
   Error prepare_obj();
   bool on_obj(std::string_view headers, std::string_view payload);
+  Error prepare_obj_update(const std::string &bucket, const std::string &stream);
+  bool on_obj_update(json &reply, const std::optional<Error> &api_error);
 };
 
 }  // namespace nats::detail

@@ -70,7 +70,10 @@ Error validate_key(std::string_view key, bool filter) {
 
 Result<std::string> stream_config_json(const BucketConfig &c) {
   if (Error e = validate_bucket(c.bucket)) return e;
-  if (c.history < 1 || c.history > kMaxHistory) {
+  if (c.history > kMaxHistory) {
+    return Error{Errc::history_too_large, "history limited to a max of 64"};
+  }
+  if (c.history < 1) {
     return Error{Errc::invalid_argument, "history must be between 1 and 64"};
   }
   if (c.storage != "file" && c.storage != "memory") {

@@ -66,7 +66,8 @@ enum class ApiOp : std::uint8_t {
   obj_info,           ///< {bucket, name, follow?} → the object's info JSON (deleted ones
                       ///< too; object_not_found when it never existed); with follow, a
                       ///< link's target (link_is_bucket for a link to a store)
-  obj_put_meta,       ///< {bucket, info, link?} → writes the info (rolling up earlier ones),
+  obj_put_meta,       ///< {bucket, info, link?, previous_revision?} → writes the info
+                      ///< (rolling up earlier ones; only over that revision when given),
                       ///< then purges the chunks of the version it replaced → the info
                       ///< JSON; a link never replaces a live object (object_exists)
   obj_delete,         ///< {bucket, name} → marks it deleted and purges its chunks → the
@@ -74,13 +75,17 @@ enum class ApiOp : std::uint8_t {
   obj_store_list,     ///< {} → {"stores":[{"bucket": name, "info": stream info}]}, every page
   obj_purge_chunks,   ///< {bucket, nuid} → purges one object version's chunks (a put that
                       ///< failed part way cleans up with it)
+  obj_update_meta,    ///< {bucket, name, meta: {name?, description?, headers?, metadata?}}
+                      ///< → the info rewritten (same chunks); a new name must be free
+                      ///< (object_exists) and the old name's info goes → the info JSON
 };
 
 /// True for the object store operations (core/src/jetstream/api_call_obj.cpp).
 constexpr bool is_obj_op(ApiOp op) {
   return op == ApiOp::obj_store_create || op == ApiOp::obj_store_info ||
          op == ApiOp::obj_store_delete || op == ApiOp::obj_store_seal || op == ApiOp::obj_info ||
-         op == ApiOp::obj_put_meta || op == ApiOp::obj_delete || op == ApiOp::obj_purge_chunks;
+         op == ApiOp::obj_put_meta || op == ApiOp::obj_delete || op == ApiOp::obj_purge_chunks ||
+         op == ApiOp::obj_update_meta;
 }
 
 /// True for the key-value operations (core/src/jetstream/api_call_kv.cpp).

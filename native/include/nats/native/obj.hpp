@@ -176,6 +176,12 @@ public:
   /// chunks went. object_not_found when there is none (or it was deleted).
   Result<std::uint64_t> del(std::string_view name);
 
+  /// Renames (`meta.name`, to a name no live object has: object_exists
+  /// otherwise) or re-describes an object without rewriting its data: the
+  /// description is replaced, headers and metadata when `meta` has some.
+  /// object_not_found when there is no live object `name`.
+  Result<ObjectInfo> update_meta(std::string_view name, const ObjectMeta &meta);
+
   /// An object `name` that reads as `target` (in this or another store).
   /// invalid_argument when `target` is deleted or is a link itself;
   /// object_exists when `name` is a live object.
