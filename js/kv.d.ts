@@ -59,6 +59,7 @@ export interface KvStatus {
   description: string;
   size: number;
   streamInfo: StreamInfo;
+  /** The storage ("file" or "memory"), as nats.js reports it. */
   backingStore: string;
   allow_direct: boolean;
   markerTTL: number;

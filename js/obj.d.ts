@@ -83,14 +83,17 @@ export type ObjectSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array
 export declare class ObjectStore {
   readonly name: string;
   readonly stream: string;
-  put(meta: ObjectStoreMeta, source: ObjectSource, opts?: { timeout?: number }): Promise<ObjectInfo>;
-  putBlob(meta: ObjectStoreMeta, data: Uint8Array | null, opts?: { timeout?: number }): Promise<ObjectInfo>;
+  /** previousRevision: only over that revision of the info (a JetStreamApiError 10071 otherwise). */
+  put(meta: ObjectStoreMeta, source: ObjectSource, opts?: { timeout?: number; previousRevision?: number }): Promise<ObjectInfo>;
+  putBlob(meta: ObjectStoreMeta, data: Uint8Array | null, opts?: { timeout?: number; previousRevision?: number }): Promise<ObjectInfo>;
   get(name: string): Promise<ObjectResult | null>;
   getBlob(name: string): Promise<Uint8Array | null>;
   info(name: string): Promise<ObjectInfo | null>;
   list(): Promise<ObjectInfo[]>;
   watch(opts?: { ignoreDeletes?: boolean; includeHistory?: boolean; signal?: AbortSignal }): Promise<ObjectIterator<ObjectWatchInfo>>;
   delete(name: string): Promise<PurgeResponse>;
+  /** Renames or re-describes an object without rewriting its data (nats.js update). */
+  update(name: string, meta?: Partial<ObjectStoreMeta>): Promise<{ stream: string; seq: number; duplicate: boolean }>;
   link(name: string, info: ObjectInfo): Promise<ObjectInfo>;
   linkStore(name: string, store: ObjectStore): Promise<ObjectInfo>;
   status(): Promise<ObjectStoreStatus>;

@@ -92,6 +92,10 @@ describe('buckets and entries', () => {
     assert.equal(st.values, 1);
     assert.equal(st.history, 3);
     assert.equal(st.ttl, 60000);
+    assert.equal(st.backingStore, 'file');
+    const reopened = await kvm.create(name); // as nats.js: an existing bucket is opened
+    assert.equal((await reopened.status()).history, 3, 'its settings stay');
+    await assert.rejects(kv.update('x', 'z', 0), (e) => e instanceof InvalidArgumentError);
     assert.equal(st.description, 'settings');
     const again = await kvm.open(name);
     assert.equal((await again.get('x')).string(), 'y');

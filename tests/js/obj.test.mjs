@@ -215,11 +215,26 @@ describe('store operations', () => {
     assert.equal(gone.deleted, true);
     assert.equal(gone.size, 0);
     assert.deepEqual((await os.list()).map((i) => i.name), ['b']);
-    assert.deepEqual(await os.delete('a'), { success: false, purged: 0 });
-    assert.deepEqual(await os.delete('never'), { success: false, purged: 0 });
+    assert.deepEqual(await os.delete('a'), { success: true, purged: 0 }, 'as nats.js');
+    assert.deepEqual(await os.delete('never'), { success: true, purged: 0 });
     assert.equal(await os.info('never'), null);
     assert.equal(await os.get('never'), null);
     assert.deepEqual(await (await objm.create(unique('EMPTY'))).list(), []);
+  });
+
+  test('previousRevision guards a put; Objm.create of an existing store opens it', async () => {
+    const name = unique('PREV');
+    const os = await objm.create(name, { description: 'first' });
+    const one = await os.putBlob({ name: 'a' }, byteRamp(10));
+    const before = (await streamState(os)).messages;
+    await assert.rejects(os.putBlob({ name: 'a' }, byteRamp(20), { previousRevision: one.revision + 100 }),
+      (e) => e.code === 10071);
+    assert.equal((await streamState(os)).messages, before, 'the refused put left no chunks');
+    const two = await os.putBlob({ name: 'a' }, byteRamp(30), { previousRevision: one.revision });
+    assert.equal(two.size, 30);
+    const again = await objm.create(name, { description: 'other settings' });
+    assert.deepEqual(await again.getBlob('a'), byteRamp(30));
+    assert.equal((await again.status()).description, 'first', 'its settings stay');
   });
 
   test('status, seal (then writes fail), Objm.list and open, destroy', async () => {
@@ -298,6 +313,23 @@ describe('watch and links', () => {
     await os.putBlob({ name: 'live' }, byteRamp(1));
     await assert.rejects(os.link('live', target), (e) => e.code === 'object_exists');
     await assert.rejects(os.put({ name: 'z', options: { link: { bucket: 'x' } } }, null), /link cannot be set/);
+  });
+
+  test('update renames and re-describes without rewriting the data (nats.js update)', async () => {
+    const os = await objm.create(unique('U'));
+    const before = await os.putBlob({ name: 'old', description: 'first' }, byteRamp(300));
+    await os.putBlob({ name: 'taken' }, byteRamp(1));
+    await assert.rejects(os.update('old', { name: 'taken' }), (e) => e.code === 'object_exists');
+    await assert.rejects(os.update('never', { description: 'x' }), (e) => e.code === 'object_not_found');
+    const ack = await os.update('old', { name: 'new', description: 'renamed' });
+    assert.equal(ack.stream, os.stream);
+    const info = await os.info('new');
+    assert.equal(ack.seq, info.revision);
+    assert.equal(info.description, 'renamed');
+    assert.equal(info.nuid, before.nuid, 'the same chunks');
+    assert.equal(await os.info('old'), null, 'the old name is gone');
+    assert.deepEqual(await os.getBlob('new'), byteRamp(300));
+    assert.deepEqual((await os.list()).map((i) => i.name).sort(), ['new', 'taken']);
   });
 });
 

@@ -45,7 +45,7 @@ function statusOf(bucket, si) {
     bucket, values: si.state.messages, history: c.max_msgs_per_subject, ttl: Math.round((c.max_age ?? 0) / 1e6),
     max_bytes: c.max_bytes, maxValueSize: c.max_msg_size, storage: c.storage, replicas: c.num_replicas,
     description: c.description ?? '', size: si.state.bytes, streamInfo: si, markerTTL: 0,
-    backingStore: 'JetStream', allow_direct: !!c.allow_direct,
+    backingStore: c.storage, allow_direct: !!c.allow_direct,
   };
 }
 
@@ -88,7 +88,10 @@ export class Bucket {
     return ack.seq;
   }
   /** Stores a value only if the key's last revision is `version`. */
-  update(key, data, version) { return this._write(key, data, 0, version); }
+  update(key, data, version) {
+    if (!(version > 0)) return Promise.reject(new InvalidArgumentError('version must be greater than 0', { code: 'invalid_argument' }));
+    return this._write(key, data, 0, version);
+  }
   /** A soft delete (a DEL entry); previousSeq as put. */
   async delete(key, opts = {}) { await this._write(key, undefined, 1, opts.previousSeq); }
   /** Deletes the key's whole history (a PURGE entry). */
@@ -104,7 +107,7 @@ export class Bucket {
         bucket: this.bucket, key: String(key), direct: this.direct, revision: opts.revision,
       });
       return new KvEntryImpl(this.bucket, String(key), m.data, m.seq, m.time,
-        OPERATIONS[m._kvOperation] ?? 'PUT', undefined);
+        OPERATIONS[m._kvOperation] ?? 'PUT', 0);
     } catch (err) {
       if (err.errc === 'key_not_found') return null;
       throw err;
@@ -180,16 +183,21 @@ export class Kvm {
     this._ctx = this.js._ctx;
   }
 
-  /** Creates a bucket (or opens it when it exists with the same settings). */
+  /** Creates a bucket, or opens it when it exists (its settings stay, as nats.js). */
   async create(name, opts = {}) {
-    const info = await this._ctx.call('kv_bucket_create', {
-      config: {
-        bucket: name, history: opts.history, ttl: opts.ttl, max_value_size: opts.maxValueSize,
-        max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
-        description: opts.description, allow_direct: opts.allow_direct,
-      },
-    });
-    return new Bucket(this._ctx, name, info);
+    try {
+      const info = await this._ctx.call('kv_bucket_create', {
+        config: {
+          bucket: name, history: opts.history, ttl: opts.ttl, max_value_size: opts.maxValueSize,
+          max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
+          description: opts.description, allow_direct: opts.allow_direct,
+        },
+      });
+      return new Bucket(this._ctx, name, info);
+    } catch (err) {
+      if (err.code !== 10058) throw err; // 10058: the stream exists with other settings
+      return this.open(name);
+    }
   }
 
   /** Opens an existing bucket (StreamNotFoundError when there is none). */

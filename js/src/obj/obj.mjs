@@ -178,7 +178,16 @@ export class ObjectStore {
       options: { ...meta.options, max_chunk_size: maxChunk }, metadata: meta.metadata,
       nuid, size, chunks, digest: engine.M.objDigestText(sha.hex()), mtime: new Date().toISOString(), deleted: false,
     };
-    return new ObjectInfoImpl(await ctx.call('obj_put_meta', { bucket: this.name, info }, opts.timeout ?? 0));
+    const args = { bucket: this.name, info };
+    if (opts.previousRevision !== undefined) args.previous_revision = opts.previousRevision;
+    try {
+      return new ObjectInfoImpl(await ctx.call('obj_put_meta', args, opts.timeout ?? 0));
+    } catch (err) {
+      // Refused (sealed, a stale previousRevision): the new chunks are orphans.
+      // A timeout may have written the info, so its chunks stay.
+      if (err.errc !== 'timeout') await ctx.call('obj_purge_chunks', { bucket: this.name, nuid }).catch(() => {});
+      throw err;
+    }
   }
 
   /** put() from one Uint8Array (null: an empty object). */
@@ -341,9 +350,23 @@ export class ObjectStore {
     try {
       return await this._ctx.call('obj_delete', { bucket: this.name, name });
     } catch (err) {
-      if (err.errc === 'object_not_found') return { success: false, purged: 0 };
+      if (err.errc === 'object_not_found') return { success: true, purged: 0 }; // as nats.js
       throw err;
     }
+  }
+
+  /**
+   * Changes an object's meta without rewriting its data (nats.js update):
+   * meta.name renames it (to a name no live object has), description,
+   * headers and metadata replace the old ones. Resolves with the PubAck of
+   * the new info.
+   */
+  async update(name, meta = {}) {
+    const m = { name: meta.name ?? name, description: meta.description ?? '' };
+    if (meta.headers) m.headers = headersRecord(meta.headers);
+    if (meta.metadata) m.metadata = meta.metadata;
+    const info = await this._ctx.call('obj_update_meta', { bucket: this.name, name, meta: m });
+    return { stream: this.stream, seq: info.revision, duplicate: false };
   }
 
   /** An object `name` that reads as the object `info` (in this or another store). */
@@ -395,12 +418,17 @@ export class Objm {
 
   /** Creates a store (or opens it when it exists with the same settings). */
   async create(name, opts = {}) {
-    await this._ctx.call('obj_store_create', {
-      config: {
-        bucket: name, description: opts.description, ttl: opts.ttl === undefined ? undefined : Math.round(opts.ttl / 1e6),
-        max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
-      },
-    });
+    try {
+      await this._ctx.call('obj_store_create', {
+        config: {
+          bucket: name, description: opts.description, ttl: opts.ttl === undefined ? undefined : Math.round(opts.ttl / 1e6),
+          max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
+        },
+      });
+    } catch (err) {
+      // As nats.js: a store that exists (with other settings) is opened.
+      if (err.code !== 10058) throw err;
+    }
     return new ObjectStore(this._ctx, name);
   }
 
