@@ -35,7 +35,8 @@ async def test_put_get_create_update_delete_purge():
         assert (e.key, e.value, e.revision, e.operation) == ("a", b"two", 2, None)
         assert e.created is not None
         assert (await kv.get("a", revision=1)).value == b"one"
-        await expect(jse.KeyNotFoundError, kv.get("missing"))
+        missing = await expect(jse.KeyNotFoundError, kv.get("missing"))
+        assert str(missing) == "nats: key not found" and missing.entry is None
         await kv.delete("a")
         err = await expect(jse.KeyNotFoundError, kv.get("a"))
         assert err.op == "DEL" and err.entry.revision == 3
@@ -68,7 +69,17 @@ async def test_buckets_open_delete_and_names():
         await expect(jse.BucketNotFoundError, kv.create("new", b"x"))
         await expect(jse.BucketNotFoundError, kv.watchall())
         await expect(jse.InvalidBucketNameError, jsx.create_key_value(bucket="bad.name"))
-        await expect(errors.InvalidArgumentError, jsx.create_key_value(bucket=unique("H"), history=65))
+        too_long = await expect(jse.KeyHistoryTooLargeError,
+                                jsx.create_key_value(bucket=unique("H"), history=65))
+        assert isinstance(too_long, errors.InvalidArgumentError)
+        assert str(too_long) == "nats: history limited to a max of 64"
+        # nats.py's config object, and its KeyValue.Entry name
+        from nats_wasm.js.api import KeyValueConfig
+        from nats_wasm.js.kv import KeyValue
+        made = await jsx.create_key_value(KeyValueConfig(bucket=unique("PC"), history=3))
+        assert (await made.status()).history == 3
+        await made.put("k", b"v")
+        assert isinstance(await made.get("k"), KeyValue.Entry)
     finally:
         await nc.close()
 

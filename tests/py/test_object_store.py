@@ -143,6 +143,14 @@ async def test_info_delete_list_watch_status_seal():
         assert [i.name for i in await obs.list(ignore_deletes=True)] == ["b"]
         assert sorted(i.name for i in await obs.list()) == ["a", "b"]
 
+        # update_meta: a rename keeps the data; a taken name is refused
+        await obs.put("c", b"333")
+        renamed = await obs.update_meta("c", ObjectMeta(name="d", description="moved"))
+        assert (renamed.name, renamed.description) == ("d", "moved")
+        assert (await obs.get("d")).data == b"333"
+        await expect(jse.ObjectNotFoundError, obs.get_info("c"))
+        await expect(jse.ObjectAlreadyExists, obs.update_meta("d", ObjectMeta(name="b")))
+        await expect(jse.ObjectNotFoundError, obs.update_meta("a", ObjectMeta(description="x")))
         st = await obs.status()
         assert (st.bucket, st.description, st.sealed) == (name, "files", False) and st.size > 0
         await obs.seal()

@@ -48,7 +48,8 @@ class KeyValueMixin:
                "storage": getattr(storage, "value", storage) or "file",
                "replicas": params.get("replicas", 1),
                "description": params.get("description") or "",
-               "allow_direct": bool(params.get("direct", True))}
+               # None (nats.py's default): direct gets, which 2.9 servers have
+               "allow_direct": params.get("direct") is not False}
         return await key_value(self._nc, self._ctx, bucket, cfg)
 
     async def delete_key_value(self, bucket: str) -> bool:

@@ -105,19 +105,51 @@ class KeyValueError(APIError):
 
 
 class KeyDeletedError(KeyValueError, NotFoundError):
-    """The key was deleted."""
+    """The key was deleted (nats.py: ``entry`` and ``op`` say how)."""
+
+    def __init__(self, entry: Any = None, op: Optional[str] = None, **api: Any) -> None:
+        super().__init__(**api)
+        self.entry = entry
+        self.op = op
+
+    def __str__(self) -> str:
+        return "nats: key was deleted"
 
 
 class KeyNotFoundError(KeyValueError, NotFoundError):
-    """The key does not exist."""
+    """The key has no value: never written, or deleted/purged (then
+    ``entry`` and ``op`` say how, as nats.py)."""
+
+    def __init__(self, entry: Any = None, op: Optional[str] = None, message: Optional[str] = None,
+                 **api: Any) -> None:
+        super().__init__(**api)
+        self.entry = entry
+        self.op = op
+        self.message = message
+
+    def __str__(self) -> str:
+        return "nats: key not found" + (f": {self.message}" if self.message else "")
 
 
 class KeyWrongLastSequenceError(KeyValueError, BadRequestError):
     """An update named a revision that is not the key's latest."""
 
+    def __str__(self) -> str:
+        return f"nats: {self.description or 'wrong last sequence'}"
+
 
 class NoKeysError(KeyValueError):
     """The bucket has no keys."""
+
+    def __str__(self) -> str:
+        return "nats: no keys found"
+
+
+class KeyHistoryTooLargeError(Error, _core.InvalidArgumentError):
+    """A bucket's history over 64 (also an InvalidArgumentError)."""
+
+    def __str__(self) -> str:
+        return "nats: history limited to a max of 64"
 
 
 class InvalidKeyError(Error):

@@ -85,6 +85,11 @@ class KeyWatcher(JsWatcher[Entry]):
 class KeyValue:
     """A key-value bucket (nats.py ``KeyValue``)."""
 
+    # nats.py names these as KeyValue's own classes.
+    Entry = Entry
+    BucketStatus = BucketStatus
+    KeyWatcher = KeyWatcher
+
     def __init__(self, client: "Client", name: str, js_bucket: Any) -> None:
         self._client = client
         self._name = name
@@ -104,10 +109,7 @@ class KeyValue:
         if entry is None:
             raise errors.KeyNotFoundError()
         if entry.operation in ("DEL", "PURGE"):
-            err = errors.KeyNotFoundError()
-            err.entry = entry  # type: ignore[attr-defined]
-            err.op = entry.operation  # type: ignore[attr-defined]
-            raise err
+            raise errors.KeyNotFoundError(entry=entry, op=entry.operation)
         return entry
 
     async def put(self, key: str, value: bytes) -> int:

@@ -14,8 +14,8 @@ in memory at once: pass a reader or an async iterable to ``put`` and a
 from __future__ import annotations
 
 import inspect
-import json
 from dataclasses import dataclass
+import json
 from typing import TYPE_CHECKING, Any, AsyncIterable, Dict, List, Optional, Union
 
 from .. import _ffi
@@ -29,70 +29,12 @@ if TYPE_CHECKING:
 _READ_SIZE = 128 * 1024
 
 
-@dataclass
-class ObjectLink(api.Base):
-    """Where a link points (nats.py ``api.ObjectLink``)."""
-
-    bucket: str = ""
-    name: Optional[str] = None
-
-
-@dataclass
-class ObjectMetaOptions(api.Base):
-    """nats.py ``api.ObjectMetaOptions``."""
-
-    link: Optional[ObjectLink] = api._nested(ObjectLink, default=None)
-    max_chunk_size: Optional[int] = None
-
-
-@dataclass
-class ObjectMeta(api.Base):
-    """What a put describes (nats.py ``api.ObjectMeta``)."""
-
-    name: Optional[str] = None
-    description: Optional[str] = None
-    headers: Optional[Dict[str, List[str]]] = None
-    options: Optional[ObjectMetaOptions] = api._nested(ObjectMetaOptions, default=None)
-
-
-@dataclass
-class ObjectInfo(api.Base):
-    """An object's info (nats.py ``api.ObjectInfo``); ``revision`` is the
-    stream sequence of the info (as nats.js)."""
-
-    name: str = ""
-    bucket: str = ""
-    nuid: str = ""
-    size: Optional[int] = None
-    mtime: Optional[str] = None
-    chunks: Optional[int] = None
-    digest: Optional[str] = None
-    deleted: Optional[bool] = False
-    description: Optional[str] = None
-    headers: Optional[Dict[str, List[str]]] = None
-    options: Optional[ObjectMetaOptions] = api._nested(ObjectMetaOptions, default=None)
-    revision: Optional[int] = None
-
-    @property
-    def meta(self) -> ObjectMeta:
-        return ObjectMeta(name=self.name, description=self.description, headers=self.headers,
-                          options=self.options)
-
-    def is_link(self) -> bool:
-        return self.options is not None and self.options.link is not None
-
-
-@dataclass
-class ObjectStoreConfig(api.Base):
-    """A store's settings (nats.py ``api.ObjectStoreConfig``; ttl in seconds)."""
-
-    bucket: Optional[str] = None
-    description: Optional[str] = None
-    ttl: Optional[float] = None
-    max_bytes: Optional[int] = None
-    storage: Optional[Union[api.StorageType, str]] = None
-    replicas: int = 1
-    placement: Optional[Any] = None
+# nats.py keeps these in nats.js.api; they are there (and here, for imports).
+ObjectLink = api.ObjectLink
+ObjectMetaOptions = api.ObjectMetaOptions
+ObjectMeta = api.ObjectMeta
+ObjectInfo = api.ObjectInfo
+ObjectStoreConfig = api.ObjectStoreConfig
 
 
 def _info(text: Optional[str]) -> Optional[ObjectInfo]:
@@ -230,6 +172,16 @@ class ObjectStore:
             raise
         return _info(await _ffi.settle(writer.close()))  # type: ignore[return-value]
 
+    async def update_meta(self, name: str, meta: ObjectMeta) -> ObjectInfo:
+        """Renames (``meta.name``, to a name no live object has:
+        ObjectAlreadyExists otherwise) or re-describes an object without
+        rewriting its data; returns the new info. ObjectNotFoundError when
+        there is no live object ``name``."""
+        m: Dict[str, Any] = {"name": meta.name or name, "description": meta.description or ""}
+        if meta.headers is not None:
+            m["headers"] = meta.headers
+        return ObjectInfo.from_response(await self._call("obj_update_meta", name=name, meta=m))
+
     async def delete(self, name: str) -> None:
         """Marks an object deleted and purges its chunks
         (ObjectNotFoundError when there is none)."""
@@ -268,6 +220,10 @@ class ObjectWatcher(JsWatcher[ObjectInfo]):
 
     def _convert(self, value: Any) -> Optional[ObjectInfo]:
         return _info(self._bridge.objInfoJson(value))
+
+
+# nats.py names it as ObjectStore's own class.
+ObjectStore.ObjectWatcher = ObjectWatcher  # type: ignore[attr-defined]
 
 
 class ObjectStoreMixin:
