@@ -50,6 +50,11 @@ async def test_put_get_create_update_delete_purge():
         st = await kv.status()
         assert st.bucket == kv.bucket and st.history == 10 and st.values >= 1
         await expect(errors.Error, kv.put("bad key", b"x"))
+        # update with last=None/0 means "no value yet" (nats.py)
+        assert await kv.update("fresh", b"1", last=None) > 0
+        await expect(jse.KeyWrongLastSequenceError, kv.update("fresh", b"2", last=0))
+        assert await kv.put("v", b"1", validate_keys=False) > 0
+        await expect(jse.KeyValueLimitMarkerTTLNotSupportedError, kv.create("t", b"1", msg_ttl=5))
     finally:
         await nc.close()
 

@@ -145,6 +145,13 @@ class NoKeysError(KeyValueError):
         return "nats: no keys found"
 
 
+class KeyValueLimitMarkerTTLNotSupportedError(Error):
+    """A per-message TTL (msg_ttl), which needs nats-server 2.11."""
+
+    def __str__(self) -> str:
+        return "nats: limit marker TTL not supported by this server"
+
+
 class KeyHistoryTooLargeError(Error, _core.InvalidArgumentError):
     """A bucket's history over 64 (also an InvalidArgumentError)."""
 

@@ -70,6 +70,12 @@ def _entry(bucket: str, packed: Any) -> Optional[Entry]:
                  operation=None if operation == "PUT" else str(operation))
 
 
+def _no_msg_ttl(msg_ttl: Optional[float]) -> None:
+    """Per-message TTLs need nats-server 2.11: refused here, typed."""
+    if msg_ttl is not None:
+        raise errors.KeyValueLimitMarkerTTLNotSupportedError()
+
+
 class KeyWatcher(JsWatcher[Entry]):
     """Entries as they come: ``async for e in watcher`` yields entries, and
     one ``None`` once the initial values are out (nats.py's marker)."""
@@ -99,7 +105,8 @@ class KeyValue:
     def bucket(self) -> str:
         return self._name
 
-    async def get(self, key: str, revision: Optional[int] = None) -> Entry:
+    async def get(self, key: str, revision: Optional[int] = None,
+                  validate_keys: bool = True) -> Entry:
         """The entry of a key (latest, or at ``revision``). KeyNotFoundError
         when there is none, and for a deleted or purged key (with ``entry``
         and ``op`` set, as nats.py)."""
@@ -112,28 +119,35 @@ class KeyValue:
             raise errors.KeyNotFoundError(entry=entry, op=entry.operation)
         return entry
 
-    async def put(self, key: str, value: bytes) -> int:
-        """Stores a value; returns its revision."""
+    async def put(self, key: str, value: bytes, validate_keys: bool = True) -> int:
+        """Stores a value; returns its revision. Keys are always checked
+        (``validate_keys`` is accepted for nats.py programs)."""
         return int(await _ffi.settle(_ffi.call(self._js.put, key, _ffi.to_js_bytes(value))))
 
-    async def create(self, key: str, value: bytes) -> int:
+    async def create(self, key: str, value: bytes, validate_keys: bool = True,
+                     msg_ttl: Optional[float] = None) -> int:
         """Stores a value only if the key has none (also over a deleted key)."""
+        _no_msg_ttl(msg_ttl)
         return int(await _ffi.settle(_ffi.call(self._js.create, key, _ffi.to_js_bytes(value))))
 
-    async def update(self, key: str, value: bytes, last: Optional[int] = None) -> int:
+    async def update(self, key: str, value: bytes, last: Optional[int] = None,
+                     validate_keys: bool = True) -> int:
         """Stores a value only if the key's last revision is ``last`` (0 or
         None: it has none); KeyWrongLastSequenceError otherwise."""
-        return int(await _ffi.settle(_ffi.call(self._js.update, key, _ffi.to_js_bytes(value),
+        # _write, not update(): nats.js's update() refuses 0, nats.py's means "no value yet".
+        return int(await _ffi.settle(_ffi.call(self._js._write, key, _ffi.to_js_bytes(value), 0,
                                                last or 0)))
 
-    async def delete(self, key: str, last: Optional[int] = None) -> bool:
+    async def delete(self, key: str, last: Optional[int] = None,
+                     validate_keys: bool = True) -> bool:
         """A soft delete (a DEL entry); with ``last``, only at that revision."""
         opts = _ffi.js_object(previousSeq=last if last else None)
         await _ffi.settle(_ffi.call(self._js.delete, key, opts))
         return True
 
-    async def purge(self, key: str) -> bool:
+    async def purge(self, key: str, msg_ttl: Optional[float] = None) -> bool:
         """Removes the key's history (a PURGE entry)."""
+        _no_msg_ttl(msg_ttl)
         await _ffi.settle(_ffi.call(self._js.purge, key))
         return True
 
