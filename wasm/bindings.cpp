@@ -6,6 +6,7 @@
 #include "connection.hpp"
 #include "consumers_api.hpp"
 #include "headers_api.hpp"
+#include "inbox_api.hpp"
 #include "partitions_api.hpp"
 #include "probe.hpp"
 
@@ -83,6 +84,9 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("decodeHeaders", &decode_headers);
   function("validateHeader", &validate_header);
   function("encodeHeaders", &encode_headers);
+  function("canonicalHeaderKey", &canonical_header_key);
+  function("freshToken", &fresh_token);
+  function("newInbox", &new_inbox);
   function("parseAckReply", &parse_ack_reply);
   function("objDigestText", &obj_digest_text);
   function("objChunkSize", &obj_chunk_size);

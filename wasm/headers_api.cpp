@@ -31,6 +31,11 @@ val decode_headers(const std::string &block) {
   return out;
 }
 
+val canonical_header_key(const std::string &key) {
+  auto k = nats::canonical_header_key(key);
+  return k ? val(*k) : failure(k.error());
+}
+
 val validate_header(const std::string &key, const std::string &value) {
   if (Error e = nats::validate_header(key, value)) return failure(e);
   return val::null();

@@ -16,5 +16,7 @@ emscripten::val validate_header(const std::string &key, const std::string &value
 /// The wire block of [status, description, key1, value1, ...] as a
 /// Uint8Array, or [errc, message] when invalid.
 emscripten::val encode_headers(const emscripten::val &flat);
+/// nats.js canonicalMIMEHeaderKey (the engine's rule): the key, or [errc, message].
+emscripten::val canonical_header_key(const std::string &key);
 
 }  // namespace nats::wasm

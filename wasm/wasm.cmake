@@ -37,6 +37,7 @@ add_executable(nats_wasm_core
   wasm/consumers_api.cpp
   wasm/exports.cpp
   wasm/headers_api.cpp
+  wasm/inbox_api.cpp
   wasm/partitions_api.cpp
   wasm/probe.cpp
   wasm/records.cpp)

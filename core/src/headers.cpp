@@ -83,6 +83,23 @@ std::vector<std::string_view> Headers::values(std::string_view key) const {
   return out;
 }
 
+Result<std::string> canonical_header_key(std::string_view key) {
+  // nats.js's rule: the characters of any header name (empty allowed), the
+  // first letter and each one after a '-' upper case, the others lower.
+  if (!key.empty() && !valid_key(key)) {
+    return Error{Errc::invalid_header,
+                 "'" + std::string(key) + "' is not a valid header name (printable ASCII but ':')"};
+  }
+  std::string out(key);
+  bool upper = true;
+  for (char &c : out) {
+    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    upper = c == '-';
+  }
+  return out;
+}
+
 Error validate_header(std::string_view key, std::string_view value) {
   if (!valid_key(key)) {
     return {Errc::invalid_header,

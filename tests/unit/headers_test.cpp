@@ -235,3 +235,13 @@ TEST(Headers, ValidateAcceptsOrdinaryEntries) {
 
 }  // namespace
 }  // namespace nats
+
+TEST(HeaderKeys, CanonicalFormAsNatsJs) {
+  EXPECT_EQ(*nats::canonical_header_key("content-type"), "Content-Type");
+  EXPECT_EQ(*nats::canonical_header_key("CONTENT-TYPE"), "Content-Type");
+  EXPECT_EQ(*nats::canonical_header_key("-a-"), "-A-");
+  EXPECT_EQ(*nats::canonical_header_key("x_y"), "X_y");
+  EXPECT_EQ(*nats::canonical_header_key(""), "");
+  EXPECT_EQ(nats::canonical_header_key("has space").error().code, nats::Errc::invalid_header);
+  EXPECT_EQ(nats::canonical_header_key("a:b").error().code, nats::Errc::invalid_header);
+}

@@ -52,6 +52,11 @@ private:
 /// check at the moment a header is set, as nats.js does).
 Error validate_header(std::string_view key, std::string_view value);
 
+/// A key in canonical MIME form (nats.js canonicalMIMEHeaderKey):
+/// "content-type" → "Content-Type"; invalid_header for a character no
+/// header name may have.
+Result<std::string> canonical_header_key(std::string_view key);
+
 /// Reads only the status code of a raw header block (0 if none or malformed).
 /// Cheap: the engine uses it on every request reply.
 int header_status(std::string_view block);
