@@ -216,6 +216,25 @@ export type Status = ErrorStatus | UpdateStatus | LdmStatus | DisconnectStatus |
 
 /** Connects to a NATS server over WebSocket (nats.js `connect`). */
 export declare function connect(opts?: ConnectionOptions): Promise<NatsConnection>;
+/** nats.js's WebSocket connect: the same as connect() here (every connection is a WebSocket). */
+export declare function wsconnect(opts?: ConnectionOptions): Promise<NatsConnection>;
+/** An empty payload. */
+export declare const Empty: Uint8Array;
+/** How MsgHdrs methods match keys. */
+export declare const Match: { readonly Exact: 0; readonly CanonicalMIME: 1; readonly IgnoreCase: 2 };
+export type MatchValue = 0 | 1 | 2;
+/** A unique reply subject (prefix default "_INBOX"); needs the engine loaded (after connect() or loadCore()). */
+export declare function createInbox(prefix?: string): string;
+/** Unique 22-character tokens; needs the engine loaded. */
+export declare class Nuid { next(): string; reset(): void; }
+export declare const nuid: Nuid;
+/** "content-type" → "Content-Type"; needs the engine loaded. */
+export declare function canonicalMIMEHeaderKey(key: string): string;
+export interface Deferred<T> extends Promise<T> { resolve(v?: T): void; reject(err?: unknown): void; }
+export declare function deferred<T = void>(): Deferred<T>;
+export declare function delay(ms?: number): Deferred<void> & { cancel(): void };
+export declare function millis(ns: number): number;
+export declare function nanos(ms: number): number;
 
 /** A connection to a NATS server over WebSocket (nats.js `NatsConnection`). */
 export declare class NatsConnection {
@@ -283,6 +302,8 @@ export declare class Subscription implements AsyncIterable<Msg> {
   getProcessed(): number;
   /** Messages received and not yet processed. */
   getPending(): number;
+  /** Payload bytes of the messages queued and not yet taken (an extension). */
+  getPendingBytes(): number;
   /** Messages received. */
   getReceived(): number;
   /** The subject subscribed to. */
@@ -345,23 +366,23 @@ export declare class MsgHdrsImpl implements Iterable<[string, string[]]> {
   /** Number of keys. */
   readonly size: number;
   /** First value of key, or "" when absent. */
-  get(key: string): string;
+  get(key: string, match?: MatchValue): string;
   /** Last value of key, or "" when absent. */
-  last(key: string): string;
+  last(key: string, match?: MatchValue): string;
   /** True when key has a value. */
-  has(key: string): boolean;
+  has(key: string, match?: MatchValue): boolean;
   /**
    * Replaces all values of key (the value is converted with String()); throws
    * InvalidArgumentError on a key that is not printable ASCII without ':' or a
    * value with CR/LF (checked by the engine once it is loaded, else at publish).
    */
-  set(key: string, value: string): void;
+  set(key: string, value: string, match?: MatchValue): void;
   /** Adds a value for key, keeping earlier ones; throws like set(). */
-  append(key: string, value: string): void;
+  append(key: string, value: string, match?: MatchValue): void;
   /** Removes key. */
-  delete(key: string): void;
+  delete(key: string, match?: MatchValue): void;
   /** All values of key ([] when absent). */
-  values(key: string): string[];
+  values(key: string, match?: MatchValue): string[];
   /** All keys in insertion order. */
   keys(): string[];
   /** [key, values[]] pairs. */

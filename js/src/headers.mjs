@@ -1,10 +1,11 @@
 // NATS/1.0 message headers with nats.js v3 method names. This is only a
 // container: validation, encoding and decoding are the engine's header codec
 // (core/src/headers.cpp, through wasm/headers_api.cpp). Keys keep their case
-// and lookups are exact (as in nats.js v3 by default).
+// and lookups are exact unless a Match says otherwise (as in nats.js v3).
 import { coreIfLoaded } from './core.mjs';
 import { stageHeaders } from './engine.mjs';
 import { errorFromCode, InvalidArgumentError } from './errors.mjs';
+import { Match, canonicalMIMEHeaderKey } from './helpers.mjs';
 
 // Checks a pair the way the engine will when it is sent. Before the engine
 // is loaded (headers built before the first connect) the check happens at
@@ -42,33 +43,60 @@ export class MsgHdrsImpl {
   /** "503 No Responders" style status string. */
   get status() { return `${this._code} ${this._description}`.trim(); }
 
+  /**
+   * The stored keys `key` names under `match` (nats.js Match: Exact, the
+   * default; CanonicalMIME, the key in canonical form; IgnoreCase).
+   */
+  _keysFor(key, match = Match.Exact) {
+    key = String(key);
+    if (match === Match.CanonicalMIME) key = canonicalMIMEHeaderKey(key);
+    if (match !== Match.IgnoreCase) return this._map.has(key) ? [key] : [];
+    const lower = key.toLowerCase();
+    return [...this._map.keys()].filter((k) => k.toLowerCase() === lower);
+  }
   /** First value of key, or "" when absent. */
-  get(key) { return this._map.get(key)?.[0] ?? ''; }
+  get(key, match = Match.Exact) {
+    const [k] = this._keysFor(key, match);
+    return k === undefined ? '' : this._map.get(k)[0];
+  }
   /** Last value of key, or "" when absent. */
-  last(key) {
-    const list = this._map.get(key);
-    return list ? list[list.length - 1] : '';
+  last(key, match = Match.Exact) {
+    const list = this.values(key, match);
+    return list.length ? list[list.length - 1] : '';
   }
   /** True when key has a value. */
-  has(key) { return this._map.has(key); }
-  /** Replaces all values of key. */
-  set(key, value) {
-    value = String(value);
-    check(key, value);
-    this._map.set(key, [value]);
+  has(key, match = Match.Exact) { return this._keysFor(key, match).length > 0; }
+  // The key a write under `match` stores to.
+  _target(key, match) {
+    if (match === Match.CanonicalMIME) return canonicalMIMEHeaderKey(key);
+    if (match === Match.IgnoreCase) return this._keysFor(key, match)[0] ?? key;
+    return key;
   }
-  /** Adds a value for key, keeping earlier ones. */
-  append(key, value) {
+  /** Replaces all values of key (checked first: a bad value changes nothing). */
+  set(key, value, match = Match.Exact) {
     value = String(value);
+    const k = this._target(key, match);
+    check(k, value);
+    this.delete(key, match);
+    this._map.set(k, [value]);
+  }
+  /** Adds a value for key, keeping earlier ones (under the key already there with IgnoreCase). */
+  append(key, value, match = Match.Exact) {
+    value = String(value);
+    key = this._target(key, match);
     check(key, value);
     const list = this._map.get(key);
     if (list) list.push(value);
     else this._map.set(key, [value]);
   }
   /** Removes key. */
-  delete(key) { this._map.delete(key); }
+  delete(key, match = Match.Exact) {
+    for (const k of this._keysFor(key, match)) this._map.delete(k);
+  }
   /** All values of key. */
-  values(key) { return [...(this._map.get(key) ?? [])]; }
+  values(key, match = Match.Exact) {
+    return this._keysFor(key, match).flatMap((k) => this._map.get(k));
+  }
   /** All keys in insertion order. */
   keys() { return [...this._map.keys()]; }
   /** [key, values[]] pairs in insertion order. */

@@ -1,5 +1,8 @@
 // nats-wasm: a NATS client whose protocol engine is C++ compiled to WebAssembly.
-export { connect, NatsConnection } from './connection.mjs';
+export { connect, connect as wsconnect, NatsConnection } from './connection.mjs';
+export {
+  Empty, Match, Nuid, canonicalMIMEHeaderKey, createInbox, deferred, delay, millis, nanos, nuid,
+} from './helpers.mjs';
 export { Subscription } from './subscription.mjs';
 export { Msg } from './msg.mjs';
 export { headers, MsgHdrsImpl } from './headers.mjs';

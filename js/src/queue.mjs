@@ -13,6 +13,8 @@ export class AsyncQueue {
   }
   /** Items queued and not yet taken. */
   get length() { return this._items.length - this._head; }
+  /** The queued items, oldest first (not taken). */
+  *peek() { for (let i = this._head; i < this._items.length; i++) yield this._items[i]; }
   /** True once end() was called. */
   get ended() { return this._done; }
 

@@ -92,6 +92,12 @@ export class Subscription {
   getProcessed() { return this._processed; }
   /** Messages received and not yet processed. */
   getPending() { return this._queue ? this._queue.length : 0; }
+  /** Payload bytes of the messages queued and not yet taken. */
+  getPendingBytes() {
+    let n = 0;
+    for (const m of this._queue?.peek() ?? []) n += m.data.length;
+    return n;
+  }
   /** Messages received. */
   getReceived() { return this._received; }
   /** The subject subscribed to. */
