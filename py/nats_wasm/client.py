@@ -43,13 +43,27 @@ class Status:
 
 
 class Client:
-    """A connection to a NATS server over WebSocket. Create with :func:`connect`."""
+    """A connection to a NATS server over WebSocket: :func:`connect`, or as
+    nats.py ``nc = Client(); await nc.connect(servers, ...)``."""
 
-    def __init__(self, mod: Any, js_nc: Any, error_cb: Optional[ErrorCallback],
-                 disconnected_cb: Optional[Callback], closed_cb: Optional[Callback],
-                 reconnected_cb: Optional[Callback] = None,
-                 discovered_server_cb: Optional[Callback] = None,
-                 lame_duck_mode_cb: Optional[Callback] = None) -> None:
+    def __init__(self) -> None:
+        self._nc: Any = None
+        self._last_error: Optional[BaseException] = None
+        self._flush_timeout: Optional[float] = None
+        self._drain_timeout: float = 30.0
+
+    async def connect(self, servers: Union[str, list[str]] = "ws://127.0.0.1:8080",
+                      **options: Any) -> None:
+        """Connects (see :func:`connect` for the options, nats.py's names)."""
+        if self._nc is not None:
+            raise errors.Error("already connected", "illegal_state")
+        await _connect_into(self, servers, **options)
+
+    def _attach(self, mod: Any, js_nc: Any, error_cb: Optional[ErrorCallback],
+                disconnected_cb: Optional[Callback], closed_cb: Optional[Callback],
+                reconnected_cb: Optional[Callback] = None,
+                discovered_server_cb: Optional[Callback] = None,
+                lame_duck_mode_cb: Optional[Callback] = None) -> None:
         self._mod = mod
         self._nc = js_nc
         self._error_cb = error_cb
@@ -118,6 +132,11 @@ class Client:
         await _ffi.settle(self._nc.reconnect())
 
     @property
+    def last_error(self) -> Optional[BaseException]:
+        """The last error reported asynchronously (error_cb's), or None."""
+        return self._last_error
+
+    @property
     def is_draining(self) -> bool:
         """True while draining."""
         return bool(self._nc.isDraining())
@@ -164,8 +183,17 @@ class Client:
 
     async def drain(self) -> None:
         """Drains every subscription, waits until their callbacks have seen
-        every message, then closes. A second call waits for the first."""
+        every message, then closes. A second call waits for the first.
+        DrainTimeoutError after ``drain_timeout`` (connect's; the connection
+        is closed then)."""
         self._pubs.push()
+        try:
+            await asyncio.wait_for(self._drain_all(), self._drain_timeout)
+        except asyncio.TimeoutError:
+            await self.close()
+            raise errors.DrainTimeoutError("drain timed out", "timeout") from None
+
+    async def _drain_all(self) -> None:
         if self.is_draining:
             await _ffi.settle(self._nc.closed())
         else:
@@ -271,9 +299,12 @@ class Client:
         finally:
             controller.abort()  # cancels in the engine; a no-op when already finished
 
-    async def flush(self, timeout: float = 10.0) -> None:
+    async def flush(self, timeout: Optional[float] = None) -> None:
         """Waits until the server has processed everything sent before; the
-        engine times it out (FlushTimeoutError)."""
+        engine times it out (FlushTimeoutError) after ``timeout`` seconds
+        (connect's flush_timeout, else 10)."""
+        if timeout is None:
+            timeout = self._flush_timeout if self._flush_timeout is not None else 10.0
         self._pubs.push()
         try:
             await _ffi.settle(_ffi.call(self._mod.pyodide.flush, self._nc,
@@ -350,6 +381,7 @@ class Client:
 
     async def _report(self, exc: BaseException) -> None:
         err = errors.translate(exc)
+        self._last_error = err
         if self._error_cb is None:
             _log.error("nats: %s", err)  # as nats.py's default error callback
             return
@@ -370,26 +402,70 @@ class _Cancellable:
         self.cancel = cancel
 
 
-async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080", *,
-                  name: Optional[str] = None, token: Optional[str] = None,
-                  user: Optional[str] = None, password: Optional[str] = None,
-                  connect_timeout: float = 2.0, ping_interval: float = 120.0,
-                  max_outstanding_pings: int = 2, no_echo: bool = False,
-                  inbox_prefix: str = "_INBOX",
-                  error_cb: Optional[ErrorCallback] = None,
-                  disconnected_cb: Optional[Callback] = None,
-                  closed_cb: Optional[Callback] = None,
-                  reconnected_cb: Optional[Callback] = None,
-                  discovered_server_cb: Optional[Callback] = None,
-                  lame_duck_mode_cb: Optional[Callback] = None,
-                  allow_reconnect: bool = True, max_reconnect_attempts: int = 60,
-                  reconnect_time_wait: float = 2.0, dont_randomize: bool = False,
-                  pending_size: int = 2 * 1024 * 1024,
-                  ignore_cluster_updates: bool = False) -> Client:
-    """Connects to a NATS server's WebSocket port (ws:// or wss://). With
-    several servers (or a cluster announcing others) a lost connection moves
-    to the next; while reconnecting, publishes wait in a buffer of
-    ``pending_size`` bytes (OutboundBufferLimitError past it)."""
+async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080",
+                  **options: Any) -> Client:
+    """Connects to a NATS server's WebSocket port (ws:// or wss://) and
+    returns the client. Options (nats.py's names): name, token, user,
+    password, connect_timeout, ping_interval, max_outstanding_pings,
+    no_echo, inbox_prefix, error_cb, disconnected_cb, closed_cb,
+    reconnected_cb, discovered_server_cb, lame_duck_mode_cb,
+    allow_reconnect, max_reconnect_attempts, reconnect_time_wait,
+    dont_randomize, pending_size, flush_timeout (flush()'s default),
+    drain_timeout (DrainTimeoutError after it), ignore_cluster_updates;
+    accepted for nats.py programs: verbose/pedantic (False), flusher_queue_size,
+    tls_handshake_first (False). With several servers (or a cluster
+    announcing others) a lost connection moves to the next; while
+    reconnecting, publishes wait in a buffer of ``pending_size`` bytes
+    (OutboundBufferLimitError past it)."""
+    nc = Client()
+    await _connect_into(nc, servers, **options)
+    return nc
+
+
+# Options nats.py has that this client cannot honour in a browser (yet):
+# accepted only at their "off" value, with a clear error otherwise.
+_UNSUPPORTED = {
+    "tls": "TLS comes from a wss:// URL (the platform's WebSocket)",
+    "tls_hostname": "TLS comes from a wss:// URL (the platform's WebSocket)",
+    "signature_cb": "nkey/JWT authentication is not supported yet",
+    "user_jwt_cb": "nkey/JWT authentication is not supported yet",
+    "user_credentials": "nkey/JWT authentication is not supported yet",
+    "nkeys_seed": "nkey/JWT authentication is not supported yet",
+    "nkeys_seed_str": "nkey/JWT authentication is not supported yet",
+    "ws_connection_headers": "a browser WebSocket cannot send extra headers",
+}
+_OFF_ONLY = ("verbose", "pedantic", "tls_handshake_first")
+_IGNORED = ("flusher_queue_size",)
+
+
+async def _connect_into(nc: Client, servers: Union[str, list[str]], *,
+                        name: Optional[str] = None, token: Optional[str] = None,
+                        user: Optional[str] = None, password: Optional[str] = None,
+                        connect_timeout: float = 2.0, ping_interval: float = 120.0,
+                        max_outstanding_pings: int = 2, no_echo: bool = False,
+                        inbox_prefix: Union[str, bytes] = "_INBOX",
+                        error_cb: Optional[ErrorCallback] = None,
+                        disconnected_cb: Optional[Callback] = None,
+                        closed_cb: Optional[Callback] = None,
+                        reconnected_cb: Optional[Callback] = None,
+                        discovered_server_cb: Optional[Callback] = None,
+                        lame_duck_mode_cb: Optional[Callback] = None,
+                        allow_reconnect: bool = True, max_reconnect_attempts: int = 60,
+                        reconnect_time_wait: float = 2.0, dont_randomize: bool = False,
+                        pending_size: int = 2 * 1024 * 1024,
+                        flush_timeout: Optional[float] = None, drain_timeout: float = 30.0,
+                        ignore_cluster_updates: bool = False, **more: Any) -> None:
+    for key, value in more.items():
+        if key in _UNSUPPORTED:
+            if value:
+                raise errors.InvalidArgumentError(f"{key}: {_UNSUPPORTED[key]}", "invalid_argument")
+        elif key in _OFF_ONLY:
+            if value:
+                raise errors.InvalidArgumentError(f"{key}=True is not supported", "invalid_argument")
+        elif key not in _IGNORED:
+            raise TypeError(f"connect() got an unexpected keyword argument '{key}'")
+    if isinstance(inbox_prefix, bytes):
+        inbox_prefix = inbox_prefix.decode()
     mod = await load()
     server_list = [servers] if isinstance(servers, str) else list(servers)
     if not isinstance(max_reconnect_attempts, int) or max_reconnect_attempts < -1:
@@ -406,6 +482,11 @@ async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080", *,
                           ignoreClusterUpdates=bool(ignore_cluster_updates))
     if password is not None:
         setattr(opts, "pass", password)
+    if flush_timeout is not None:
+        _ffi.ms(flush_timeout, "flush_timeout")  # checked now, as the others
+    _ffi.ms(drain_timeout, "drain_timeout")
     js_nc = await _ffi.settle(mod.connect(opts))
-    return Client(mod, js_nc, error_cb, disconnected_cb, closed_cb, reconnected_cb,
-                  discovered_server_cb, lame_duck_mode_cb)
+    nc._flush_timeout = flush_timeout
+    nc._drain_timeout = drain_timeout
+    nc._attach(mod, js_nc, error_cb, disconnected_cb, closed_cb, reconnected_cb,
+               discovered_server_cb, lame_duck_mode_cb)

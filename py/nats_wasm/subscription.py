@@ -52,6 +52,11 @@ class Subscription:
         return len(self._buffer) + int(self._js_sub.getPending())
 
     @property
+    def pending_bytes(self) -> int:
+        """Payload bytes received and not yet taken (nats.py)."""
+        return sum(len(m.data) for m in self._buffer) + int(self._js_sub.getPendingBytes())
+
+    @property
     def delivered(self) -> int:
         """Messages handed to Python so far."""
         return self._delivered

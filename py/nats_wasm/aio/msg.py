@@ -1,0 +1,5 @@
+"""``nats.aio.msg``."""
+
+from ..msg import Msg
+
+__all__ = ["Msg"]

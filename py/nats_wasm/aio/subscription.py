@@ -1,0 +1,5 @@
+"""``nats.aio.subscription``."""
+
+from ..subscription import Subscription
+
+__all__ = ["Subscription"]
