@@ -46,11 +46,16 @@ describe('browser lifecycle (Chromium)', () => {
         assert.equal(await page.evaluate(() => window.failure), undefined);
         // The server hangs (SIGSTOP): sockets stay open, nothing answers. With a
         // 10-minute keepalive the client would not notice for a long time.
+        // The client checks only when the page is visible: a page that was
+        // just created may not be yet (seen once under load in CI).
+        await page.bringToFront();
+        await page.waitForFunction(() => document.visibilityState === 'visible', null, { timeout: 10_000 });
         nats.pause();
-        const t0 = await page.evaluate(() => {
+        const { t0, visibility } = await page.evaluate(() => {
           document.dispatchEvent(new Event('visibilitychange'));
-          return performance.now();
+          return { t0: performance.now(), visibility: document.visibilityState };
         });
+        assert.equal(visibility, 'visible', 'visible when the event came');
         await statusCount(page, 'disconnect', 1, 20_000);
         const seen = await page.evaluate(() => window.statuses);
         const lost = seen.find((s) => s.type === 'disconnect');
