@@ -32,10 +32,16 @@ describe('examples/kv-tabs.html (Chromium, two tabs)', () => {
     await Promise.allSettled([browser?.close(), web?.close(), nats?.stop()]);
   });
 
-  /** A tab on the page, failing the test on any page error. */
+  /** A tab on the page, failing the test on any page error or console warning. */
   async function openTab(context, url, errors) {
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(String(err)));
+    page.on('console', (m) => {
+      // (the browser's own favicon request is the one 404 a static page gets)
+      if (['error', 'warning'].includes(m.type()) && !/Failed to load resource/.test(m.text())) {
+        errors.push(`${m.type()}: ${m.text()}`);
+      }
+    });
     await page.goto(url);
     await page.waitForFunction(() => window.kvTabsReady || window.kvTabsFailure, null, WAIT);
     assert.equal(await page.evaluate(() => window.kvTabsFailure), undefined);
