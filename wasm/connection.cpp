@@ -397,8 +397,7 @@ double Connection::kv_write(double context, const std::string &bucket, const std
 }
 
 double Connection::kv_watch(double context, const std::string &bucket, const std::string &keys,
-                            int include, bool headers_only, bool ignore_deletes, double resume,
-                            double now) {
+                            int include, bool headers_only, int ignore, double resume, double now) {
   return guarded(
       [&] {
         auto ctx = to_count(context, "context");
@@ -408,8 +407,12 @@ double Connection::kv_watch(double context, const std::string &bucket, const std
         if (include < 0 || include > static_cast<int>(js::kv::WatchInclude::updates_only)) {
           return -static_cast<double>(code({Errc::invalid_argument, "unknown watch include"}));
         }
+        if (ignore < 0 || ignore > static_cast<int>(js::kv::Ignore::deletes_and_purges)) {
+          return -static_cast<double>(code({Errc::invalid_argument, "unknown watch ignore"}));
+        }
         auto r = engine_.kv_watch(*ctx, bucket, keys, static_cast<js::kv::WatchInclude>(include),
-                                  headers_only, ignore_deletes, *from, to_time(now));
+                                  headers_only, static_cast<js::kv::Ignore>(ignore), *from,
+                                  to_time(now));
         return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
       },
       -static_cast<double>(exception_code()));

@@ -97,7 +97,7 @@ public:
                   double now);
   /// A key-value watch (an ordered consumer id; include: kv::WatchInclude).
   double kv_watch(double context, const std::string &bucket, const std::string &keys, int include,
-                  bool headers_only, bool ignore_deletes, double resume, double now);
+                  bool headers_only, int ignore, double resume, double now);
   /// Staged: subject, headers (staged format), payload, options (js_publish_options
   /// format). Returns the publish id, or -Errc.
   double js_publish(double context, std::size_t subject_len, std::size_t headers_len,

@@ -364,7 +364,8 @@ export function kvEntryPacked(e) {
 
 /** A watch for Python: entries, and a null after the initial ones (nats.py's marker). */
 export function kvWatch(bucket, key, include, ignoreDeletes, metaOnly, resumeFromRevision) {
-  return bucket._watch({ key: key ?? '>', include: include ?? '', ignoreDeletes: !!ignoreDeletes,
+  // nats.py's ignore_deletes leaves PURGE entries out too.
+  return bucket._watch({ key: key ?? '>', include: include ?? '', ignoreDeletes: !!ignoreDeletes, _ignorePurges: true,
     headers_only: !!metaOnly, marker: true, resumeFromRevision: resumeFromRevision || 0 }, false);
 }
 

@@ -242,9 +242,10 @@ Result<KvWatch> KeyValue::watch(std::string_view keys, const KvWatchOptions &opt
   std::uint64_t ordered = 0;
   {
     std::lock_guard lock(impl->mu);
-    auto r =
-        impl->engine.kv_watch(js.context_, bucket_, keys, options.include, options.headers_only,
-                              options.ignore_deletes, options.resume_from, detail::now_ms());
+    auto r = impl->engine.kv_watch(
+        js.context_, bucket_, keys, options.include, options.headers_only,
+        options.ignore_deletes ? js::kv::Ignore::deletes_and_purges : js::kv::Ignore::nothing,
+        options.resume_from, detail::now_ms());
     if (!r) return r.error();
     ordered = *r;
     impl->js_ops.emplace(ordered, created);  // its js_result carries the same id

@@ -206,6 +206,14 @@ describe('watch', () => {
     assert.deepEqual(hist.map((e) => e.operation), ['PUT', 'PUT', 'DEL']);
     const noDel = await kv.watch({ key: 'k.*', include: KvWatchInclude.AllHistory, ignoreDeletes: true });
     assert.deepEqual((await take(noDel, 2)).map((e) => e.string()), ['1', '2']);
+    // As nats.js: ignoreDeletes skips DEL entries, not PURGE ones.
+    const live = await kv.watch({ key: 'p.*', include: KvWatchInclude.UpdatesOnly, ignoreDeletes: true });
+    const three = take(live, 3);
+    await kv.put('p.a', '1');
+    await kv.delete('p.a');
+    await kv.put('p.b', '2');
+    await kv.purge('p.b');
+    assert.deepEqual((await three).map((e) => `${e.key}:${e.operation}`), ['p.a:PUT', 'p.b:PUT', 'p.b:PURGE']);
     const updatesOnly = await kv.watch({ include: KvWatchInclude.UpdatesOnly });
     const next = take(updatesOnly, 1);
     await kv.put('late', 'L');

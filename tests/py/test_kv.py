@@ -98,6 +98,11 @@ async def test_keys_and_history():
         await kv.put("a.1", b"again")
         await kv.delete("b.1")
         assert sorted(await kv.keys()) == ["a.1", "a.2"]
+        # nats.py's ignore_deletes leaves purges out as well as deletes
+        await kv.put("c.1", b"x")
+        await kv.purge("c.1")
+        w = await kv.watch("c.*", include_history=True, ignore_deletes=True)
+        assert [(e.key, e.operation) for e in await w.initial()] == []
         assert sorted(await kv.keys(filters=["a."])) == ["a.1", "a.2"]
         hist = await kv.history("a.1")
         assert [e.value for e in hist] == [b"a.1", b"again"]

@@ -196,8 +196,8 @@ TEST_F(KvTest, WritesCarryTheirHeaders) {
 }
 
 TEST_F(KvTest, WatchDeliversEntriesAndSaysWhenCaughtUp) {
-  auto id =
-      engine().kv_watch(ctx_, "b", "k.*", kv::WatchInclude::last_values, false, true, 0, peer_.now);
+  auto id = engine().kv_watch(ctx_, "b", "k.*", kv::WatchInclude::last_values, false,
+                              kv::Ignore::deletes_and_purges, 0, peer_.now);
   ASSERT_TRUE(id.ok()) << id.error().message;
   auto p = pubs();
   answer(p[0].reply, R"({"config":{"name":"KV_b"}})");

@@ -323,8 +323,8 @@ public:
   /// are out. resume_from > 0: from that revision on.
   Result<std::uint64_t> kv_watch(std::uint64_t context, std::string_view bucket,
                                  std::string_view keys, js::kv::WatchInclude include,
-                                 bool headers_only, bool ignore_deletes, std::uint64_t resume_from,
-                                 Time now);
+                                 bool headers_only, js::kv::Ignore ignore,
+                                 std::uint64_t resume_from, Time now);
 
   // --- object stores (core/src/jetstream/engine_obj.cpp) ----------------------
   /// One chunk of an object version `nuid`: a publish ending in js_pub_ack.

@@ -22,7 +22,7 @@ Result<std::uint64_t> Engine::kv_write(std::uint64_t context, std::string_view b
 
 Result<std::uint64_t> Engine::kv_watch(std::uint64_t context, std::string_view bucket,
                                        std::string_view keys, kv::WatchInclude include,
-                                       bool headers_only, bool ignore_deletes,
+                                       bool headers_only, kv::Ignore ignore,
                                        std::uint64_t resume_from, Time now) {
   if (Error e = kv::validate_bucket(bucket)) return e;
   const std::string_view filter = keys.empty() ? std::string_view(">") : keys;
@@ -43,7 +43,7 @@ Result<std::uint64_t> Engine::kv_watch(std::uint64_t context, std::string_view b
   auto &state = js_.ordered.at(*id);
   state.kv_bucket.assign(bucket);
   state.bucket.assign(bucket);
-  state.kv_ignore_deletes = ignore_deletes;
+  state.kv_ignore = ignore;
   return id;
 }
 

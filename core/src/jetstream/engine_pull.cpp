@@ -190,7 +190,10 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
       kv_op = js::kv::operation_of(op.headers);
       const std::size_t prefix = 4 + o.kv_bucket.size() + 1;  // "$KV.<bucket>."
       kv_key = op.subject.size() > prefix ? op.subject.substr(prefix) : std::string_view{};
-      const bool skip = !kv_op || (o.kv_ignore_deletes && *kv_op != js::kv::Operation::put);
+      using js::kv::Ignore;
+      using js::kv::Operation;
+      const bool skip = !kv_op || (o.kv_ignore == Ignore::deletes && *kv_op == Operation::del) ||
+                        (o.kv_ignore == Ignore::deletes_and_purges && *kv_op != Operation::put);
       if (skip) {
         // Not an entry for this watch: consumed here, never handed out.
         const std::uint64_t size = message_size(op);

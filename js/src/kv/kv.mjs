@@ -38,6 +38,13 @@ class KvEntryImpl {
   json() { return JSON.parse(this.string()); }
 }
 
+// What a watch leaves out (the engine's kv::Ignore): nats.js's ignoreDeletes
+// skips DEL entries; keys() and nats.py's ignore_deletes skip PURGEs too.
+function ignoreOf(opts) {
+  if (!opts.ignoreDeletes) return 0;
+  return opts._ignorePurges ? 2 : 1;
+}
+
 // The stream info of a bucket as nats.js's KvStatus.
 function statusOf(bucket, si) {
   const c = si.config;
@@ -133,7 +140,7 @@ export class Bucket {
       throw new InvalidArgumentError('one key filter per watch (nats-server 2.9)', { code: 'invalid_argument' });
     }
     const id = nc._engine.id(nc._engine.c.kvWatch(ctx.id, this.bucket, String(keys[0]), INCLUDE[opts.include ?? ''],
-      !!opts.headers_only, !!opts.ignoreDeletes, opts.resumeFromRevision ?? 0, now()));
+      !!opts.headers_only, ignoreOf(opts), opts.resumeFromRevision ?? 0, now()));
     const read = await orderedRead(nc, id);
     return orderedItems(nc, read, {
       map: (m, isUpdate) => new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time,
@@ -144,7 +151,7 @@ export class Bucket {
 
   /** The keys (optionally matching a filter), each once; deleted ones left out. */
   async keys(filter) {
-    const it = await this._watch({ key: filter, headers_only: true, ignoreDeletes: true }, true);
+    const it = await this._watch({ key: filter, headers_only: true, ignoreDeletes: true, _ignorePurges: true }, true);
     const seen = new Set();
     const out = new AsyncQueue();
     (async () => {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nats/jetstream/consumer.hpp"
+#include "nats/jetstream/kv.hpp"
 
 namespace nats::detail {
 
@@ -33,7 +34,7 @@ struct OrderedState {
   bool caught_up = false;             ///< "caught_up" was reported (once)
   // Key-value watches: entries instead of messages (engine_kv.cpp).
   std::string kv_bucket;  ///< "" when not a watch
-  bool kv_ignore_deletes = false;
+  js::kv::Ignore kv_ignore = js::kv::Ignore::nothing;
   /// A KV bucket or object store read: a missing stream at creation is
   /// bucket_not_found naming it ("" for plain ordered consumers).
   std::string bucket;

@@ -61,6 +61,10 @@ Headers write_headers(Operation op, std::optional<std::uint64_t> expected_revisi
 std::optional<Operation> operation_of(std::string_view raw_headers);
 
 /// What a watch starts with.
+/// What a watch leaves out: nats.js's ignoreDeletes skips DEL entries,
+/// nats.py's ignore_deletes (and keys()) DEL and PURGE entries.
+enum class Ignore : std::uint8_t { nothing = 0, deletes = 1, deletes_and_purges = 2 };
+
 enum class WatchInclude : std::uint8_t {
   last_values,   ///< the latest entry of each key, then updates (the default)
   all_history,   ///< every entry kept, then updates
