@@ -64,8 +64,17 @@ export interface KvStatus {
   allow_direct: boolean;
   markerTTL: number;
 }
-export interface KvIterator<T> extends AsyncIterable<T> {
+/** nats.js QueuedIterator's surface: stop and counters. */
+export interface KvQueuedIterator<T> extends AsyncIterable<T> {
   stop(): void;
+  /** Items handed out so far. */
+  getProcessed(): number;
+  /** Items waiting to be handed out. */
+  getPending(): number;
+  /** Items received so far. */
+  getReceived(): number;
+}
+export interface KvIterator<T> extends KvQueuedIterator<T> {
   closed(): Promise<void | Error>;
 }
 
@@ -79,7 +88,7 @@ export declare class Bucket {
   delete(key: string, opts?: { previousSeq?: number }): Promise<void>;
   purge(key: string, opts?: { previousSeq?: number }): Promise<void>;
   watch(opts?: KvWatchOptions): Promise<KvIterator<KvWatchEntry>>;
-  keys(filter?: string | string[]): Promise<AsyncIterable<string>>;
+  keys(filter?: string | string[]): Promise<KvQueuedIterator<string>>;
   history(opts?: { key?: string | string[] }): Promise<KvIterator<KvWatchEntry>>;
   status(): Promise<KvStatus>;
   destroy(): Promise<boolean>;

@@ -10,6 +10,7 @@ export class AsyncQueue {
     this._waiter = null; // {resolve, reject} of a pending next()
     this._done = false;
     this._error = null;
+    this.received = 0; // items pushed so far
   }
   /** Items queued and not yet taken. */
   get length() { return this._items.length - this._head; }
@@ -21,6 +22,7 @@ export class AsyncQueue {
   /** @param {T} item */
   push(item) {
     if (this._done) return;
+    this.received++;
     if (this._waiter) {
       const w = this._waiter;
       this._waiter = null;
@@ -120,16 +122,25 @@ export class AsyncQueue {
  * @returns {AsyncIterable<T>}
  */
 export function iterableOf(q, onReturn) {
+  let processed = 0;
   return {
     [Symbol.asyncIterator]() {
       return {
-        next: () => q.next(),
+        next: async () => {
+          const step = await q.next();
+          if (!step.done) processed++;
+          return step;
+        },
         return: () => {
           onReturn();
           return Promise.resolve({ value: undefined, done: true });
         },
       };
     },
+    // nats.js QueuedIterator's counters: items handed out, queued, pushed.
+    getProcessed: () => processed,
+    getPending: () => q.length,
+    getReceived: () => q.received,
   };
 }
 

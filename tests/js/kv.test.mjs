@@ -218,6 +218,9 @@ describe('watch', () => {
     const next = take(updatesOnly, 1);
     await kv.put('late', 'L');
     assert.deepEqual((await next).map((e) => e.key), ['late']);
+    const keys = await kv.keys();
+    assert.deepEqual((await all(keys)).sort(), ['late', 'other']);
+    assert.deepEqual([keys.getProcessed(), keys.getPending(), keys.getReceived()], [2, 0, 2], 'nats.js counters');
     const resumed = await take(await kv.watch({ resumeFromRevision: 4 }), 2);
     assert.deepEqual(resumed.map((e) => e.revision), [4, 5]);
   });

@@ -163,7 +163,9 @@ export class Bucket {
       }
       out.end(null);
     })();
-    return iterableOf(out, () => it.stop());
+    const keys = iterableOf(out, () => it.stop());
+    keys.stop = () => it.stop();
+    return keys;
   }
 
   /** Every entry kept of a key (or of all keys), then the iterator ends. */
