@@ -11,6 +11,7 @@ export class AsyncQueue {
     this._done = false;
     this._error = null;
     this.received = 0; // items pushed so far
+    this.taken = 0; // items handed out so far
   }
   /** Items queued and not yet taken. */
   get length() { return this._items.length - this._head; }
@@ -26,6 +27,7 @@ export class AsyncQueue {
     if (this._waiter) {
       const w = this._waiter;
       this._waiter = null;
+      this.taken++;
       w.resolve({ value: item, done: false });
       return;
     }
@@ -97,6 +99,7 @@ export class AsyncQueue {
       const value = this._items[this._head];
       this._items[this._head++] = undefined;
       this._compact();
+      this.taken++;
       return Promise.resolve({ value, done: false });
     }
     if (this._done) {
@@ -122,15 +125,10 @@ export class AsyncQueue {
  * @returns {AsyncIterable<T>}
  */
 export function iterableOf(q, onReturn) {
-  let processed = 0;
   return {
     [Symbol.asyncIterator]() {
       return {
-        next: async () => {
-          const step = await q.next();
-          if (!step.done) processed++;
-          return step;
-        },
+        next: () => q.next(),
         return: () => {
           onReturn();
           return Promise.resolve({ value: undefined, done: true });
@@ -138,7 +136,7 @@ export function iterableOf(q, onReturn) {
       };
     },
     // nats.js QueuedIterator's counters: items handed out, queued, pushed.
-    getProcessed: () => processed,
+    getProcessed: () => q.taken,
     getPending: () => q.length,
     getReceived: () => q.received,
   };

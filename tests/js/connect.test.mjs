@@ -196,8 +196,9 @@ describe('connection behaviour options', () => {
     try {
       const nc = await conns.connect(`127.0.0.1:${wss.address().port}`, { pingInterval: 40, maxPingOut: 2, reconnect: false });
       const types = [];
-      (async () => { for await (const s of nc.status()) types.push(s.type); })();
+      const statuses = (async () => { for await (const s of nc.status()) types.push(s.type); })();
       const err = await within(nc.closed(), 3000, 'stale close');
+      await within(statuses, 1000, 'the status stream to end after close');
       assertNamedError(err, ConnectionError);
       assert.equal(err.code, 'stale_connection');
       assert.ok(types.includes('staleConnection'), types.join(','));
