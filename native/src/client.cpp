@@ -186,7 +186,11 @@ Error Client::drain(milliseconds timeout) {
   }
   impl_->kick();
   std::unique_lock lock(impl_->mu);
-  if (!impl_->cv.wait_for(lock, timeout, [&] { return impl_->engine.state() == State::closed; })) {
+  // Closed, and the callbacks of what came before the close have run.
+  const auto drained = [&] {
+    return impl_->engine.state() == State::closed && impl_->closed_callbacks_run;
+  };
+  if (!impl_->cv.wait_for(lock, timeout, drained)) {
     lock.unlock();
     close();
     return {Errc::timeout, "drain timed out; closed"};

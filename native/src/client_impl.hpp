@@ -107,6 +107,9 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   bool connected = false;
   bool transport_closed = false;  // the engine closed and the socket is shut
   bool io_done = false;
+  /// The pump that saw the engine closed has run its callbacks (drain()
+  /// returns only then: every message delivered before the close was seen).
+  bool closed_callbacks_run = false;
   bool writing = false;
   std::string write_buf;
   std::atomic<bool> kick_posted{false};

@@ -177,6 +177,11 @@ void ClientImpl::pump() {
       }
     }
   }
+  if (closed) {
+    std::lock_guard lock(mu);
+    closed_callbacks_run = true;
+    cv.notify_all();
+  }
 }
 
 void ClientImpl::arm_timer() {
