@@ -156,10 +156,8 @@ Result<ObjectInfo> ObjectStore::put(const ObjectMeta &meta, const ObjectReader &
   info.chunks = chunks;
   info.digest = obj::digest_text(sha.finish());
   info.mtime = detail::now_rfc3339();
-  auto written = put_meta(info, false);
-  // After a timeout the info may have been written: its chunks must stay.
-  if (!written && written.error().code != Errc::timeout) purge_chunks(nuid);
-  return written;
+  // A refused write purges its chunks in the engine (api_call_obj.cpp).
+  return put_meta(info, false);
 }
 
 // --- get -----------------------------------------------------------------------------------

@@ -117,6 +117,29 @@ TEST_F(ObjTest, AnInfoWriteRollsUpThenPurgesTheReplacedChunks) {
   EXPECT_EQ(result["nuid"], "NEW");
 }
 
+TEST_F(ObjTest, ARefusedInfoWritePurgesItsOwnChunksAndFails) {
+  const json info = {{"name", "o"}, {"nuid", "NEW"}};
+  ASSERT_TRUE(engine()
+                  .js_api(ctx_, ApiOp::obj_put_meta,
+                          json{{"bucket", "b"}, {"info", info}, {"previous_revision", 3}}.dump(),
+                          peer_.now)
+                  .ok());
+  answer(pubs()[0].reply, not_found());
+  auto p = pubs();
+  EXPECT_NE(p.at(0).headers.find("Nats-Expected-Last-Subject-Sequence: 3"), std::string::npos);
+  EXPECT_TRUE(
+      answer(p[0].reply,
+             R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 0"}})")
+          .empty());
+  p = pubs();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].subject, "$JS.API.STREAM.PURGE.OBJ_b");
+  EXPECT_EQ(json::parse(p[0].body), json({{"filter", "$O.b.C.NEW"}})) << "its own chunks";
+  auto evs = answer(p[0].reply, R"({"success":true,"purged":2})");
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].error.err_code, 10071) << "the refusal, not the purge, is the outcome";
+}
+
 TEST_F(ObjTest, AFirstWritePurgesNothing) {
   const json info = {{"name", "o"}, {"nuid", "NEW"}};
   ASSERT_TRUE(engine()

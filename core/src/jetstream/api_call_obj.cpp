@@ -17,6 +17,7 @@ namespace obj = js::obj;
 constexpr int kReadCurrent = 0;
 constexpr int kWriteMeta = 1;
 constexpr int kPurgeOld = 2;
+constexpr int kPurgeNew = 3;  // obj_put_meta refused: the chunks written for it go
 // Steps of obj_store_seal.
 constexpr int kReadConfig = 0;
 constexpr int kUpdate = 1;
@@ -120,6 +121,12 @@ Error JsApiCall::State::prepare_obj() {
     req_headers = h.encode();
     return {};
   }
+  if (obj_phase == kPurgeNew) {
+    subject = api("STREAM.PURGE." + stream);
+    body = dump(
+        json{{"filter", obj::chunk_subject(bucket, args["info"].value("nuid", std::string()))}});
+    return {};
+  }
   // kPurgeOld: the chunks of the version just replaced (or deleted).
   subject = api("STREAM.PURGE." + stream);
   body =
@@ -188,6 +195,17 @@ bool JsApiCall::State::on_obj(std::string_view /*headers*/, std::string_view rep
     }
     obj_phase = kWriteMeta;
     if (Error e = prepare()) return finish(std::move(e));
+    return false;
+  }
+  if (obj_phase == kPurgeNew) return finish(std::move(obj_refusal));  // whatever the purge said
+  if (api_error && op == ApiOp::obj_put_meta && obj_phase == kWriteMeta &&
+      !args["info"].value("nuid", std::string()).empty()) {
+    // The info was refused (a sealed store, a stale previous_revision): the
+    // chunks written for it would be orphans. (A timeout never gets here: the
+    // info may have been written, so its chunks stay.)
+    obj_refusal = std::move(*api_error);
+    obj_phase = kPurgeNew;
+    if (Error e = prepare()) return finish(std::move(obj_refusal));
     return false;
   }
   if (api_error) return finish(std::move(*api_error));

@@ -94,6 +94,7 @@ struct JsApiCall::State {
   int obj_phase = 0;
   json obj_current;                ///< the object's info before a put or delete (null when none)
   std::uint64_t obj_revision = 0;  ///< the seq of the info written
+  Error obj_refusal;               ///< why obj_put_meta's write was refused (then kPurgeNew)
   Error prepare_obj();
   bool on_obj(std::string_view headers, std::string_view payload);
   Error prepare_obj_update(const std::string &bucket, const std::string &stream);

@@ -180,14 +180,8 @@ export class ObjectStore {
     };
     const args = { bucket: this.name, info };
     if (opts.previousRevision !== undefined) args.previous_revision = opts.previousRevision;
-    try {
-      return new ObjectInfoImpl(await ctx.call('obj_put_meta', args, opts.timeout ?? 0));
-    } catch (err) {
-      // Refused (sealed, a stale previousRevision): the new chunks are orphans.
-      // A timeout may have written the info, so its chunks stay.
-      if (err.errc !== 'timeout') await ctx.call('obj_purge_chunks', { bucket: this.name, nuid }).catch(() => {});
-      throw err;
-    }
+    // A refused write purges its chunks in the engine (api_call_obj.cpp).
+    return new ObjectInfoImpl(await ctx.call('obj_put_meta', args, opts.timeout ?? 0));
   }
 
   /** put() from one Uint8Array (null: an empty object). */

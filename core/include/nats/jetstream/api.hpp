@@ -67,7 +67,8 @@ enum class ApiOp : std::uint8_t {
                       ///< too; object_not_found when it never existed); with follow, a
                       ///< link's target (link_is_bucket for a link to a store)
   obj_put_meta,       ///< {bucket, info, link?, previous_revision?} → writes the info
-                      ///< (rolling up earlier ones; only over that revision when given),
+                      ///< (rolling up earlier ones; only over that revision when given;
+                      ///< a refused write purges info.nuid's chunks and fails),
                       ///< then purges the chunks of the version it replaced → the info
                       ///< JSON; a link never replaces a live object (object_exists)
   obj_delete,         ///< {bucket, name} → marks it deleted and purges its chunks → the
