@@ -1,0 +1,82 @@
+"""connect()'s options, with nats.py's names: checked, mapped to the JS
+package's, and the connection handed to the Client."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from . import _ffi, errors
+from ._loader import load
+
+if TYPE_CHECKING:
+    from .client import Callback, Client, ErrorCallback
+
+
+# Options nats.py has that this client cannot honour in a browser (yet):
+# accepted only at their "off" value, with a clear error otherwise.
+_UNSUPPORTED = {
+    "tls": "TLS comes from a wss:// URL (the platform's WebSocket)",
+    "tls_hostname": "TLS comes from a wss:// URL (the platform's WebSocket)",
+    "signature_cb": "nkey/JWT authentication is not supported yet",
+    "user_jwt_cb": "nkey/JWT authentication is not supported yet",
+    "user_credentials": "nkey/JWT authentication is not supported yet",
+    "nkeys_seed": "nkey/JWT authentication is not supported yet",
+    "nkeys_seed_str": "nkey/JWT authentication is not supported yet",
+    "ws_connection_headers": "a browser WebSocket cannot send extra headers",
+}
+_OFF_ONLY = ("verbose", "pedantic", "tls_handshake_first")
+_IGNORED = ("flusher_queue_size",)
+
+
+async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
+                        name: Optional[str] = None, token: Optional[str] = None,
+                        user: Optional[str] = None, password: Optional[str] = None,
+                        connect_timeout: float = 2.0, ping_interval: float = 120.0,
+                        max_outstanding_pings: int = 2, no_echo: bool = False,
+                        inbox_prefix: Union[str, bytes] = "_INBOX",
+                        error_cb: Optional[ErrorCallback] = None,
+                        disconnected_cb: Optional[Callback] = None,
+                        closed_cb: Optional[Callback] = None,
+                        reconnected_cb: Optional[Callback] = None,
+                        discovered_server_cb: Optional[Callback] = None,
+                        lame_duck_mode_cb: Optional[Callback] = None,
+                        allow_reconnect: bool = True, max_reconnect_attempts: int = 60,
+                        reconnect_time_wait: float = 2.0, dont_randomize: bool = False,
+                        pending_size: int = 2 * 1024 * 1024,
+                        flush_timeout: Optional[float] = None, drain_timeout: float = 30.0,
+                        ignore_cluster_updates: bool = False, **more: Any) -> None:
+    for key, value in more.items():
+        if key in _UNSUPPORTED:
+            if value:
+                raise errors.InvalidArgumentError(f"{key}: {_UNSUPPORTED[key]}", "invalid_argument")
+        elif key in _OFF_ONLY:
+            if value:
+                raise errors.InvalidArgumentError(f"{key}=True is not supported", "invalid_argument")
+        elif key not in _IGNORED:
+            raise TypeError(f"connect() got an unexpected keyword argument '{key}'")
+    if isinstance(inbox_prefix, bytes):
+        inbox_prefix = inbox_prefix.decode()
+    mod = await load()
+    server_list = [servers] if isinstance(servers, str) else list(servers)
+    if not isinstance(max_reconnect_attempts, int) or max_reconnect_attempts < -1:
+        raise errors.InvalidArgumentError("max_reconnect_attempts must be -1 or more",
+                                          "invalid_argument")
+    opts = _ffi.js_object(servers=_ffi.to_js(server_list), name=name, token=token, user=user,
+                          timeout=_ffi.ms(connect_timeout, "connect_timeout"),
+                          pingInterval=_ffi.ms(ping_interval, "ping_interval"),
+                          maxPingOut=max_outstanding_pings, noEcho=no_echo,
+                          inboxPrefix=inbox_prefix, reconnect=bool(allow_reconnect),
+                          maxReconnectAttempts=max_reconnect_attempts,
+                          reconnectTimeWait=_ffi.ms(reconnect_time_wait, "reconnect_time_wait"),
+                          noRandomize=bool(dont_randomize), reconnectBufferSize=pending_size,
+                          ignoreClusterUpdates=bool(ignore_cluster_updates))
+    if password is not None:
+        setattr(opts, "pass", password)
+    if flush_timeout is not None:
+        _ffi.ms(flush_timeout, "flush_timeout")  # checked now, as the others
+    _ffi.ms(drain_timeout, "drain_timeout")
+    js_nc = await _ffi.settle(mod.connect(opts))
+    nc._flush_timeout = flush_timeout
+    nc._drain_timeout = drain_timeout
+    nc._attach(mod, js_nc, error_cb, disconnected_cb, closed_cb, reconnected_cb,
+               discovered_server_cb, lame_duck_mode_cb)
