@@ -13,6 +13,8 @@ set_source_files_properties(
   core/src/json.cpp
   core/src/url.cpp
   core/src/server_errors.cpp
+  core/src/engine_auth.cpp
+  core/src/nkeys.cpp
   core/src/jetstream/api.cpp
   core/src/jetstream/api_call.cpp
   core/src/jetstream/engine_ordered.cpp

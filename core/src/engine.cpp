@@ -28,7 +28,8 @@ constexpr std::array kEventTypes{
     EventType::js_msg,          EventType::pull_status,
     EventType::pull_done,       EventType::disconnected,
     EventType::reconnecting,    EventType::reconnected,
-    EventType::servers_changed,
+    EventType::servers_changed, EventType::auth_needed,
+    EventType::sign_nonce,
 };
 
 Error closed_error(const Error &why) {
@@ -83,6 +84,8 @@ std::string_view event_name(EventType type) {
     case EventType::reconnecting: return "reconnecting";
     case EventType::reconnected: return "reconnected";
     case EventType::servers_changed: return "servers_changed";
+    case EventType::auth_needed: return "auth_needed";
+    case EventType::sign_nonce: return "sign_nonce";
   }
   return "unknown";
 }
@@ -104,6 +107,7 @@ Error validate_options(const Options &options) {
       options.reconnect_jitter_tls.count() < 0) {
     return {Errc::invalid_argument, "reconnect waits must not be negative"};
   }
+  if (Error e = validate_auth_options(options)) return e;
   for (const auto &s : options.servers) {
     auto url = parse_server_url(s, options.default_scheme, options.schemes);
     if (!url) return url.error();
@@ -160,13 +164,7 @@ void Engine::enter(State to) {
       pings_out_ = 0;
       break;
     case State::signing: break;
-    case State::handshaking: {
-      ConnectFields f{options_.name, options_.lang, options_.version, options_.token,
-                      options_.user, options_.pass, options_.echo};
-      encode_connect(out_, connect_json(f));
-      send_ping(PongFor::handshake, 0);
-      break;
-    }
+    case State::handshaking: send_connect(); break;
     case State::connected:
       connect_deadline_.reset();
       if (options_.ping_interval.count() > 0) next_ping_ = now_ + options_.ping_interval;
@@ -467,7 +465,7 @@ void Engine::handle_info(std::string_view json) {
     }
   }
   if (state_ == State::awaiting_info) {
-    move_to(State::handshaking);
+    begin_auth();
     return;
   }
   emit(EventType::info, 0);

@@ -74,6 +74,9 @@ std::string connect_json(const ConnectFields &fields) {
   if (!fields.token.empty()) j["auth_token"] = fields.token;
   if (!fields.user.empty()) j["user"] = fields.user;
   if (!fields.pass.empty()) j["pass"] = fields.pass;
+  if (!fields.jwt.empty()) j["jwt"] = fields.jwt;
+  if (!fields.nkey.empty()) j["nkey"] = fields.nkey;
+  if (!fields.sig.empty()) j["sig"] = fields.sig;
   // Replace invalid UTF-8 instead of throwing: a name is never worth a crash.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

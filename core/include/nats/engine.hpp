@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "nats/auth.hpp"
 #include "nats/detail/jetstream_state.hpp"
 #include "nats/detail/request_mux.hpp"
 #include "nats/detail/server_pool.hpp"
@@ -67,6 +68,13 @@ struct Options {
   std::string token;              ///< token auth
   std::string user;               ///< user/password auth
   std::string pass;
+  std::string nkey_seed;          ///< nkey auth: the nonce is signed with this seed
+  std::string jwt;                ///< user JWT (with nkey_seed: decentralized auth)
+  std::string creds;              ///< a `.creds` file's text (a JWT and a seed)
+  /// The host supplies auth for each connection: auth_needed is emitted
+  /// and answered by authenticate() (nats.js authenticators, nats.py
+  /// callbacks). What it gives adds to the fields above.
+  bool host_auth = false;
   bool echo = true;                 ///< receive own publishes
   Duration connect_timeout{10000};  ///< from connect() to the handshake's PONG; 0 = none
   Duration ping_interval{120000};   ///< keepalive PING period; 0 = none
@@ -132,6 +140,10 @@ enum class EventType : std::uint8_t {
   reconnected,          ///< connected again, to `text`; subscriptions and consumers resumed
   servers_changed,      ///< the cluster announced servers: `text` added, `text2` removed
                         ///< (JSON arrays of "host:port")
+  auth_needed,          ///< host_auth: the server's nonce is `text` ("" none); answer
+                        ///< with authenticate() or auth_failed()
+  sign_nonce,           ///< sign `text` (the nonce) with the Ed25519 seed `data` (32 bytes);
+                        ///< answer with nonce_signed() or auth_failed()
 };
 
 /// A stable name for an event type ("request_reply").
@@ -171,6 +183,9 @@ struct RequestManyOptions {
 /// Checks options before use (server URLs, inbox prefix, intervals).
 /// Engine::connect() closes with this error when it is set.
 Error validate_options(const Options &options);
+/// Checks the auth options: a seed or `.creds` text that cannot be read is
+/// invalid_argument before any connection is made.
+Error validate_auth_options(const Options &options);
 
 /// The engine. Not thread-safe: one host thread drives it.
 class Engine {
@@ -197,6 +212,13 @@ public:
   void consume_output(std::size_t n);
   /// Moves all pending output out.
   std::string take_output();
+  /// Answers auth_needed with this connection's auth (added to Options').
+  Error authenticate(const Auth &auth, Time now);
+  /// Answers sign_nonce: the seed's 32-byte public key and the 64-byte
+  /// Ed25519 signature of the nonce.
+  Error nonce_signed(std::string_view public_key, std::string_view signature, Time now);
+  /// The host could not authenticate (auth_needed or sign_nonce): closes.
+  void auth_failed(Error error, Time now);
   /// Fires timers due at `now`.
   void handle_timeout(Time now);
   /// The earliest time handle_timeout() has work, if any.
@@ -388,6 +410,10 @@ private:
   void handle_err(std::string_view text);
   void handle_pong();
   void send_ping(PongFor kind, std::uint64_t id);
+  // engine_auth.cpp
+  void begin_auth();
+  void continue_auth();
+  void send_connect();
   // engine_reconnect.cpp
   /// True while this session's bytes may go out: open, and not in a
   /// reconnect's handshake (publishes then wait in the reconnect buffer).
@@ -479,6 +505,11 @@ private:
   int pings_out_ = 0;
   Time now_{0};
   Nuid nuid_;
+  // This connection's authentication, built during the handshake.
+  enum class AuthStep : std::uint8_t { none, fields, signature };
+  Auth conn_auth_;
+  AuthStep auth_step_ = AuthStep::none;
+  std::uint8_t seed_type_ = 0;
 };
 
 }  // namespace nats

@@ -46,6 +46,9 @@ struct ConnectFields {
   std::string user;
   std::string pass;
   bool echo = true;
+  std::string jwt;
+  std::string nkey;
+  std::string sig;
 };
 
 /// The JSON for CONNECT: verbose false, pedantic false, headers true,
