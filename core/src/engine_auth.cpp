@@ -3,17 +3,15 @@
 // does): auth_needed (the host's authenticator gives this connection's
 // fields) and sign_nonce (the host signs the server's nonce with an nkey
 // seed, since the engine carries no cryptography).
+#include "nats/base64.hpp"
 #include "nats/encoder.hpp"
 #include "nats/engine.hpp"
-#include "nats/base64.hpp"
 #include "nats/nkeys.hpp"
 
 namespace nats {
 namespace {
 
-Error auth_error(const Error &e) {
-  return {Errc::invalid_argument, e.message};
-}
+Error auth_error(const Error &e) { return {Errc::invalid_argument, e.message}; }
 
 // A seed and a JWT from `.creds` text, unless given on their own.
 Error resolve_creds(Auth &auth) {
@@ -55,8 +53,14 @@ Error validate_auth_options(const Options &options) {
 }
 
 void Engine::begin_auth() {
-  conn_auth_ = Auth{options_.user, options_.pass, options_.token, options_.jwt,
-                    options_.nkey_seed, options_.creds, {}, {}};
+  conn_auth_ = Auth{options_.user,
+                    options_.pass,
+                    options_.token,
+                    options_.jwt,
+                    options_.nkey_seed,
+                    options_.creds,
+                    {},
+                    {}};
   auth_step_ = AuthStep::none;
   if (options_.host_auth) {
     auth_step_ = AuthStep::fields;
@@ -135,10 +139,9 @@ void Engine::auth_failed(Error error, Time now) {
 }
 
 void Engine::send_connect() {
-  ConnectFields f{options_.name, options_.lang,   options_.version,
-                  conn_auth_.token, conn_auth_.user, conn_auth_.pass,
-                  options_.echo,  conn_auth_.jwt,  conn_auth_.nkey,
-                  conn_auth_.sig};
+  ConnectFields f{options_.name,   options_.lang,   options_.version, conn_auth_.token,
+                  conn_auth_.user, conn_auth_.pass, options_.echo,    conn_auth_.jwt,
+                  conn_auth_.nkey, conn_auth_.sig};
   // What was only needed to make the signature goes now.
   conn_auth_.seed.clear();
   encode_connect(out_, connect_json(f));

@@ -156,8 +156,8 @@ Result<Creds> parse_creds(std::string_view text) {
     }
   }
   if (blocks.size() < 2) {
-    return Error{Errc::invalid_argument,
-                 blocks.empty() ? "credentials: no user JWT found" : "credentials: no nkey seed found"};
+    return Error{Errc::invalid_argument, blocks.empty() ? "credentials: no user JWT found"
+                                                        : "credentials: no nkey seed found"};
   }
   if (auto seed = decode_seed(blocks[1]); !seed) {
     return Error{Errc::invalid_argument, "credentials: " + seed.error().message};

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "client_impl.hpp"
+#include "ed25519.hpp"
 
 namespace nats::native::detail {
 
@@ -305,6 +306,22 @@ void ClientImpl::dispatch(const Event &ev,
     case EventType::servers_changed: statuses.push_back(status(T::servers_changed, ev)); break;
     case EventType::lame_duck: statuses.push_back(status(T::lame_duck, ev)); break;
     case EventType::error: statuses.push_back(status(T::error, ev)); break;
+    case EventType::sign_nonce: {
+      // Signing is microseconds: done here, under the lock, in event order.
+      auto signed_nonce = ed25519_sign(ev.data, ev.text);
+      if (signed_nonce) {
+        engine.nonce_signed(signed_nonce->public_key, signed_nonce->signature, now_ms());
+      } else {
+        engine.auth_failed(signed_nonce.error(), now_ms());
+      }
+      break;
+    }
+    case EventType::auth_needed:
+      engine.auth_failed({Errc::invalid_argument,
+                          "the native client takes its credentials from Options (token, "
+                          "user/pass, nkey_seed, jwt, creds); host_auth is not supported"},
+                         now_ms());
+      break;
     case EventType::info:
     case EventType::transport_open:
     case EventType::transport_close: break;

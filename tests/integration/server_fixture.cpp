@@ -67,12 +67,14 @@ std::string server_binary() {
 
 }  // namespace
 
-NatsServer::NatsServer(const std::string &config_name) {
+NatsServer::NatsServer(const std::string &config_name) : NatsServer(config_name, "") {}
+
+NatsServer::NatsServer(const std::string &config_name, const std::string &extra_config) {
   std::ifstream in(std::string(NATS_TEST_CONFIG_DIR) + "/" + config_name);
   if (!in) throw std::runtime_error("missing test config " + config_name);
   std::stringstream buf;
   buf << in.rdbuf();
-  const std::string tmpl = buf.str();
+  const std::string tmpl = buf.str() + "\n" + extra_config + "\n";
 
   char dir_template[] = "/tmp/nats-wasm-test-XXXXXX";
   dir_ = ::mkdtemp(dir_template);

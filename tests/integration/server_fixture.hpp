@@ -14,6 +14,9 @@ class NatsServer {
 public:
   /// Starts from tests/config/<config_name>; aborts the test run on failure.
   explicit NatsServer(const std::string &config_name);
+  /// The same, with `extra_config` appended to the rendered config (auth
+  /// blocks whose keys a test makes).
+  NatsServer(const std::string &config_name, const std::string &extra_config);
   ~NatsServer();
   NatsServer(const NatsServer &) = delete;
   NatsServer &operator=(const NatsServer &) = delete;

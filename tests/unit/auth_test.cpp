@@ -84,9 +84,10 @@ TEST(AuthTest, SeedWithoutNonceConnectsUnsigned) {
 
 TEST(AuthTest, CredsSendTheJwtAndSignWithTheirSeed) {
   Options o;
-  o.creds = "-----BEGIN NATS USER JWT-----\nthe.user.jwt\n------END NATS USER JWT------\n"
-            "-----BEGIN USER NKEY SEED-----\n" + std::string(kSeed) +
-            "\n------END USER NKEY SEED------\n";
+  o.creds =
+      "-----BEGIN NATS USER JWT-----\nthe.user.jwt\n------END NATS USER JWT------\n"
+      "-----BEGIN USER NKEY SEED-----\n" +
+      std::string(kSeed) + "\n------END USER NKEY SEED------\n";
   ScriptedPeer peer(o);
   peer.open();
   peer.send(kNonceInfo);

@@ -69,8 +69,8 @@ TEST(NkeysTest, EncodesSeedsAndPublicKeys) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, kDocPublic);
   // Every type letter round-trips through a seed.
-  for (KeyType t : {KeyType::account, KeyType::operator_, KeyType::user, KeyType::server,
-                    KeyType::cluster}) {
+  for (KeyType t :
+       {KeyType::account, KeyType::operator_, KeyType::user, KeyType::server, KeyType::cluster}) {
     auto s = nats::nkeys::encode_seed(t, counting_bytes());
     ASSERT_TRUE(s.ok());
     auto d = nats::nkeys::decode_seed(*s);
@@ -102,7 +102,9 @@ TEST(NkeysTest, ParsesCredsFiles) {
       "************************* IMPORTANT *************************\n"
       "NKEY Seed printed below can be used to sign and prove identity.\n\n"
       "-----BEGIN USER NKEY SEED-----\n"
-      "  " + std::string(kDocSeed) + "\n"
+      "  " +
+      std::string(kDocSeed) +
+      "\n"
       "------END USER NKEY SEED------\n";
   auto parsed = nats::nkeys::parse_creds(creds);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;

@@ -15,11 +15,11 @@ namespace nats::nkeys {
 
 /// What a key belongs to: the first letter of its public key.
 enum class KeyType : std::uint8_t {
-  account = 0,         ///< 'A'
-  cluster = 2 << 3,    ///< 'C'
-  server = 13 << 3,    ///< 'N'
-  operator_ = 14 << 3, ///< 'O'
-  user = 20 << 3,      ///< 'U'
+  account = 0,          ///< 'A'
+  cluster = 2 << 3,     ///< 'C'
+  server = 13 << 3,     ///< 'N'
+  operator_ = 14 << 3,  ///< 'O'
+  user = 20 << 3,       ///< 'U'
 };
 
 /// A decoded seed: its key type and the 32-byte Ed25519 private seed.
