@@ -14,6 +14,12 @@ export interface ConnectionOptions {
   name?: string;
   /** Authentication token. */
   token?: string;
+  /**
+   * Authenticators run for every connection (nats.js). Fields of later ones
+   * win. nkey/creds/jwt authenticators hand the seed to the connection, which
+   * signs the server's nonce with WebCrypto Ed25519.
+   */
+  authenticator?: Authenticator | Authenticator[];
   /** User name. */
   user?: string;
   /** Password. */
@@ -216,6 +222,28 @@ export type Status = ErrorStatus | UpdateStatus | LdmStatus | DisconnectStatus |
 
 /** Connects to a NATS server over WebSocket (nats.js `connect`). */
 export declare function connect(opts?: ConnectionOptions): Promise<NatsConnection>;
+/** What an authenticator gives for CONNECT (nats.js Auth), plus a seed or creds to sign with. */
+export interface Auth {
+  user?: string;
+  pass?: string;
+  auth_token?: string;
+  jwt?: string;
+  /** A public nkey and the nonce's signature (base64url), when the authenticator signed itself. */
+  nkey?: string;
+  sig?: string;
+  /** An nkey seed ("SU..."): the connection signs the nonce with it. */
+  seed?: string;
+  /** A `.creds` file's text: its JWT and seed are used. */
+  creds?: string;
+}
+/** Called with the server's nonce (undefined when it sent none) at every connect. */
+export type Authenticator = (nonce?: string) => Auth | Promise<Auth>;
+type Secret<T> = T | (() => T);
+export declare function nkeyAuthenticator(seed: Secret<Uint8Array | string>): Authenticator;
+export declare function credsAuthenticator(creds: Secret<Uint8Array | string>): Authenticator;
+export declare function jwtAuthenticator(jwt: Secret<string>, seed?: Secret<Uint8Array | string>): Authenticator;
+export declare function usernamePasswordAuthenticator(user: Secret<string>, pass?: Secret<string>): Authenticator;
+export declare function tokenAuthenticator(token: Secret<string>): Authenticator;
 /** nats.js's WebSocket connect: the same as connect() here (every connection is a WebSocket). */
 export declare function wsconnect(opts?: ConnectionOptions): Promise<NatsConnection>;
 /** An empty payload. */

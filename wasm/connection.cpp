@@ -47,6 +47,7 @@ Connection::Built Connection::build(const val &opts) {
   o.token = read_string(opts, "token");
   o.user = read_string(opts, "user");
   o.pass = read_string(opts, "pass");
+  o.host_auth = opts["hostAuth"].isTrue();
   o.echo = !(opts["noEcho"].isTrue());
   auto ms = [&](const char *key, Duration fallback) {
     val v = opts[key];

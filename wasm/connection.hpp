@@ -42,6 +42,15 @@ public:
   /// Next deadline in ms, or -1 when there is none.
   double next_deadline() const;
 
+  // --- authentication (wasm/auth_api.cpp): answers to auth_needed/sign_nonce.
+  /// This connection's auth {user, pass, token, jwt, seed, creds, nkey, sig}.
+  std::size_t authenticate(emscripten::val fields, double now);
+  /// The seed's public key and the nonce's signature, in unpadded base64url.
+  std::size_t nonce_signed(const std::string &public_key_b64, const std::string &signature_b64,
+                           double now);
+  /// The host could not authenticate: closes with authorization_violation.
+  std::size_t auth_failed(const std::string &message, double now);
+
   // --- operations: arguments come through the staging area ------------------
   /// Room for the arguments of the next operation.
   std::uintptr_t stage_ptr(std::size_t n);

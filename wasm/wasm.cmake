@@ -21,6 +21,7 @@ set_source_files_properties(
   core/src/jetstream/offset.cpp
   core/src/jetstream/partitions.cpp
   wasm/abi.cpp
+  wasm/auth_api.cpp
   wasm/consumers_api.cpp
   wasm/partitions_api.cpp
   wasm/probe.cpp
@@ -33,6 +34,7 @@ set(NATS_WASM_LINK_OPT "-O2" CACHE STRING "Binaryen/link optimisation level for 
 
 add_executable(nats_wasm_core
   wasm/abi.cpp
+  wasm/auth_api.cpp
   wasm/bindings.cpp
   wasm/boundary.cpp
   wasm/connection.cpp

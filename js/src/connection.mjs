@@ -45,7 +45,7 @@ export class NatsConnection {
     if (servers.length === 0) throw new InvalidArgumentError('no servers given', { code: 'invalid_argument' });
     this._engine = new CoreEngine(M, {
       servers, name: opts.name ?? '', version: VERSION, token: opts.token ?? '', user: opts.user ?? '',
-      pass: opts.pass ?? '', noEcho: !!opts.noEcho, timeout: opts.timeout ?? 20000,
+      pass: opts.pass ?? '', hostAuth: opts.authenticator !== undefined, noEcho: !!opts.noEcho, timeout: opts.timeout ?? 20000,
       pingInterval: opts.pingInterval ?? 120000, maxPingOut: opts.maxPingOut ?? 2,
       inboxPrefix: opts.inboxPrefix ?? '', seed0, seed1,
       // Reconnecting, with nats.js's defaults; the engine does the rest.
@@ -78,6 +78,7 @@ export class NatsConnection {
     this._timer = null;
     this._timerAt = -1;
     this._dispatchDepth = 0; // > 0 while a batch is handed out
+    this._authStep = 0; // the engine's latest auth step (js/src/auth.mjs)
     this._closed = new Promise((resolve) => { this._resolveClosed = resolve; });
     this._connected = new Promise((resolve, reject) => {
       this._resolveConnected = resolve;
@@ -534,7 +535,7 @@ export class NatsConnection {
  *          debug?: boolean, inboxPrefix?: string, reconnect?: boolean, maxReconnectAttempts?: number,
  *          reconnectTimeWait?: number, reconnectJitter?: number, reconnectJitterTLS?: number,
  *          waitOnFirstConnect?: boolean, ignoreClusterUpdates?: boolean, noRandomize?: boolean,
- *          reconnectBufferSize?: number}} [opts]
+ *          reconnectBufferSize?: number, authenticator?: Function|Function[]}} [opts]
  * @returns {Promise<NatsConnection>}
  */
 export async function connect(opts = {}) {

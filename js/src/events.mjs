@@ -5,6 +5,7 @@ import { Msg } from './msg.mjs';
 import { StoredMsgImpl } from './jetstream/stored_msg.mjs';
 import { JsMsgImpl } from './jetstream/jsmsg.mjs';
 import { RequestError, TimeoutError } from './errors.mjs';
+import { onAuthNeeded, onSignNonce } from './auth.mjs';
 
 /** @param {import('./engine.mjs').Batch} b @param {number} r */
 function makeMsg(nc, b, r) {
@@ -145,6 +146,12 @@ const HANDLERS = {
   },
   [EV.pull_done](nc, b, r) {
     nc._pulls.get(b.word(r, REC.id))?._done(b.error(r));
+  },
+  [EV.auth_needed](nc, b, r) {
+    onAuthNeeded(nc, b.textAt(r, REC.textOff));
+  },
+  [EV.sign_nonce](nc, b, r) {
+    onSignNonce(nc, b.textAt(r, REC.textOff), b.payload(r).slice());
   },
   [EV.transport_open](nc, b, r) {
     nc._openTransport(b.textAt(r, REC.textOff));

@@ -3,6 +3,9 @@ export { connect, connect as wsconnect, NatsConnection } from './connection.mjs'
 export {
   Empty, Match, Nuid, canonicalMIMEHeaderKey, createInbox, deferred, delay, millis, nanos, nuid,
 } from './helpers.mjs';
+export {
+  credsAuthenticator, jwtAuthenticator, nkeyAuthenticator, tokenAuthenticator, usernamePasswordAuthenticator,
+} from './auth.mjs';
 export { Subscription } from './subscription.mjs';
 export { Msg } from './msg.mjs';
 export { headers, MsgHdrsImpl } from './headers.mjs';

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from . import _ffi, errors
+from . import _auth, _ffi, errors
 from ._loader import load
 
 if TYPE_CHECKING:
@@ -17,11 +17,6 @@ if TYPE_CHECKING:
 _UNSUPPORTED = {
     "tls": "TLS comes from a wss:// URL (the platform's WebSocket)",
     "tls_hostname": "TLS comes from a wss:// URL (the platform's WebSocket)",
-    "signature_cb": "nkey/JWT authentication is not supported yet",
-    "user_jwt_cb": "nkey/JWT authentication is not supported yet",
-    "user_credentials": "nkey/JWT authentication is not supported yet",
-    "nkeys_seed": "nkey/JWT authentication is not supported yet",
-    "nkeys_seed_str": "nkey/JWT authentication is not supported yet",
     "ws_connection_headers": "a browser WebSocket cannot send extra headers",
 }
 _OFF_ONLY = ("verbose", "pedantic", "tls_handshake_first")
@@ -44,7 +39,12 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                         reconnect_time_wait: float = 2.0, dont_randomize: bool = False,
                         pending_size: int = 2 * 1024 * 1024,
                         flush_timeout: Optional[float] = None, drain_timeout: float = 30.0,
-                        ignore_cluster_updates: bool = False, **more: Any) -> None:
+                        ignore_cluster_updates: bool = False,
+                        nkeys_seed: Optional[str] = None, nkeys_seed_str: Optional[str] = None,
+                        user_credentials: Optional[_auth.Credentials] = None,
+                        user_jwt_cb: Optional[_auth.JWTCallback] = None,
+                        signature_cb: Optional[_auth.SignatureCallback] = None,
+                        **more: Any) -> None:
     for key, value in more.items():
         if key in _UNSUPPORTED:
             if value:
@@ -72,10 +72,22 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                           ignoreClusterUpdates=bool(ignore_cluster_updates))
     if password is not None:
         setattr(opts, "pass", password)
+    auth_fields = _auth.fields_source(nkeys_seed=nkeys_seed, nkeys_seed_str=nkeys_seed_str,
+                                      user_credentials=user_credentials,
+                                      user_jwt_cb=user_jwt_cb, signature_cb=signature_cb)
+    auth_proxy = _auth.js_authenticator(auth_fields) if auth_fields is not None else None
+    if auth_proxy is not None:
+        opts.authenticator = auth_proxy
     if flush_timeout is not None:
         _ffi.ms(flush_timeout, "flush_timeout")  # checked now, as the others
     _ffi.ms(drain_timeout, "drain_timeout")
-    js_nc = await _ffi.settle(mod.connect(opts))
+    try:
+        js_nc = await _ffi.settle(mod.connect(opts))
+    except BaseException:
+        if auth_proxy is not None:
+            auth_proxy.destroy()
+        raise
+    nc._auth_proxy = auth_proxy
     nc._flush_timeout = flush_timeout
     nc._drain_timeout = drain_timeout
     nc._attach(mod, js_nc, error_cb, disconnected_cb, closed_cb, reconnected_cb,

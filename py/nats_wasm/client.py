@@ -377,6 +377,9 @@ class Client:
                 await self._safe(self._lame_duck_mode_cb())
             elif status.type == "close":
                 self._closing = True  # later publishes raise instead of buffering
+                if getattr(self, "_auth_proxy", None) is not None:
+                    self._auth_proxy.destroy()  # no connect will ask for auth again
+                    self._auth_proxy = None
                 if self._closed_cb:
                     await self._safe(self._closed_cb())
 
@@ -413,6 +416,10 @@ async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080",
     allow_reconnect, max_reconnect_attempts, reconnect_time_wait,
     dont_randomize, pending_size, flush_timeout (flush()'s default),
     drain_timeout (DrainTimeoutError after it), ignore_cluster_updates;
+    nkey/JWT auth: nkeys_seed (a seed file), nkeys_seed_str, user_credentials
+    (a .creds file, a (jwt file, seed file) pair, or RawCredentials(text)),
+    user_jwt_cb and signature_cb (files are read and callbacks called at
+    every connect; the nonce is signed with WebCrypto Ed25519);
     accepted for nats.py programs: verbose/pedantic (False), flusher_queue_size,
     tls_handshake_first (False). With several servers (or a cluster
     announcing others) a lost connection moves to the next; while

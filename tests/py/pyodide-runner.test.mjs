@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadPyodide } from 'pyodide';
 import { startCluster, startServer } from '../harness/nats-server.mjs';
+import { credsText, makeJwtSetup, makeKey, nkeyUsersConfig, signWith } from '../harness/auth_keys.mjs';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
 import { Kvm as NatsJsKvm } from '@nats-io/kv';
@@ -50,12 +51,33 @@ before(async () => {
   servers.token = await startServer('token.conf');
   servers.perms = await startServer('permissions.conf');
   servers.nojs = await startServer('no_jetstream.conf');
+  const nkeyUser = makeKey('user');
+  const jwtSetup = makeJwtSetup();
+  servers.nkey = await startServer('auth.conf', { extraConfig: nkeyUsersConfig(nkeyUser.publicKey) });
+  servers.jwt = await startServer('auth.conf', { extraConfig: jwtSetup.serverConfig });
   natsjs.nc = await natsJsConnect({ servers: `127.0.0.1:${servers.main.port}` });
   Object.assign(globalThis.natsTestEnv, {
     wsUrl: servers.main.wsUrl,
     tokenWsUrl: servers.token.wsUrl,
     permsWsUrl: servers.perms.wsUrl,
     noJetStreamWsUrl: servers.nojs.wsUrl,
+    // nkey and JWT auth: keys made by the harness (tests/harness/auth_keys.mjs).
+    nkeyWsUrl: servers.nkey.wsUrl,
+    nkeySeed: nkeyUser.seed,
+    nkeyPublicKey: nkeyUser.publicKey,
+    otherSeed: makeKey('user').seed,
+    jwtWsUrl: servers.jwt.wsUrl,
+    jwtCreds: jwtSetup.creds,
+    jwtUser: jwtSetup.userJwt,
+    jwtUserSeed: jwtSetup.user.seed,
+    jwtForNkeyUser: jwtSetup.issueUser(nkeyUser),
+    // .creds text of a new user of the account, its JWT expiring in expiresIn seconds.
+    issueCreds: (expiresIn) => {
+      const who = makeKey('user');
+      return credsText(jwtSetup.issueUser(who, Math.floor(Date.now() / 1000) + expiresIn), who.seed);
+    },
+    // The nkey user's signature of a nonce in standard base64 (what nats.py's signature_cb returns).
+    signAsNkeyUser: (nonce) => Buffer.from(signWith(nkeyUser, nonce), 'base64url').toString('base64'),
     // nats.js (the reference client, over TCP) as the other side of interop tests.
     natsjs: {
       addStream: async (name, subjects) => {

@@ -37,8 +37,7 @@ async def test_a_nats_py_program_runs_as_written():
 
 async def test_options_that_cannot_apply_are_typed_errors():
     url = js.natsTestEnv.wsUrl
-    for bad in ({"verbose": True}, {"pedantic": True}, {"nkeys_seed": "/tmp/seed.nk"},
-                {"user_credentials": "/tmp/user.creds"}, {"tls_hostname": "example.com"},
+    for bad in ({"verbose": True}, {"pedantic": True}, {"tls_hostname": "example.com"},
                 {"ws_connection_headers": {"A": ["b"]}}):
         await expect(errors.InvalidArgumentError, nats_wasm.connect(url, **bad))
     try:
