@@ -28,7 +28,7 @@ constexpr std::array kEventTypes{
     EventType::js_msg,          EventType::pull_status,
     EventType::pull_done,       EventType::disconnected,
     EventType::reconnecting,    EventType::reconnected,
-    EventType::servers_changed, EventType::auth_needed,
+    EventType::servers_changed, EventType::slow_consumer,       EventType::auth_needed,
     EventType::sign_nonce,
 };
 
@@ -84,6 +84,7 @@ std::string_view event_name(EventType type) {
     case EventType::reconnecting: return "reconnecting";
     case EventType::reconnected: return "reconnected";
     case EventType::servers_changed: return "servers_changed";
+    case EventType::slow_consumer: return "slow_consumer";
     case EventType::auth_needed: return "auth_needed";
     case EventType::sign_nonce: return "sign_nonce";
   }

@@ -1,4 +1,6 @@
 // Subscriptions: SUB/UNSUB, delivery of MSG/HMSG, auto-unsubscribe, drain.
+#include <algorithm>
+
 #include "nats/encoder.hpp"
 #include "nats/engine.hpp"
 #include "nats/subject.hpp"
@@ -17,6 +19,10 @@ bool Engine::handle_msg(const Op &op, Event &event) {
   if (sub->owner == detail::SubOwner::mux) return handle_mux_reply(op, event);
   if (sub->owner == detail::SubOwner::internal) return pull_on_message(sub->owner_id, op, event);
   ++sub->delivered;
+  if (sub->tracked && !admit(*sub, op.sid, op.headers.size() + op.payload.size())) {
+    if (sub->max > 0 && sub->delivered >= sub->max) close_subscription(op.sid, {});
+    return false;
+  }
   event.type = EventType::message;
   event.id = op.sid;
   event.msg = Message{op.subject, op.reply, op.headers, op.payload, op.sid};
@@ -24,6 +30,66 @@ bool Engine::handle_msg(const Op &op, Event &event) {
   event.text.clear();
   if (sub->max > 0 && sub->delivered >= sub->max) close_subscription(op.sid, {});
   return true;
+}
+
+bool Engine::admit(detail::SubEntry &sub, std::uint64_t sid, std::uint64_t size) {
+  auto report = [&](bool dropping) {
+    Event ev;
+    ev.type = EventType::slow_consumer;
+    ev.id = sid;
+    ev.num = sub.pending_msgs;
+    ev.num2 = sub.dropped;
+    ev.flags = dropping ? 1 : 0;
+    queue(std::move(ev));
+  };
+  const bool over_msgs = sub.limit_msgs > 0 && sub.pending_msgs >= sub.limit_msgs;
+  const bool over_bytes = sub.limit_bytes > 0 && sub.pending_bytes + size > sub.limit_bytes;
+  if (over_msgs || over_bytes) {
+    ++sub.dropped;
+    if (!sub.drop_reported) {
+      sub.drop_reported = true;
+      report(true);
+    }
+    return false;
+  }
+  ++sub.pending_msgs;
+  sub.pending_bytes += size;
+  if (sub.slow_at > 0 && sub.pending_msgs > sub.slow_at && !sub.slow_reported) {
+    sub.slow_reported = true;
+    report(false);
+  }
+  return true;
+}
+
+Error Engine::set_pending_limits(std::uint64_t sid, const PendingLimits &limits) {
+  detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || sub->owner != detail::SubOwner::user) {
+    return {Errc::bad_subscription, "no open subscription " + std::to_string(sid)};
+  }
+  sub->tracked = true;
+  sub->limit_msgs = limits.msgs;
+  sub->limit_bytes = limits.bytes;
+  sub->slow_at = limits.slow;
+  return {};
+}
+
+Error Engine::subscription_consumed(std::uint64_t sid, std::uint64_t msgs, std::uint64_t bytes) {
+  detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || !sub->tracked) return {};  // closed meanwhile: nothing to count
+  sub->pending_msgs -= std::min(msgs, sub->pending_msgs);
+  sub->pending_bytes -= std::min(bytes, sub->pending_bytes);
+  // An episode ends once the user caught up: the next one is reported again.
+  if (sub->slow_at == 0 || sub->pending_msgs <= sub->slow_at) sub->slow_reported = false;
+  const bool under_msgs = sub->limit_msgs == 0 || sub->pending_msgs < sub->limit_msgs;
+  const bool under_bytes = sub->limit_bytes == 0 || sub->pending_bytes < sub->limit_bytes;
+  if (under_msgs && under_bytes) sub->drop_reported = false;
+  return {};
+}
+
+std::optional<SubscriptionPending> Engine::subscription_pending(std::uint64_t sid) const {
+  const detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || !sub->tracked) return std::nullopt;
+  return SubscriptionPending{sub->pending_msgs, sub->pending_bytes, sub->dropped};
 }
 
 void Engine::close_subscription(std::uint64_t sid, Error error) {

@@ -93,6 +93,8 @@ Result<std::shared_ptr<Subscription>> Client::subscribe_impl(
     auto r = impl_->engine.subscribe(subject, queue, max);
     if (!r) return r.error();
     sid = *r;
+    // A queue the user drains is bounded; a callback consumes as it goes.
+    if (!state->callback) impl_->engine.set_pending_limits(sid, kDefaultPendingLimits);
     impl_->subs.emplace(sid, state);
   }
   impl_->kick();

@@ -39,6 +39,7 @@ struct SubState {
   bool closed = false;
   Error reason;
   std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;  ///< the last count reported (kept after the sub closed)
 };
 
 /// A request, request_many, flush or JetStream call waiting for its events.

@@ -306,6 +306,17 @@ void ClientImpl::dispatch(const Event &ev,
     case EventType::servers_changed: statuses.push_back(status(T::servers_changed, ev)); break;
     case EventType::lame_duck: statuses.push_back(status(T::lame_duck, ev)); break;
     case EventType::error: statuses.push_back(status(T::error, ev)); break;
+    case EventType::slow_consumer: {
+      Status st;
+      st.type = T::slow_consumer;
+      st.sid = ev.id;
+      st.dropped = ev.num2;
+      st.error = {Errc::slow_consumer, ev.flags != 0 ? "slow consumer: messages dropped"
+                                                     : "slow consumer: messages pending"};
+      if (auto it = subs.find(ev.id); it != subs.end()) it->second->dropped = ev.num2;
+      statuses.push_back(std::move(st));
+      break;
+    }
     case EventType::sign_nonce: {
       // Signing is microseconds: done here, under the lock, in event order.
       auto signed_nonce = ed25519_sign(ev.data, ev.text);

@@ -20,6 +20,7 @@ Result<Msg> Subscription::next_msg(milliseconds timeout) {
   if (!state_->queue.empty()) {
     Msg m = std::move(state_->queue.front());
     state_->queue.pop_front();
+    impl_->engine.subscription_consumed(sid_, 1, m.headers_raw.size() + m.data.size());
     return m;
   }
   if (!ready) return Error{Errc::timeout, "no message within the timeout"};
@@ -60,6 +61,20 @@ std::uint64_t Subscription::delivered() const {
 std::size_t Subscription::pending() const {
   std::lock_guard lock(impl_->mu);
   return state_->queue.size();
+}
+
+Error Subscription::set_pending_limits(std::uint64_t msgs, std::uint64_t bytes) {
+  std::lock_guard lock(impl_->mu);
+  if (state_->callback) {
+    return {Errc::invalid_argument, "a callback subscription holds no queue to limit"};
+  }
+  return impl_->engine.set_pending_limits(sid_, PendingLimits{msgs, bytes, 0});
+}
+
+std::uint64_t Subscription::dropped() const {
+  std::lock_guard lock(impl_->mu);
+  auto p = impl_->engine.subscription_pending(sid_);
+  return p ? p->dropped : state_->dropped;
 }
 
 }  // namespace nats::native

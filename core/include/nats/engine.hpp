@@ -140,6 +140,9 @@ enum class EventType : std::uint8_t {
   reconnected,          ///< connected again, to `text`; subscriptions and consumers resumed
   servers_changed,      ///< the cluster announced servers: `text` added, `text2` removed
                         ///< (JSON arrays of "host:port")
+  slow_consumer,        ///< sub `id` is behind: `num` messages pending, `num2` dropped in all;
+                        ///< `flags` 1 when messages are being dropped (a limit was hit), 0
+                        ///< when only over the `slow` threshold. Once per episode.
   auth_needed,          ///< host_auth: the server's nonce is `text` ("" none); answer
                         ///< with authenticate() or auth_failed()
   sign_nonce,           ///< sign `text` (the nonce) with the Ed25519 seed `data` (32 bytes);
@@ -170,6 +173,19 @@ struct Event {
 /// Counters since connect.
 struct Stats {
   std::uint64_t in_msgs = 0, out_msgs = 0, in_bytes = 0, out_bytes = 0;
+};
+
+/// How much a subscription may hold that the user has not taken yet (core
+/// NATS only: JetStream consumers never drop, they stop pulling).
+struct PendingLimits {
+  std::uint64_t msgs = 0;   ///< over it, messages are dropped (0: no limit)
+  std::uint64_t bytes = 0;  ///< headers + payload; over it, dropped (0: no limit)
+  std::uint64_t slow = 0;   ///< pending messages over it report a slow consumer (0: off)
+};
+
+/// A subscription's pending counts.
+struct SubscriptionPending {
+  std::uint64_t msgs = 0, bytes = 0, dropped = 0;
 };
 
 /// Options of a multi-reply request (nats.js requestMany).
@@ -235,6 +251,13 @@ public:
   /// Subscribes; returns the sid. max > 0 auto-unsubscribes after max msgs.
   Result<std::uint64_t> subscribe(std::string_view subject, std::string_view queue = {},
                                   std::uint64_t max = 0);
+  /// Limits what sub `sid` may hold for the user; from then on the host
+  /// reports what the user took with subscription_consumed().
+  Error set_pending_limits(std::uint64_t sid, const PendingLimits &limits);
+  /// The user took `msgs` messages of `bytes` (headers + payload) from sub `sid`.
+  Error subscription_consumed(std::uint64_t sid, std::uint64_t msgs, std::uint64_t bytes);
+  /// Pending and dropped counts of a tracked subscription.
+  std::optional<SubscriptionPending> subscription_pending(std::uint64_t sid) const;
   /// Unsubscribes now (max 0) or after `max` messages in total.
   Error unsubscribe(std::uint64_t sid, std::uint64_t max = 0);
   /// Unsubscribes, then delivers what the server already sent; the sub
@@ -427,6 +450,8 @@ private:
   Error check_buffer(std::size_t bytes) const;
   // engine_subscriptions.cpp
   bool handle_msg(const Op &op, Event &event);
+  /// Pending accounting of a tracked sub: false when the message is dropped.
+  bool admit(detail::SubEntry &sub, std::uint64_t sid, std::uint64_t size);
   void close_subscription(std::uint64_t sid, Error error);
   // engine_requests.cpp
   bool handle_mux_reply(const Op &op, Event &event);

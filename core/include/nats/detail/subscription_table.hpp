@@ -20,7 +20,14 @@ struct SubEntry {
   std::string subject;
   std::string queue;
   std::uint64_t max = 0;  ///< auto-unsubscribe after this many (0 = none)
-  std::uint64_t delivered = 0;
+  std::uint64_t delivered = 0;  ///< received from the server (dropped ones too)
+  // Pending accounting, on once the host set limits (set_pending_limits):
+  // delivered to the host and not yet consumed by the user.
+  bool tracked = false;
+  std::uint64_t limit_msgs = 0, limit_bytes = 0, slow_at = 0;  ///< 0: none
+  std::uint64_t pending_msgs = 0, pending_bytes = 0, dropped = 0;
+  bool slow_reported = false;  ///< over slow_at: reported once until back under
+  bool drop_reported = false;  ///< dropping: reported once until back under the limits
   bool draining = false;
   SubOwner owner = SubOwner::user;
   std::uint64_t owner_id = 0;

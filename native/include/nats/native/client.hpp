@@ -45,6 +45,7 @@ struct Status {
     reconnected,      ///< connected again to `server`; subscriptions and consumers resumed
     servers_changed,  ///< the cluster announced servers: `added`, `removed` ("host:port")
     lame_duck,        ///< the server is shutting down (the client moves when it can)
+    slow_consumer,    ///< subscription `sid` is behind; `dropped` messages dropped in all
     error,            ///< a non-fatal server error (e.g. a permission violation)
     closed,           ///< for good; `error` when it failed
   } type = Type::closed;
@@ -53,7 +54,12 @@ struct Status {
   std::uint64_t attempt = 0;
   std::vector<std::string> added;
   std::vector<std::string> removed;
+  std::uint64_t sid = 0;      ///< slow_consumer: the subscription
+  std::uint64_t dropped = 0;  ///< slow_consumer: messages dropped so far
 };
+
+/// Pending limits of next_msg() subscriptions unless set otherwise (nats.go's).
+inline constexpr PendingLimits kDefaultPendingLimits{512 * 1024, 64 * 1024 * 1024, 0};
 
 class Client;
 class JetStream;
@@ -81,6 +87,11 @@ public:
   std::uint64_t delivered() const;
   /// Messages queued and not yet taken by next_msg().
   std::size_t pending() const;
+  /// How much the queue may hold (0: no limit) before messages are dropped
+  /// and a slow_consumer status is reported (kDefaultPendingLimits at first).
+  Error set_pending_limits(std::uint64_t msgs, std::uint64_t bytes);
+  /// Messages dropped because the queue was full.
+  std::uint64_t dropped() const;
 
 private:
   friend class Client;
