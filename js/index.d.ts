@@ -74,6 +74,12 @@ export interface SubscriptionOptions {
   callback?: (err: Error | null, msg: Msg | null) => void;
   /** Aborting ends the subscription with an AbortError (or the signal's own Error reason). */
   signal?: AbortSignal;
+  /** Pending messages over this report a slowConsumer status (nats.js; iterated subscriptions only). */
+  slow?: number;
+  /** Messages an iterated subscription may hold before new ones are dropped (default 524288; 0 = no limit). An extension. */
+  maxPendingMsgs?: number;
+  /** Bytes (headers + payload) it may hold before new ones are dropped (default 64 MiB; 0 = no limit). An extension. */
+  maxPendingBytes?: number;
 }
 
 /** Options of request(). */
@@ -214,9 +220,21 @@ export interface CloseStatus {
   /** The error that closed it, or undefined for a clean close. */
   error: NatsError | undefined;
 }
+/** A subscription fell behind: over its `slow` threshold, or dropping over its limits. Once per episode. */
+export interface SlowConsumerStatus {
+  /** Event type. */
+  type: 'slowConsumer';
+  sub: Subscription;
+  /** Messages pending when it was reported. */
+  pending: number;
+  /** Messages dropped so far (an extension). */
+  dropped: number;
+  /** True when messages are being dropped (an extension). */
+  dropping: boolean;
+}
 /** One event of NatsConnection.status(). */
 export type Status = ErrorStatus | UpdateStatus | LdmStatus | DisconnectStatus | ReconnectingStatus
-  | ReconnectStatus | ForceReconnectStatus | StaleConnectionStatus | CloseStatus;
+  | ReconnectStatus | ForceReconnectStatus | StaleConnectionStatus | SlowConsumerStatus | CloseStatus;
 
 // --- connection ----------------------------------------------------------------
 
@@ -332,6 +350,8 @@ export declare class Subscription implements AsyncIterable<Msg> {
   getPending(): number;
   /** Payload bytes of the messages queued and not yet taken (an extension). */
   getPendingBytes(): number;
+  /** Messages dropped over the pending limits (an extension). */
+  getDropped(): number;
   /** Messages received. */
   getReceived(): number;
   /** The subject subscribed to. */

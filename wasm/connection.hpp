@@ -63,6 +63,13 @@ public:
   /// Staged: subject, queue. Returns the sid, or -Errc.
   double subscribe(std::size_t subject_len, std::size_t queue_len, double max);
   int unsubscribe(double sid, double max);
+  // Pending limits (wasm/pending_api.cpp).
+  /// Limits sub `sid` (0: none); returns an Errc.
+  int set_pending_limits(double sid, double msgs, double bytes, double slow);
+  /// The user took msgs messages of bytes from sub `sid`.
+  void subscription_consumed(double sid, double msgs, double bytes);
+  /// {msgs, bytes, dropped} of a tracked sub, or undefined.
+  emscripten::val subscription_pending(double sid) const;
   int drain_subscription(double sid);
   /// Staged: subject, headers, payload. Returns the request id, or -Errc.
   double request(std::size_t subject_len, std::size_t headers_len, std::size_t payload_len,

@@ -5,7 +5,7 @@ import { loadCore } from './core.mjs';
 import { CoreEngine } from './engine.mjs';
 import { processEvents } from './events.mjs';
 import { getWebSocket, WsTransport } from './transport.mjs';
-import { Subscription } from './subscription.mjs';
+import { DEFAULT_PENDING_BYTES, DEFAULT_PENDING_MSGS, Subscription } from './subscription.mjs';
 import { AsyncQueue, iterableOf } from './queue.mjs';
 import { EMPTY, randomSeed, stageHeadersOf, toBytes } from './bytes.mjs';
 import { startRequestMany } from './request_many.mjs';
@@ -58,6 +58,8 @@ export class NatsConnection {
     this._engine.checkConfig();
     /** @type {Map<number, Subscription>} */
     this._subs = new Map();
+    /** Iterated subscriptions: the engine bounds what they hold (pending limits). */
+    this._trackedSubs = new Set();
     /** @type {Map<number, {resolve?: Function, reject?: Function, many?: AsyncQueue, cleanup?: Function}>} */
     this._requests = new Map();
     /** @type {Map<number, {resolve: Function, reject: Function}>} */
@@ -132,7 +134,11 @@ export class NatsConnection {
       this._transport = new WsTransport(this._WebSocket, url, {
         onOpen: () => processEvents(this, this._engine.c.transportOpened(now())),
         onData: (bytes) => {
-          if (!this._isClosed) processEvents(this, this._engine.feed(bytes, now()));
+          if (this._isClosed) return;
+          // What users took since the last input counts before the engine
+          // decides whether the new messages fit.
+          for (const sub of this._trackedSubs) sub._reportConsumed(this._engine.c);
+          processEvents(this, this._engine.feed(bytes, now()));
         },
         onClose: () => {
           this._transport = null;
@@ -332,12 +338,28 @@ export class NatsConnection {
    */
   subscribe(subject, opts = {}) {
     this._throwIfClosed();
+    const tracked = typeof opts.callback !== 'function';
+    if (!tracked && opts.slow !== undefined) throw new TypeError("callbacks don't support slow notifications");
     const [sl, ql] = this._engine.stage([String(subject), opts.queue ?? ''], []);
     const sid = this._engine.id(this._engine.c.subscribe(sl, ql, opts.max ?? 0));
+    if (tracked) {
+      const code = this._engine.c.setPendingLimits(sid, opts.maxPendingMsgs ?? DEFAULT_PENDING_MSGS,
+        opts.maxPendingBytes ?? DEFAULT_PENDING_BYTES, opts.slow ?? 0);
+      if (code !== 0) {
+        this._engine.c.unsubscribe(sid, 0);
+        processEvents(this, this._engine.c.poll());
+        this._engine.check(code);
+      }
+    }
     const sub = new Subscription(this, sid, String(subject), opts);
     this._subs.set(sid, sub);
+    if (tracked) this._trackedSubs.add(sub);
     this._scheduleFlush();
     return sub;
+  }
+
+  _subscriptionPending(sid) {
+    return this._engine && !this._isClosed ? this._engine.c.subscriptionPending(sid) : undefined;
   }
 
   _unsubscribe(sid, max) {

@@ -98,6 +98,16 @@ const HANDLERS = {
       deleted: JSON.parse(b.textAt(r, REC.text2Off) || '[]'),
     });
   },
+  [EV.slow_consumer](nc, b, r) {
+    const sub = nc._subs.get(b.word(r, REC.id));
+    if (!sub) return;
+    sub._dropped = b.u64(r, REC.num2Lo);
+    // nats.js's SlowConsumerStatus, plus what was dropped (an extension).
+    nc._emitStatus({
+      type: 'slowConsumer', sub, pending: b.u64(r, REC.numLo), dropped: sub._dropped,
+      dropping: (b.word(r, REC.flags) & 1) === 1,
+    });
+  },
   [EV.closed](nc, b, r) {
     nc._onClosed(b.error(r) ?? undefined);
   },

@@ -77,6 +77,15 @@ export class AsyncQueue {
     return err;
   }
 
+  /** Takes the oldest queued item now (the caller checked length > 0). */
+  shift() {
+    const value = this._items[this._head];
+    this._items[this._head++] = undefined;
+    this._compact();
+    this.taken++;
+    return value;
+  }
+
   /** Takes up to max queued items at once (for batch consumers). */
   takeBatch(max = Infinity) {
     const n = Math.min(max, this.length);

@@ -1,6 +1,13 @@
 // Subscriptions: async iterables of Msg (or a callback), as in nats.js v3.
 import { AsyncQueue } from './queue.mjs';
 
+/** What an iterated subscription may hold before the engine drops (nats.go's defaults). */
+export const DEFAULT_PENDING_MSGS = 512 * 1024;
+export const DEFAULT_PENDING_BYTES = 64 * 1024 * 1024;
+
+/** The bytes the engine counts for a message: headers and payload. */
+const sizeOf = (m) => m.data.length + (m._rawHeaders ? m._rawHeaders.length : 0);
+
 /** A subscription. Iterate it with `for await`, or pass `callback`. */
 export class Subscription {
   /**
@@ -19,6 +26,11 @@ export class Subscription {
     this._queue = this._callback ? null : new AsyncQueue();
     this._received = 0;
     this._processed = 0;
+    // What the user took, and what the engine was told so far (pending limits).
+    this._processedBytes = 0;
+    this._reportedMsgs = 0;
+    this._reportedBytes = 0;
+    this._dropped = 0;
     this._closedFlag = false;
     this._iterating = false;
     /** Resolves when the subscription ends: undefined, or the Error that ended it. */
@@ -50,6 +62,7 @@ export class Subscription {
   _end(err) {
     if (this._closedFlag) return;
     this._closedFlag = true;
+    this._nc._trackedSubs.delete(this);
     if (this._signal) this._signal.removeEventListener('abort', this._onAbort);
     if (this._callback) {
       if (err) {
@@ -72,6 +85,25 @@ export class Subscription {
     const err = this._nc._abortError(this._signal, 'subscription aborted');
     this._nc._unsubscribeNow(this.sid);
     this._end(err);
+  }
+
+  _took(m) {
+    this._processed++;
+    this._processedBytes += sizeOf(m);
+  }
+
+  _tookAll(msgs) {
+    this._processed += msgs.length;
+    for (const m of msgs) this._processedBytes += sizeOf(m);
+  }
+
+  /** Tells the engine what the user took since the last report (before more input). */
+  _reportConsumed(c) {
+    const msgs = this._processed - this._reportedMsgs;
+    if (msgs === 0) return;
+    c.subscriptionConsumed(this.sid, msgs, this._processedBytes - this._reportedBytes);
+    this._reportedMsgs = this._processed;
+    this._reportedBytes = this._processedBytes;
   }
 
   /** Stops now (max 0), or after max messages in total. */
@@ -100,6 +132,8 @@ export class Subscription {
   }
   /** Messages received. */
   getReceived() { return this._received; }
+  /** Messages dropped because the subscription was over its pending limits (an extension). */
+  getDropped() { return this._nc._subscriptionPending(this.sid)?.dropped ?? this._dropped; }
   /** The subject subscribed to. */
   getSubject() { return this._subject; }
   /** The subscription id. */
@@ -115,7 +149,7 @@ export class Subscription {
   takeQueued(max = 1024) {
     if (!this._queue) throw new TypeError('subscription has a callback');
     const msgs = this._queue.takeBatch(max);
-    this._processed += msgs.length;
+    this._tookAll(msgs);
     const ended = msgs.length === 0 && this._queue.ended;
     if (ended) {
       const err = this._queue.takeError();
@@ -135,14 +169,14 @@ export class Subscription {
     if (!this._queue) throw new TypeError('subscription has a callback');
     if (this._queue.length > 0) {
       const batch = this._queue.takeBatch(max);
-      this._processed += batch.length;
+      this._tookAll(batch);
       return Promise.resolve(batch);
     }
     return this._queue.next().then((r) => {
       if (r.done) return [];
       // Whatever arrived with the first message comes along.
       const batch = [r.value, ...this._queue.takeBatch(max - 1)];
-      this._processed += batch.length;
+      this._tookAll(batch);
       return batch;
     });
   }
@@ -156,11 +190,12 @@ export class Subscription {
       next() {
         const q = sub._queue;
         if (q.length > 0) { // the common case under load: no extra Promise
-          sub._processed++;
-          return q.next();
+          const m = q.shift();
+          sub._took(m);
+          return Promise.resolve({ value: m, done: false });
         }
         return q.next().then((r) => {
-          if (!r.done) sub._processed++;
+          if (!r.done) sub._took(r.value);
           return r;
         });
       },

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optio
 from . import _ffi, errors
 from .msg import Msg, msg_from_js
 from .publish_buffer import PublishBuffer
-from .subscription import MsgCallback, Subscription, await_unless_current
+from .subscription import (DEFAULT_SUB_PENDING_BYTES_LIMIT, DEFAULT_SUB_PENDING_MSGS_LIMIT,
+                           MsgCallback, Subscription, await_unless_current)
 
 if TYPE_CHECKING:
     from .js.client import JetStreamContext
@@ -248,13 +249,22 @@ class Client:
         asyncio.ensure_future(self._report(errors.translate(exc)))
 
     async def subscribe(self, subject: str, queue: str = "",
-                        cb: Optional[MsgCallback] = None, max_msgs: int = 0) -> Subscription:
+                        cb: Optional[MsgCallback] = None, max_msgs: int = 0,
+                        pending_msgs_limit: int = DEFAULT_SUB_PENDING_MSGS_LIMIT,
+                        pending_bytes_limit: int = DEFAULT_SUB_PENDING_BYTES_LIMIT
+                        ) -> Subscription:
         """Subscribes. With ``cb``, the coroutine is awaited for each message
-        in order; otherwise read ``sub.messages`` or ``sub.next_msg()``."""
+        in order; otherwise read ``sub.messages`` or ``sub.next_msg()``.
+        Messages beyond ``pending_msgs_limit`` / ``pending_bytes_limit`` not
+        yet taken (0 or less: no limit) are dropped, and ``error_cb`` gets a
+        SlowConsumerError once per episode (nats.py calls it per message)."""
         self._pubs.push()
-        opts = _ffi.js_object(queue=queue or None, max=max_msgs or None)
+        msgs_limit = max(0, int(pending_msgs_limit))
+        opts = _ffi.js_object(queue=queue or None, max=max_msgs or None,
+                              maxPendingMsgs=msgs_limit,
+                              maxPendingBytes=max(0, int(pending_bytes_limit)))
         js_sub = _ffi.call(self._nc.subscribe, subject, opts)
-        sub = Subscription(self, js_sub, subject, queue)
+        sub = Subscription(self, js_sub, subject, queue, msgs_limit)
         self._subs.add(sub)
         if cb is not None:
             sub._cb_task = asyncio.ensure_future(sub._run_callback(cb))
@@ -349,6 +359,10 @@ class Client:
                 err = getattr(event, "error", None)
                 kind = str(event.type)
                 data: Any = getattr(event, "server", None)
+                if kind == "slowConsumer":
+                    data = {"sid": int(event.sub.sid), "subject": str(event.sub.getSubject()),
+                            "pending": int(event.pending), "dropped": int(event.dropped),
+                            "dropping": bool(event.dropping)}
                 if kind == "update":
                     added = getattr(event, "added", None)
                     deleted = getattr(event, "deleted", None)
@@ -373,6 +387,11 @@ class Client:
             elif status.type == "update" and status.data and status.data["added"]:
                 if self._discovered_server_cb:
                     await self._safe(self._discovered_server_cb())
+            elif status.type == "slowConsumer" and status.data and status.data["dropping"]:
+                await self._report(errors.SlowConsumerError(
+                    f"slow consumer, messages dropped on {status.data['subject']}",
+                    "slow_consumer", subject=status.data["subject"], sid=status.data["sid"],
+                    sub=self._sub_by_sid(status.data["sid"])))
             elif status.type == "ldm" and self._lame_duck_mode_cb:
                 await self._safe(self._lame_duck_mode_cb())
             elif status.type == "close":
@@ -382,6 +401,9 @@ class Client:
                     self._auth_proxy = None
                 if self._closed_cb:
                     await self._safe(self._closed_cb())
+
+    def _sub_by_sid(self, sid: int) -> Optional[Subscription]:
+        return next((s for s in self._subs if s.sid == sid), None)
 
     async def _report(self, exc: BaseException) -> None:
         err = errors.translate(exc)

@@ -100,7 +100,17 @@ class BadSubscriptionError(Error):
 
 
 class SlowConsumerError(Error):
-    """A subscription fell behind and messages were dropped."""
+    """A subscription fell behind and messages were dropped (nats.py's
+    ``subject``, ``reply``, ``sid`` and ``sub`` attributes)."""
+
+    def __init__(self, message: str = "slow consumer, messages dropped",
+                 code: str = "slow_consumer", subject: str = "", reply: str = "",
+                 sid: int = 0, sub: Any = None) -> None:
+        super().__init__(message, code)
+        self.subject = subject
+        self.reply = reply
+        self.sid = sid
+        self.sub = sub
 
 
 class OutboundBufferLimitError(Error):

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 MsgCallback = Callable[[Msg], Awaitable[None]]
 
 _BATCH = 4096
+# nats.py's defaults for subscribe()'s pending_msgs_limit / pending_bytes_limit.
+DEFAULT_SUB_PENDING_MSGS_LIMIT = 512 * 1024
+DEFAULT_SUB_PENDING_BYTES_LIMIT = 128 * 1024 * 1024
 
 
 async def await_unless_current(task: "Optional[asyncio.Task[None]]") -> None:
@@ -29,7 +32,8 @@ async def await_unless_current(task: "Optional[asyncio.Task[None]]") -> None:
 class Subscription:
     """A subscription (nats.py names)."""
 
-    def __init__(self, client: "Client", js_sub: Any, subject: str, queue: str) -> None:
+    def __init__(self, client: "Client", js_sub: Any, subject: str, queue: str,
+                 pending_msgs_limit: int = 0) -> None:
         self._client = client
         self._js_sub = js_sub
         self.subject = subject
@@ -40,6 +44,8 @@ class Subscription:
         self._delivered = 0
         self._cb_task: Optional[asyncio.Task[None]] = None
         self._readiness = _ffi.Readiness()
+        # Python's own buffer holds at most what the engine's limit allows.
+        self._batch = min(_BATCH, pending_msgs_limit) if pending_msgs_limit > 0 else _BATCH
 
     @property
     def sid(self) -> int:
@@ -57,6 +63,11 @@ class Subscription:
         return sum(len(m.data) for m in self._buffer) + int(self._js_sub.getPendingBytes())
 
     @property
+    def dropped(self) -> int:
+        """Messages dropped over the pending limits (an extension)."""
+        return int(self._js_sub.getDropped())
+
+    @property
     def delivered(self) -> int:
         """Messages handed to Python so far."""
         return self._delivered
@@ -64,7 +75,7 @@ class Subscription:
     def _take(self) -> None:
         """Moves the messages queued on the JS side into the buffer (sync)."""
         try:
-            packed = self._client._mod.pyodide.takePacked(self._js_sub, _BATCH)
+            packed = self._client._mod.pyodide.takePacked(self._js_sub, self._batch)
         except Exception as exc:  # the JS side ended the subscription with an error
             self._done = True
             self._ended = errors.translate(exc)
