@@ -19,6 +19,9 @@ have g++ || need+=(g++)
 have make || need+=(make)
 have python3 || need+=(python3)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+have clang++ || need+=(clang)  # the libFuzzer targets (scripts/fuzz.sh)
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+  need+=(libclang-rt-14-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   sudo=""
