@@ -77,11 +77,17 @@ void Engine::continue_auth() {
     return;
   }
   // A seed signs the nonce; without a nonce (a server that asks for no
-  // signature) it is simply not used.
-  if (!conn_auth_.seed.empty() && conn_auth_.sig.empty() && !info_.nonce.empty()) {
+  // signature) it is not used, but a seed that cannot be read is an error
+  // either way.
+  if (!conn_auth_.seed.empty() && conn_auth_.sig.empty()) {
     auto seed = nkeys::decode_seed(conn_auth_.seed);
     if (!seed) {
       fail({Errc::invalid_argument, "nkey seed: " + seed.error().message});
+      return;
+    }
+    if (info_.nonce.empty()) {
+      auth_step_ = AuthStep::none;
+      move_to(State::handshaking);
       return;
     }
     seed_type_ = static_cast<std::uint8_t>(seed->type);

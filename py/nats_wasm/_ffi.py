@@ -51,8 +51,10 @@ def ms(seconds: Optional[float], what: str) -> int:
     """Seconds (nats.py's unit) to whole milliseconds (the engine's), at least 1."""
     if seconds is None:
         return 0
-    if not isinstance(seconds, (int, float)) or seconds != seconds or seconds < 0:
-        raise errors.InvalidArgumentError(f"{what} must be a number of seconds >= 0", "invalid_argument")
+    if (not isinstance(seconds, (int, float)) or seconds != seconds or seconds < 0
+            or seconds == float("inf")):
+        raise errors.InvalidArgumentError(f"{what} must be a finite number of seconds >= 0",
+                                          "invalid_argument")
     return max(1, int(seconds * 1000))
 
 

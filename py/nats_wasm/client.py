@@ -84,8 +84,16 @@ class Client:
         self._max_payload = int(info.max_payload) if info is not None else 0
         # The status iterator is registered now, not when the task first
         # runs: a close right after connect must still reach the callbacks.
+        # A connection that closed between its handshake and this point (a
+        # peer that broke the protocol at once) has no status events left:
+        # its close is reported from closed() instead.
         self._status_task: Optional[asyncio.Task[None]] = asyncio.ensure_future(
-            self._watch_status(mod.pyodide.iteratorOf(js_nc.status())))
+            self._watch_status(mod.pyodide.iteratorOf(js_nc.status())) if not js_nc.isClosed()
+            else self._closed_before_attach())
+
+    async def _closed_before_attach(self) -> None:
+        err = await _ffi.settle(self._nc.closed())
+        await self._watch_close(errors.translate(err) if err is not None else None)
 
     # --- lifecycle ----------------------------------------------------------
     async def __aenter__(self) -> "Client":
@@ -274,6 +282,8 @@ class Client:
                       headers: Optional[dict[str, str]] = None) -> Msg:
         """Sends a request and waits for one reply. Cancelling the task
         cancels the request in the engine."""
+        if timeout == 0:  # _ffi.ms() would make it 1 ms; the engine refuses 0, as in JS
+            raise errors.InvalidArgumentError("timeout must be > 0", "invalid_argument")
         self._pubs.push()
         # One crossing: the JS helper owns the AbortController and packs the reply.
         pending = _ffi.call(self._mod.pyodide.request, self._nc, subject,
@@ -395,12 +405,19 @@ class Client:
             elif status.type == "ldm" and self._lame_duck_mode_cb:
                 await self._safe(self._lame_duck_mode_cb())
             elif status.type == "close":
-                self._closing = True  # later publishes raise instead of buffering
-                if getattr(self, "_auth_proxy", None) is not None:
-                    self._auth_proxy.destroy()  # no connect will ask for auth again
-                    self._auth_proxy = None
-                if self._closed_cb:
-                    await self._safe(self._closed_cb())
+                await self._watch_close(status.error)
+
+    async def _watch_close(self, error: Optional[BaseException]) -> None:
+        self._closing = True  # later publishes raise instead of buffering
+        if error is not None:
+            # As nats.py: what closed the connection (a protocol error,
+            # -ERR) goes to error_cb and last_error.
+            await self._report(error)
+        if getattr(self, "_auth_proxy", None) is not None:
+            self._auth_proxy.destroy()  # no connect will ask for auth again
+            self._auth_proxy = None
+        if self._closed_cb:
+            await self._safe(self._closed_cb())
 
     def _sub_by_sid(self, sid: int) -> Optional[Subscription]:
         return next((s for s in self._subs if s.sid == sid), None)

@@ -28,6 +28,8 @@ pyodide.FS.mkdirTree('/nats/docs');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'docs') }, '/nats/docs');
 pyodide.FS.mkdirTree('/nats/vectors');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'tests/vectors') }, '/nats/vectors');
+pyodide.FS.mkdirTree('/nats/bad_input');
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'tests/bad_input') }, '/nats/bad_input');
 await pyodide.runPythonAsync(`
 import sys
 sys.path[:0] = ["/nats/py", "/nats/tests"]
@@ -109,6 +111,31 @@ before(async () => {
     // header block another publisher could send); resolves once the server
     // answered the PING that ends them.
     rawSend: (text) => rawSend(servers.main.port, text),
+    // A WebSocket peer that completes the handshake, then sends `bytes`
+    // (repeated `repeat` times): {url, close}.
+    hostilePeer: async (bytes, repeat) => {
+      const { WebSocketServer } = await import('ws');
+      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await new Promise((resolve) => wss.once('listening', resolve));
+      wss.on('connection', (ws) => {
+        ws.send(Buffer.from('INFO {"server_id":"X","version":"2.9.10","proto":1,"headers":true,"max_payload":1048576}\r\n'));
+        let answered = false;
+        ws.on('message', (data) => {
+          if (!answered && data.toString().includes('PING\r\n')) {
+            answered = true;
+            ws.send(Buffer.from('PONG\r\n'));
+            setImmediate(() => ws.send(Buffer.from(String(bytes).repeat(repeat || 1), 'latin1')));
+          }
+        });
+      });
+      return {
+        url: `ws://127.0.0.1:${wss.address().port}`,
+        close: async () => {
+          for (const c of wss.clients) c.terminate();
+          await new Promise((resolve) => wss.close(resolve));
+        },
+      };
+    },
     // For tests that stop a server: a fresh one on demand.
     startServer: async () => {
       const s = await startServer('default.conf');

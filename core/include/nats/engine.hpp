@@ -68,9 +68,9 @@ struct Options {
   std::string token;              ///< token auth
   std::string user;               ///< user/password auth
   std::string pass;
-  std::string nkey_seed;          ///< nkey auth: the nonce is signed with this seed
-  std::string jwt;                ///< user JWT (with nkey_seed: decentralized auth)
-  std::string creds;              ///< a `.creds` file's text (a JWT and a seed)
+  std::string nkey_seed;  ///< nkey auth: the nonce is signed with this seed
+  std::string jwt;        ///< user JWT (with nkey_seed: decentralized auth)
+  std::string creds;      ///< a `.creds` file's text (a JWT and a seed)
   /// The host supplies auth for each connection: auth_needed is emitted
   /// and answered by authenticate() (nats.js authenticators, nats.py
   /// callbacks). What it gives adds to the fields above.

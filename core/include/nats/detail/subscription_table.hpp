@@ -19,7 +19,7 @@ enum class SubOwner : std::uint8_t {
 struct SubEntry {
   std::string subject;
   std::string queue;
-  std::uint64_t max = 0;  ///< auto-unsubscribe after this many (0 = none)
+  std::uint64_t max = 0;        ///< auto-unsubscribe after this many (0 = none)
   std::uint64_t delivered = 0;  ///< received from the server (dropped ones too)
   // Pending accounting, on once the host set limits (set_pending_limits):
   // delivered to the host and not yet consumed by the user.
