@@ -29,7 +29,7 @@ constexpr std::array kEventTypes{
     EventType::pull_done,       EventType::disconnected,
     EventType::reconnecting,    EventType::reconnected,
     EventType::servers_changed, EventType::slow_consumer,       EventType::auth_needed,
-    EventType::sign_nonce,
+    EventType::sign_nonce,      EventType::tls_upgrade,
 };
 
 Error closed_error(const Error &why) {
@@ -87,6 +87,7 @@ std::string_view event_name(EventType type) {
     case EventType::slow_consumer: return "slow_consumer";
     case EventType::auth_needed: return "auth_needed";
     case EventType::sign_nonce: return "sign_nonce";
+    case EventType::tls_upgrade: return "tls_upgrade";
   }
   return "unknown";
 }

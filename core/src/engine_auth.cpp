@@ -1,8 +1,9 @@
-// Authentication during the handshake: which fields CONNECT carries, and the
-// two host steps the engine may wait for (the state is `signing` while it
-// does): auth_needed (the host's authenticator gives this connection's
-// fields) and sign_nonce (the host signs the server's nonce with an nkey
-// seed, since the engine carries no cryptography).
+// The handshake between INFO and CONNECT: which fields CONNECT carries, and
+// the host steps the engine may wait for (the state is `signing` while it
+// does): tls_upgrade (the host runs the TLS handshake on the TCP socket),
+// auth_needed (the host's authenticator gives this connection's fields) and
+// sign_nonce (the host signs the server's nonce with an nkey seed, since the
+// engine carries no cryptography).
 #include "nats/base64.hpp"
 #include "nats/encoder.hpp"
 #include "nats/engine.hpp"
@@ -53,6 +54,40 @@ Error validate_auth_options(const Options &options) {
 }
 
 void Engine::begin_auth() {
+  // TLS first: over TCP, nats-server sends INFO in the clear and expects the
+  // client's TLS handshake next (WebSocket TLS is the transport's own).
+  const ServerUrl &url = pool_.current().url;
+  tls_on_ = url.scheme == "wss";
+  if (!url.websocket() && (url.scheme == "tls" || info_.tls_required || options_.tls_required)) {
+    if (!info_.tls_required && !info_.tls_available) {
+      fail({Errc::tls_failed, "the server at " + url.str() + " does not offer TLS"});
+      return;
+    }
+    auth_step_ = AuthStep::tls;
+    move_to(State::signing);
+    emit(EventType::tls_upgrade, 0, {}, url.host);
+    return;
+  }
+  begin_credentials();
+}
+
+Error Engine::tls_upgraded(Error error, Time now) {
+  now_ = now;
+  if (state_ != State::signing || auth_step_ != AuthStep::tls) {
+    return {Errc::illegal_state, "no TLS handshake is awaited"};
+  }
+  auth_step_ = AuthStep::none;
+  if (error) {
+    if (error.code != Errc::tls_failed) error = {Errc::tls_failed, error.message};
+    lost(std::move(error));
+    return {};
+  }
+  tls_on_ = true;
+  begin_credentials();
+  return {};
+}
+
+void Engine::begin_credentials() {
   conn_auth_ = Auth{options_.user,
                     options_.pass,
                     options_.token,
@@ -64,7 +99,7 @@ void Engine::begin_auth() {
   auth_step_ = AuthStep::none;
   if (options_.host_auth) {
     auth_step_ = AuthStep::fields;
-    move_to(State::signing);
+    if (state_ != State::signing) move_to(State::signing);
     emit(EventType::auth_needed, 0, {}, info_.nonce);
     return;
   }
@@ -146,8 +181,8 @@ void Engine::auth_failed(Error error, Time now) {
 
 void Engine::send_connect() {
   ConnectFields f{options_.name,   options_.lang,   options_.version, conn_auth_.token,
-                  conn_auth_.user, conn_auth_.pass, options_.echo,    conn_auth_.jwt,
-                  conn_auth_.nkey, conn_auth_.sig};
+                  conn_auth_.user, conn_auth_.pass, options_.echo,    tls_on_,
+                  conn_auth_.jwt,  conn_auth_.nkey, conn_auth_.sig};
   // What was only needed to make the signature goes now.
   conn_auth_.seed.clear();
   encode_connect(out_, connect_json(f));

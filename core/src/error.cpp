@@ -79,6 +79,7 @@ constexpr std::array kTable{
              "js.errors.InvalidBucketNameError"},
     ErrcInfo{Errc::history_too_large, "history_too_large", "InvalidArgumentError",
              "js.errors.KeyHistoryTooLargeError"},
+    ErrcInfo{Errc::tls_failed, "tls_failed", "ConnectionError", "errors.Error"},
 };
 
 constexpr std::array kApiClasses{

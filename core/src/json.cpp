@@ -49,6 +49,7 @@ Result<ServerInfo> parse_server_info(std::string_view json) {
   read(j, "max_payload", info.max_payload);
   read(j, "auth_required", info.auth_required);
   read(j, "tls_required", info.tls_required);
+  read(j, "tls_available", info.tls_available);
   read(j, "jetstream", info.jetstream);
   read(j, "client_id", info.client_id);
   read(j, "client_ip", info.client_ip);
@@ -66,7 +67,7 @@ Result<ServerInfo> parse_server_info(std::string_view json) {
 
 std::string connect_json(const ConnectFields &fields) {
   nlohmann::json j = {
-      {"verbose", false},    {"pedantic", false},         {"tls_required", false},
+      {"verbose", false},    {"pedantic", false},         {"tls_required", fields.tls},
       {"headers", true},     {"no_responders", true},     {"protocol", 1},
       {"lang", fields.lang}, {"version", fields.version}, {"echo", fields.echo},
   };

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "client_impl.hpp"
+#include "tls.hpp"
 
 namespace nats::native {
 
@@ -27,9 +28,11 @@ Result<std::unique_ptr<Client>> Client::connect(std::string_view url, Options op
 }
 
 Result<std::unique_ptr<Client>> Client::connect(Options options) {
-  options.schemes = {"nats", "ws"};
+  options.schemes = {"nats", "tls", "ws", "wss"};
   options.default_scheme = "nats";
   if (Error e = validate_options(options)) return e;
+  auto tls = detail::make_tls_context(options.tls);
+  if (!tls) return tls.error();
   milliseconds timeout =
       options.connect_timeout.count() > 0 ? options.connect_timeout : milliseconds(10000);
   if (options.seed[0] == 0 && options.seed[1] == 0) {
@@ -37,7 +40,7 @@ Result<std::unique_ptr<Client>> Client::connect(Options options) {
     options.seed[0] = (std::uint64_t{rd()} << 32) ^ rd();
     options.seed[1] = (std::uint64_t{rd()} << 32) ^ rd();
   }
-  auto impl = std::make_shared<detail::ClientImpl>(std::move(options));
+  auto impl = std::make_shared<detail::ClientImpl>(std::move(options), std::move(*tls));
   std::unique_ptr<Client> client(new Client(impl));
   impl->start();
   std::unique_lock lock(impl->mu);

@@ -90,7 +90,8 @@ struct PullCall {
 };
 
 struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
-  explicit ClientImpl(Options options) : engine(std::move(options)) {}
+  ClientImpl(Options options, std::shared_ptr<boost::asio::ssl::context> tls)
+      : tls_ctx(std::move(tls)), tls_verify(options.tls.verify), engine(std::move(options)) {}
 
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
@@ -99,6 +100,9 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   std::uint64_t generation = 0;  // which transport callbacks still count
   bool transport_up = false;     // open and usable for writes
   bool close_after_write = false;
+  std::shared_ptr<boost::asio::ssl::context> tls_ctx;  ///< for tls://, wss:// and upgrades
+  bool tls_verify = true;
+  bool tls_pending = false;  ///< a TLS upgrade runs: no read may be outstanding
   std::thread thread;
   std::thread::id io_thread_id;
 

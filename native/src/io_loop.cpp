@@ -64,7 +64,10 @@ void ClientImpl::open_transport() {
   }
   transport_up = false;
   close_after_write = false;
-  transport = url->websocket() ? make_ws_transport(io) : make_tcp_transport(io);
+  tls_pending = false;
+  transport = url->websocket()
+                  ? make_ws_transport(io, url->scheme == "wss" ? tls_ctx : nullptr, tls_verify)
+                  : make_tcp_transport(io, tls_ctx, tls_verify);
   transport->async_connect(*url, [this, gen](ErrorCode ec) {
     if (gen != generation) return;
     {
@@ -96,7 +99,8 @@ void ClientImpl::start_read(std::uint64_t gen) {
       }
     }
     pump();
-    if (again && gen == generation && transport_up) start_read(gen);
+    // During a TLS upgrade the handshake owns the socket's reads.
+    if (again && gen == generation && transport_up && !tls_pending) start_read(gen);
   });
 }
 
@@ -315,6 +319,24 @@ void ClientImpl::dispatch(const Event &ev,
                                                      : "slow consumer: messages pending"};
       if (auto it = subs.find(ev.id); it != subs.end()) it->second->dropped = ev.num2;
       statuses.push_back(std::move(st));
+      break;
+    }
+    case EventType::tls_upgrade: {
+      // The read that brought INFO has completed and no other is issued
+      // until the handshake is done (start_read checks tls_pending).
+      tls_pending = true;
+      const std::uint64_t gen = generation;
+      transport->async_start_tls(ev.text, [this, gen](ErrorCode ec) {
+        {
+          std::lock_guard lock(mu);
+          if (gen != generation) return;
+          tls_pending = false;
+          engine.tls_upgraded(
+              ec ? Error{Errc::tls_failed, "TLS handshake: " + ec.message()} : Error{}, now_ms());
+        }
+        pump();
+        if (!ec) start_read(gen);
+      });
       break;
     }
     case EventType::sign_nonce: {

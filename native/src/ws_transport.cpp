@@ -1,8 +1,15 @@
-// The only translation unit that includes Boost.Beast (slow to compile).
+// The only translation unit that includes Boost.Beast (slow to compile):
+// WebSocket over TCP (ws://) or over TLS (wss://; TLS first, then the
+// upgrade, then NATS).
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <type_traits>
 
+#include "tls.hpp"
 #include "transport.hpp"
 
 namespace nats::native::detail {
@@ -10,15 +17,21 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 namespace websocket = beast::websocket;
 using asio::ip::tcp;
 
+template <bool Secure>
 class WsTransport final : public Transport {
+  using Next = std::conditional_t<Secure, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
 public:
-  explicit WsTransport(asio::io_context &io) : resolver_(io), ws_(io) {}
+  WsTransport(asio::io_context &io, std::shared_ptr<ssl::context> tls, bool verify)
+      : resolver_(io), tls_ctx_(std::move(tls)), verify_(verify), ws_(make_ws(io)) {}
 
   void async_connect(const ServerUrl &url, std::function<void(ErrorCode)> done) override {
-    host_ = url.host + ":" + std::to_string(url.port);
+    host_ = url.host;
+    host_port_ = url.host + ":" + std::to_string(url.port);
     path_ = url.path;
     resolver_.async_resolve(
         url.host, std::to_string(url.port),
@@ -28,8 +41,16 @@ public:
               results, [this, done](ErrorCode ec2, const tcp::endpoint &) {
                 if (ec2) return done(ec2);
                 beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec2);
-                ws_.binary(true);
-                ws_.async_handshake(host_, path_, [done](ErrorCode ec3) { done(ec3); });
+                if constexpr (Secure) {
+                  configure_tls_session(ws_.next_layer().native_handle(), host_, verify_);
+                  ws_.next_layer().async_handshake(ssl::stream_base::client,
+                                                   [this, done](ErrorCode ec3) {
+                                                     if (ec3) return done(ec3);
+                                                     upgrade(done);
+                                                   });
+                } else {
+                  upgrade(done);
+                }
               });
         });
   }
@@ -61,17 +82,35 @@ public:
   }
 
 private:
+  websocket::stream<Next> make_ws(asio::io_context &io) {
+    if constexpr (Secure) {
+      return websocket::stream<Next>(io, *tls_ctx_);
+    } else {
+      return websocket::stream<Next>(io);
+    }
+  }
+
+  void upgrade(const std::function<void(ErrorCode)> &done) {
+    ws_.binary(true);
+    ws_.async_handshake(host_port_, path_, [done](ErrorCode ec) { done(ec); });
+  }
+
   tcp::resolver resolver_;
-  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<ssl::context> tls_ctx_;
+  bool verify_;
+  websocket::stream<Next> ws_;
   std::string host_;
+  std::string host_port_;
   std::string path_;
   bool closing_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Transport> make_ws_transport(boost::asio::io_context &io) {
-  return std::make_unique<WsTransport>(io);
+std::unique_ptr<Transport> make_ws_transport(asio::io_context &io,
+                                             std::shared_ptr<ssl::context> tls, bool verify) {
+  if (tls) return std::make_unique<WsTransport<true>>(io, std::move(tls), verify);
+  return std::make_unique<WsTransport<false>>(io, nullptr, verify);
 }
 
 }  // namespace nats::native::detail

@@ -12,7 +12,8 @@ namespace nats::testing {
 /// A running nats-server. The destructor stops it (SIGTERM, then SIGKILL).
 class NatsServer {
 public:
-  /// Starts from tests/config/<config_name>; aborts the test run on failure.
+  /// Starts from tests/config/<config_name> (or an absolute path); aborts
+  /// the test run on failure.
   explicit NatsServer(const std::string &config_name);
   /// The same, with `extra_config` appended to the rendered config (auth
   /// blocks whose keys a test makes).

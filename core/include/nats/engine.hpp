@@ -54,6 +54,16 @@ using Time = std::chrono::milliseconds;
 /// A span of time in milliseconds.
 using Duration = std::chrono::milliseconds;
 
+/// TLS settings for hosts that make TLS themselves (the native client); JS
+/// hosts use the platform's (a wss:// URL). The engine reads none of them.
+struct TlsOptions {
+  bool verify = true;     ///< check the server's certificate chain and host name
+  std::string ca_file;    ///< PEM file of the CAs to trust (else the system's)
+  std::string ca_pem;     ///< PEM text of CAs to trust, in addition
+  std::string cert_file;  ///< client certificate (PEM), when the server asks for one
+  std::string key_file;   ///< its private key (PEM)
+};
+
 /// Engine configuration.
 struct Options {
   /// Server URLs, tried in order. Empty means "nats://127.0.0.1:4222".
@@ -71,6 +81,11 @@ struct Options {
   std::string nkey_seed;  ///< nkey auth: the nonce is signed with this seed
   std::string jwt;        ///< user JWT (with nkey_seed: decentralized auth)
   std::string creds;      ///< a `.creds` file's text (a JWT and a seed)
+  /// Upgrade nats:// connections to TLS even when the server does not
+  /// require it (tls:// URLs always are; the host does the handshake when
+  /// the engine emits tls_upgrade).
+  bool tls_required = false;
+  TlsOptions tls;  ///< for the host's TLS (see TlsOptions)
   /// The host supplies auth for each connection: auth_needed is emitted
   /// and answered by authenticate() (nats.js authenticators, nats.py
   /// callbacks). What it gives adds to the fields above.
@@ -147,6 +162,8 @@ enum class EventType : std::uint8_t {
                         ///< with authenticate() or auth_failed()
   sign_nonce,           ///< sign `text` (the nonce) with the Ed25519 seed `data` (32 bytes);
                         ///< answer with nonce_signed() or auth_failed()
+  tls_upgrade,          ///< INFO asks for TLS on this TCP connection: stop reading, run the
+                        ///< TLS handshake with host `text`, then call tls_upgraded()
 };
 
 /// A stable name for an event type ("request_reply").
@@ -235,6 +252,9 @@ public:
   Error nonce_signed(std::string_view public_key, std::string_view signature, Time now);
   /// The host could not authenticate (auth_needed or sign_nonce): closes.
   void auth_failed(Error error, Time now);
+  /// Answers tls_upgrade: the TLS handshake is done (error empty), or it
+  /// failed (the connection is lost with that error; reconnecting may follow).
+  Error tls_upgraded(Error error, Time now);
   /// Fires timers due at `now`.
   void handle_timeout(Time now);
   /// The earliest time handle_timeout() has work, if any.
@@ -435,6 +455,7 @@ private:
   void send_ping(PongFor kind, std::uint64_t id);
   // engine_auth.cpp
   void begin_auth();
+  void begin_credentials();
   void continue_auth();
   void send_connect();
   // engine_reconnect.cpp
@@ -531,10 +552,11 @@ private:
   Time now_{0};
   Nuid nuid_;
   // This connection's authentication, built during the handshake.
-  enum class AuthStep : std::uint8_t { none, fields, signature };
+  enum class AuthStep : std::uint8_t { none, tls, fields, signature };
   Auth conn_auth_;
   AuthStep auth_step_ = AuthStep::none;
   std::uint8_t seed_type_ = 0;
+  bool tls_on_ = false;  ///< this connection runs over TLS
 };
 
 }  // namespace nats

@@ -65,6 +65,8 @@ enum class Errc : std::uint8_t {
   link_is_bucket = 58,           ///< reading a link to a whole store as an object
   invalid_bucket_name = 59,      ///< a key-value bucket or object store name that is not allowed
   history_too_large = 60,        ///< a key-value bucket's history over 64
+  tls_failed = 61,               ///< TLS could not be set up (no TLS at the server, a handshake
+                                 ///< or certificate failure)
 };
 
 /// True when the code means the caller misused the API.

@@ -23,6 +23,7 @@ struct ServerInfo {
   std::size_t max_payload = 1024 * 1024;
   bool auth_required = false;
   bool tls_required = false;
+  bool tls_available = false;  ///< the server accepts TLS without requiring it
   bool jetstream = false;
   std::uint64_t client_id = 0;
   std::string client_ip;
@@ -46,6 +47,7 @@ struct ConnectFields {
   std::string user;
   std::string pass;
   bool echo = true;
+  bool tls = false;  ///< the connection runs over TLS (CONNECT tls_required)
   std::string jwt;
   std::string nkey;
   std::string sig;
