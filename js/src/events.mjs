@@ -163,6 +163,11 @@ const HANDLERS = {
   [EV.sign_nonce](nc, b, r) {
     onSignNonce(nc, b.textAt(r, REC.textOff), b.payload(r).slice());
   },
+  [EV.tls_upgrade](nc) {
+    // Only TCP connections upgrade to TLS, and JS hosts open WebSockets
+    // only (wss:// is the platform's TLS): the engine never asks here.
+    nc._engine.c.authFailed('TLS upgrade of a WebSocket connection (use wss://)', performance.now());
+  },
   [EV.transport_open](nc, b, r) {
     nc._openTransport(b.textAt(r, REC.textOff));
   },
