@@ -28,8 +28,9 @@ constexpr std::array kEventTypes{
     EventType::js_msg,          EventType::pull_status,
     EventType::pull_done,       EventType::disconnected,
     EventType::reconnecting,    EventType::reconnected,
-    EventType::servers_changed, EventType::slow_consumer,       EventType::auth_needed,
-    EventType::sign_nonce,      EventType::tls_upgrade,
+    EventType::servers_changed, EventType::slow_consumer,
+    EventType::auth_needed,     EventType::sign_nonce,
+    EventType::tls_upgrade,
 };
 
 Error closed_error(const Error &why) {
@@ -454,7 +455,8 @@ void Engine::handle_info(std::string_view json) {
   bool was_lame = info_.lame_duck;
   info_ = std::move(*parsed);
   info_json_.assign(json);
-  parser_.set_max_payload(info_.max_payload + kInboundSlack);
+  parser_.set_max_payload(std::min(info_.max_payload, options_.max_inbound_payload) +
+                          kInboundSlack);
   if (!options_.ignore_cluster_updates) {
     detail::PoolChange change = pool_.update(info_.connect_urls);
     // nats.py: discovered servers are news after the first connect only.

@@ -1,4 +1,6 @@
 // The only translation unit that includes nlohmann/json.
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "nats/server_info.hpp"
@@ -24,10 +26,18 @@ void read(const nlohmann::json &j, const char *key, T &out) {
       }
     }
   } else {
-    if (it->is_number_unsigned() || it->is_number_integer()) {
-      auto v = it->template get<std::int64_t>();
-      if (v >= 0) out = static_cast<T>(v);
+    // Numbers saturate at T's range: a 64-bit value must not wrap in a
+    // 32-bit size_t (WebAssembly), nor a huge one turn negative.
+    std::uint64_t v = 0;
+    if (it->is_number_unsigned()) {
+      v = it->template get<std::uint64_t>();
+    } else if (it->is_number_integer() && it->template get<std::int64_t>() >= 0) {
+      v = static_cast<std::uint64_t>(it->template get<std::int64_t>());
+    } else {
+      return;
     }
+    constexpr auto most = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+    out = static_cast<T>(v > most ? most : v);
   }
 }
 

@@ -24,18 +24,17 @@ after(async () => {
 });
 
 /** A WebSocket peer that completes the handshake, then sends `bytes`. */
-async function hostilePeer(bytes) {
+async function hostilePeer(bytes, maxPayload = 1048576) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss.once('listening', resolve));
   wss.on('connection', (ws) => {
-    ws.send(Buffer.from('INFO {"server_id":"X","version":"2.9.10","proto":1,"headers":true,"max_payload":1048576}\r\n'));
+    ws.send(Buffer.from(`INFO {"server_id":"X","version":"2.9.10","proto":1,"headers":true,"max_payload":${maxPayload}}\r\n`));
     let answered = false;
     ws.on('message', (data) => {
-      if (!answered && data.toString().includes('PING\r\n')) {
-        answered = true;
-        ws.send(Buffer.from('PONG\r\n'));
-        setImmediate(() => ws.send(Buffer.from(bytes, 'latin1')));
-      }
+      if (!data.toString().includes('PING\r\n')) return;
+      ws.send(Buffer.from('PONG\r\n'));
+      if (!answered && bytes) setImmediate(() => ws.send(Buffer.from(bytes, 'latin1')));
+      answered = true;
     });
   });
   return {
@@ -124,4 +123,18 @@ test('docs/bad-input.md is the table these cases make (node scripts/bad-input-ta
   const generated = execFileSync(process.execPath, [new URL('../../scripts/bad-input-table.mjs', import.meta.url).pathname], { encoding: 'utf8' });
   const doc = readFileSync(new URL('../../docs/bad-input.md', import.meta.url), 'utf8');
   assert.equal(doc, generated, 'regenerate docs/bad-input.md');
+});
+
+test('a max_payload over 32 bits in INFO neither wraps in the 32-bit WebAssembly engine nor lifts the inbound cap', async () => {
+  // 2^32 + 10 read into a 32-bit size_t would be 10: a 100-byte publish would fail.
+  const peer = await hostilePeer('', 4294967306);
+  try {
+    const nc = await conns.connect(peer.url, { reconnect: false, timeout: 5000 });
+    assert.equal(nc.info.max_payload, 4294967306);
+    nc.publish('big.enough', new Uint8Array(100));
+    await within(nc.flush(), 5000, 'flush');
+    await nc.close();
+  } finally {
+    await peer.close();
+  }
 });

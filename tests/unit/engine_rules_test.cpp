@@ -3,8 +3,11 @@
 // validated in the engine, malformed header blocks delivered.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "nats/engine.hpp"
 #include "nats/server_errors.hpp"
+#include "nats/server_info.hpp"
 #include "scripted_peer.hpp"
 
 namespace {
@@ -170,6 +173,34 @@ TEST(ParserReset, ForgetsBufferedBytesAndStickyErrors) {
   p.feed("PING\r\n");
   ASSERT_EQ(p.next(op), nats::ParseStatus::op);
   EXPECT_EQ(op.type, nats::OpType::ping);
+}
+
+}  // namespace
+
+// --- INFO numbers a server (or anyone in the middle) controls --------------
+namespace {
+
+TEST(InboundCapTest, InfoCannotRaiseTheInboundLimitWithoutBound) {
+  nats::Options o;
+  o.max_inbound_payload = 1024;
+  nats_test::ScriptedPeer peer(o);
+  peer.handshake(nats_test::info_line(
+      R"({"server_id":"S","version":"2.9.10","proto":1,"max_payload":1099511627776})"));
+  EXPECT_EQ(peer.engine().max_payload(), std::size_t{1099511627776}) << "what the server said";
+  // A message over the client's own cap (plus the JetStream slack) is refused
+  // as it arrives, not buffered.
+  peer.feed("MSG a 1 200000\r\n");
+  EXPECT_EQ(peer.engine().state(), nats::State::closed);
+  EXPECT_EQ(peer.engine().last_error().code, nats::Errc::payload_too_large);
+}
+
+TEST(InboundCapTest, HugeInfoNumbersSaturateInsteadOfWrapping) {
+  auto info = nats::parse_server_info(
+      R"({"server_id":"S","max_payload":18446744073709551615,"port":70000,"proto":-1})");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->max_payload, std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(info->port, 65535);
+  EXPECT_EQ(info->proto, 0) << "a negative number is ignored";
 }
 
 }  // namespace

@@ -95,6 +95,10 @@ struct Options {
   Duration ping_interval{120000};   ///< keepalive PING period; 0 = none
   int max_pings_out = 2;            ///< unanswered PINGs before stale
   std::size_t max_control_line = Parser::default_max_line;
+  /// The largest message accepted whatever INFO's max_payload says (a
+  /// server, or anyone in the middle, cannot make the client buffer more;
+  /// nats-server allows at most 64 MiB).
+  std::size_t max_inbound_payload = 64 * 1024 * 1024;
   std::string inbox_prefix = "_INBOX";  ///< prefix of reply subjects
   std::uint64_t seed[2] = {0, 0};       ///< host randomness for inbox names
 
