@@ -308,6 +308,10 @@ export declare class NatsConnection {
   flush(): Promise<void>;
   /** Round-trip time to the server in milliseconds. */
   rtt(): Promise<number>;
+  /** Bytes published and not yet on the wire: engine output plus the WebSocket's bufferedAmount (an extension). */
+  readonly pendingOutputBytes: number;
+  /** Resolves once fewer than `limit` bytes (default 1 MiB) wait to go out: backpressure for publish loops (an extension; nats.js has none). */
+  writeReady(limit?: number): Promise<void>;
   /** Drains every subscription, then closes. Resolves when closed. */
   drain(): Promise<void>;
   /** Closes now; pending requests reject with ClosedConnectionError. */

@@ -16,6 +16,8 @@ import {
 
 const VERSION = '0.1.0';
 const OUTPUT_HIGH_WATER = 64 * 1024;
+/** What writeReady() waits for by default: bytes not yet on the wire. */
+const WRITE_READY_LIMIT = 1024 * 1024;
 
 const now = () => performance.now();
 
@@ -189,6 +191,30 @@ export class NatsConnection {
     if (!this._wroteThisTurn) {
       this._wroteThisTurn = true;
       nextTurn(() => { this._wroteThisTurn = false; });
+    }
+  }
+
+  /**
+   * Bytes published but not yet on the wire: the engine's output and the
+   * WebSocket's bufferedAmount (an extension).
+   */
+  get pendingOutputBytes() {
+    if (!this._engine || this._isClosed) return 0;
+    return this._engine.c.outputLen() + (this._transport?.bufferedAmount ?? 0);
+  }
+
+  /**
+   * Resolves once fewer than `limit` bytes (default 1 MiB) wait to go out.
+   * nats.js has no such call: a synchronous publish loop there (and here
+   * without it) buffers everything in the socket. An extension; Python's
+   * `await nc.publish()` uses it. Browsers have no 'drain' event on a
+   * WebSocket, so it checks bufferedAmount each millisecond while over.
+   */
+  async writeReady(limit = WRITE_READY_LIMIT) {
+    this._writeOutput();
+    while (!this._isClosed && this._transport && this.pendingOutputBytes > limit) {
+      await new Promise((resolve) => { setTimeout(resolve, 1); });
+      this._writeOutput();
     }
   }
 

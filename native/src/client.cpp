@@ -73,6 +73,11 @@ Client::~Client() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
+std::size_t Client::pending_output_bytes() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->outbound_bytes();
+}
+
 Error Client::publish(std::string_view subject, std::string_view data, std::string_view reply,
                       const Headers *headers) {
   Error e;
@@ -81,8 +86,18 @@ Error Client::publish(std::string_view subject, std::string_view data, std::stri
     e = headers ? impl_->engine.publish(subject, data, reply, *headers)
                 : impl_->engine.publish(subject, data, reply);
   }
-  if (!e) impl_->kick();
-  return e;
+  if (e) return e;
+  impl_->kick();
+  // Backpressure: a publishing thread waits while more than the high-water
+  // mark waits to go out (the I/O thread's own callbacks cannot wait).
+  if (!impl_->on_io_thread()) {
+    std::unique_lock lock(impl_->mu);
+    impl_->cv.wait(lock, [&] {
+      return impl_->outbound_bytes() <= detail::kOutputHighWater ||
+             impl_->engine.state() != State::connected || !impl_->transport_up;
+    });
+  }
+  return {};
 }
 
 Result<std::shared_ptr<Subscription>> Client::subscribe_impl(

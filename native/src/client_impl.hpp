@@ -89,6 +89,10 @@ struct PullCall {
   ConsumerStatus status;
 };
 
+/// Bytes waiting to go out (engine output and the write in progress) over
+/// which publish() blocks until the socket takes them.
+inline constexpr std::size_t kOutputHighWater = 1024 * 1024;
+
 struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   ClientImpl(Options options, std::shared_ptr<boost::asio::ssl::context> tls)
       : tls_ctx(std::move(tls)), tls_verify(options.tls.verify), engine(std::move(options)) {}
@@ -131,6 +135,10 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   /// alive until their handlers can no longer run (the oldest go).
   std::vector<std::unique_ptr<Transport>> retired;
 
+  /// Bytes not yet written to the socket (call with mu held).
+  std::size_t outbound_bytes() const {
+    return engine.pending_output().size() + (writing ? write_buf.size() : 0);
+  }
   /// Starts the I/O thread and the engine's first connect.
   void start();
   bool on_io_thread() const { return std::this_thread::get_id() == io_thread_id; }

@@ -119,6 +119,7 @@ void ClientImpl::start_write() {
         engine.transport_closed(now_ms());
       }
     }
+    cv.notify_all();  // publishers waiting for room (Client::publish)
     pump();
   });
 }

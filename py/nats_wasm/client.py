@@ -20,6 +20,9 @@ from .publish_buffer import PublishBuffer
 from .subscription import (DEFAULT_SUB_PENDING_BYTES_LIMIT, DEFAULT_SUB_PENDING_MSGS_LIMIT,
                            MsgCallback, Subscription, await_unless_current)
 
+# Bytes not yet on the wire over which publish() waits (js writeReady()).
+_WRITE_HIGH_WATER = 1024 * 1024
+
 if TYPE_CHECKING:
     from .js.client import JetStreamContext
     from .js.manager import JetStreamManager
@@ -232,7 +235,8 @@ class Client:
         """Publishes a message. Like nats.py, it is buffered: it reaches the
         engine in one batch with the other publishes of this step of the
         event loop (or once 64 KiB are waiting), in order with every other
-        operation of this client."""
+        operation of this client. While more than 1 MiB waits to go out it
+        waits for the socket (bounded memory in a publish loop)."""
         payload = _ffi.as_bytes(payload)
         encoded = self._pubs.known(subject)
         if (encoded is None or reply or headers is not None or self._closing
@@ -247,7 +251,10 @@ class Client:
             if encoded is None:
                 self._pubs.remember(subject)
             return
-        self._pubs.add(encoded, payload)
+        if self._pubs.add(encoded, payload) and self._nc.pendingOutputBytes > _WRITE_HIGH_WATER:
+            # Backpressure: a publish loop waits while over 1 MiB is not yet
+            # on the wire (checked once per 64 KiB batch, not per message).
+            await _ffi.settle(self._nc.writeReady(_WRITE_HIGH_WATER))
 
     def _push_pubs(self) -> None:
         """Sends buffered publishes before any other operation (keeps order)."""

@@ -44,18 +44,20 @@ class PublishBuffer:
             self._known.clear()
         self._known[subject] = subject.encode()
 
-    def add(self, encoded: bytes, payload: Any) -> None:
-        """Buffers one publish; pushes at the high-water mark, else queues a
-        push right after the current Python step."""
+    def add(self, encoded: bytes, payload: Any) -> bool:
+        """Buffers one publish; pushes at the high-water mark (then returns
+        True), else queues a push right after the current Python step."""
         buf = self._buf
         buf += _PUB_HEADER.pack(len(encoded), len(payload))
         buf += encoded
         buf += payload
         if len(buf) >= _PUB_HIGH_WATER:
             self.push()
-        elif not self._queued and self._proxy is not None:
+            return True
+        if not self._queued and self._proxy is not None:
             self._queued = True
             self._mod.pyodide.queueMicrotask(self._proxy)
+        return False
 
     def push(self) -> None:
         """Hands buffered publishes to the engine (before any other operation)."""

@@ -163,6 +163,9 @@ public:
   Stats stats() const;
   /// Requests waiting for a reply (for cancellation tests).
   std::size_t pending_requests() const;
+  /// Bytes published and not yet written to the socket. publish() waits
+  /// while this is over 1 MiB (from threads other than the I/O thread).
+  std::size_t pending_output_bytes() const;
   /// A fresh unique inbox subject.
   std::string new_inbox();
   /// A JetStream context on this connection (nats/native/jetstream.hpp).
