@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <vector>
 
@@ -22,11 +23,13 @@ TEST(SlowConsumerTest, FullQueueDropsReportsOnceAndRecovers) {
   auto nc = Client::connect(server.ws_url());
   ASSERT_TRUE(nc.ok()) << nc.error().message;
   std::mutex mu;
+  std::condition_variable cv;
   std::vector<Status> slow;
   (*nc)->on_status([&](const Status &st) {
     if (st.type != Status::Type::slow_consumer) return;
     std::lock_guard lock(mu);
     slow.push_back(st);
+    cv.notify_all();
   });
   auto sub = (*nc)->subscribe("slow.feed");
   ASSERT_TRUE(sub.ok());
@@ -38,7 +41,9 @@ TEST(SlowConsumerTest, FullQueueDropsReportsOnceAndRecovers) {
   EXPECT_EQ((*sub)->dropped(), 15u);
   EXPECT_EQ((*sub)->delivered(), 5u) << "dropped messages are not delivered";
   {
-    std::lock_guard lock(mu);
+    // Status callbacks run on the I/O thread after the flush's waiter woke.
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, 5s, [&] { return !slow.empty(); });
     ASSERT_EQ(slow.size(), 1u) << "one report per episode";
     EXPECT_EQ(slow[0].sid, (*sub)->sid());
     EXPECT_EQ(slow[0].error.code, Errc::slow_consumer);

@@ -36,160 +36,20 @@
 #include "nats/detail/server_pool.hpp"
 #include "nats/detail/subscription_table.hpp"
 #include "nats/error.hpp"
+#include "nats/event.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/api.hpp"
 #include "nats/jetstream/kv.hpp"
 #include "nats/jetstream/obj.hpp"
 #include "nats/jetstream/publish.hpp"
 #include "nats/nuid.hpp"
+#include "nats/options.hpp"
 #include "nats/parser.hpp"
 #include "nats/server_info.hpp"
 #include "nats/state.hpp"
 #include "nats/url.hpp"
 
 namespace nats {
-
-/// Milliseconds on the host's monotonic clock (any epoch).
-using Time = std::chrono::milliseconds;
-/// A span of time in milliseconds.
-using Duration = std::chrono::milliseconds;
-
-/// TLS settings for hosts that make TLS themselves (the native client); JS
-/// hosts use the platform's (a wss:// URL). The engine reads none of them.
-struct TlsOptions {
-  bool verify = true;     ///< check the server's certificate chain and host name
-  std::string ca_file;    ///< PEM file of the CAs to trust (else the system's)
-  std::string ca_pem;     ///< PEM text of CAs to trust, in addition
-  std::string cert_file;  ///< client certificate (PEM), when the server asks for one
-  std::string key_file;   ///< its private key (PEM)
-};
-
-/// Engine configuration.
-struct Options {
-  /// Server URLs, tried in order. Empty means "nats://127.0.0.1:4222".
-  std::vector<std::string> servers;
-  /// The scheme of a URL given as "host:port".
-  std::string default_scheme = "nats";
-  /// The schemes the host can open (e.g. only ws and wss in a browser).
-  std::vector<std::string> schemes = {"nats", "ws"};
-  std::string name;               ///< client name shown by the server
-  std::string lang = "cpp";       ///< CONNECT lang
-  std::string version = "0.1.0";  ///< CONNECT version
-  std::string token;              ///< token auth
-  std::string user;               ///< user/password auth
-  std::string pass;
-  std::string nkey_seed;  ///< nkey auth: the nonce is signed with this seed
-  std::string jwt;        ///< user JWT (with nkey_seed: decentralized auth)
-  std::string creds;      ///< a `.creds` file's text (a JWT and a seed)
-  /// Upgrade nats:// connections to TLS even when the server does not
-  /// require it (tls:// URLs always are; the host does the handshake when
-  /// the engine emits tls_upgrade).
-  bool tls_required = false;
-  TlsOptions tls;  ///< for the host's TLS (see TlsOptions)
-  /// The host supplies auth for each connection: auth_needed is emitted
-  /// and answered by authenticate() (nats.js authenticators, nats.py
-  /// callbacks). What it gives adds to the fields above.
-  bool host_auth = false;
-  bool echo = true;                 ///< receive own publishes
-  Duration connect_timeout{10000};  ///< from connect() to the handshake's PONG; 0 = none
-  Duration ping_interval{120000};   ///< keepalive PING period; 0 = none
-  int max_pings_out = 2;            ///< unanswered PINGs before stale
-  std::size_t max_control_line = Parser::default_max_line;
-  /// The largest message accepted whatever INFO's max_payload says (a
-  /// server, or anyone in the middle, cannot make the client buffer more;
-  /// nats-server allows at most 64 MiB).
-  std::size_t max_inbound_payload = 64 * 1024 * 1024;
-  std::string inbox_prefix = "_INBOX";  ///< prefix of reply subjects
-  std::uint64_t seed[2] = {0, 0};       ///< host randomness for inbox names
-
-  // Reconnecting (docs/reconnect.md). The pause before another attempt at
-  // one server starts at 0, then 100 ms doubling up to reconnect_time_wait,
-  // plus up to the jitter.
-  bool allow_reconnect = true;
-  int max_reconnect_attempts = 60;     ///< failures per server before it is dropped; -1 forever
-  Duration reconnect_time_wait{2000};  ///< the longest pause between attempts at one server
-  Duration reconnect_jitter{100};
-  Duration reconnect_jitter_tls{1000};  ///< for tls:// and wss://
-  bool no_randomize = false;            ///< keep the given order (else shuffled)
-  bool ignore_cluster_updates = false;  ///< do not add servers announced by the cluster
-  bool wait_on_first_connect = false;   ///< keep trying the first connect like a reconnect
-  /// Bytes of publishes held while reconnecting; over it a publish fails
-  /// with outbound_buffer_full (0: none are held).
-  std::size_t reconnect_buffer_size = 2 * 1024 * 1024;
-};
-
-/// A received message. Views: see the file comment.
-struct Message {
-  std::string_view subject;
-  std::string_view reply;
-  std::string_view headers;  ///< raw header block, empty when none
-  std::string_view payload;
-  std::uint64_t sid = 0;
-};
-
-/// What happened. Numbers reach hosts through the exported ABI.
-enum class EventType : std::uint8_t {
-  connected,            ///< handshake done (PONG to the first PING)
-  message,              ///< msg for subscription `id`
-  request_reply,        ///< request `id` got `msg` (a multi-reply request may get more)
-  request_failed,       ///< request `id` ended with `error`
-  flush_done,           ///< flush `id` round-tripped (or failed: `error`)
-  subscription_closed,  ///< sub `id` ended: max reached, drained,
-                        ///< unsubscribed, or `error` (e.g. permissions)
-  error,                ///< a non-fatal server error (e.g. permissions)
-  info,                 ///< INFO changed after connect (info())
-  lame_duck,            ///< the server entered lame-duck mode
-  closed,               ///< terminal; `error` says why when it failed
-  transport_open,       ///< open a transport to `text` (a URL), then transport_opened()
-  transport_close,      ///< write pending output, then close the transport
-  request_done,         ///< multi-reply request `id` ended without error
-  js_result,            ///< JetStream API call `id` ended: `text` is the JSON result, or `error`
-  js_pub_ack,           ///< JetStream publish `id`: stream `text`, domain `text2`, seq `num`,
-                        ///< duplicate `flags` bit 0; or `error`
-  js_stored_msg,        ///< API call `id` read a message: subject `text`, time `text2`,
-                        ///< stream `text3`, seq `num`, `data` = headers (`data_headers`
-                        ///< bytes) then payload
-  js_msg,               ///< pull session `id` got `msg`: stream seq `num`, delivery seq `num2`,
-                        ///< delivery count `flags`
-  pull_status,          ///< pull session `id` notification: type `text`, detail `text2`,
-                        ///< numbers `num`/`num2` (see docs/design.md)
-  pull_done,            ///< pull session `id` ended (`error` when it failed)
-  disconnected,         ///< the connection to `text` was lost (`error` says why); reconnecting
-  reconnecting,         ///< attempt `num` to reach `text` starts
-  reconnected,          ///< connected again, to `text`; subscriptions and consumers resumed
-  servers_changed,      ///< the cluster announced servers: `text` added, `text2` removed
-                        ///< (JSON arrays of "host:port")
-  slow_consumer,        ///< sub `id` is behind: `num` messages pending, `num2` dropped in all;
-                        ///< `flags` 1 when messages are being dropped (a limit was hit), 0
-                        ///< when only over the `slow` threshold. Once per episode.
-  auth_needed,          ///< host_auth: the server's nonce is `text` ("" none); answer
-                        ///< with authenticate() or auth_failed()
-  sign_nonce,           ///< sign `text` (the nonce) with the Ed25519 seed `data` (32 bytes);
-                        ///< answer with nonce_signed() or auth_failed()
-  tls_upgrade,          ///< INFO asks for TLS on this TCP connection: stop reading, run the
-                        ///< TLS handshake with host `text`, then call tls_upgraded()
-};
-
-/// A stable name for an event type ("request_reply").
-std::string_view event_name(EventType type);
-/// Every event type, in numeric order.
-std::span<const EventType> all_event_types();
-
-/// One engine event.
-struct Event {
-  EventType type = EventType::closed;
-  std::uint64_t id = 0;  ///< sid, request id, flush id, JetStream call or publish id
-  Message msg;
-  Error error;
-  std::string text;   ///< transport_open: the URL; JetStream: see the event type
-  std::string text2;  ///< JetStream: see the event type
-  std::string text3;  ///< JetStream: see the event type
-  std::string data;   ///< js_stored_msg: headers then payload (owned: no receive-buffer views)
-  std::size_t data_headers = 0;
-  std::uint64_t num = 0;
-  std::uint64_t num2 = 0;
-  std::uint32_t flags = 0;
-};
 
 /// Counters since connect.
 struct Stats {
