@@ -306,7 +306,7 @@ void Engine::commit_receive(std::size_t n, Time now) {
   parser_.commit(dropped ? 0 : n);
 }
 
-void Engine::transport_closed(Time now) {
+void Engine::transport_closed(Time now, std::string_view reason) {
   now_ = now;
   if (state_ == State::closed || state_ == State::disconnected || state_ == State::reconnecting) {
     return;  // not the transport of this session (or none was open)
@@ -323,8 +323,9 @@ void Engine::transport_closed(Time now) {
                  std::make_move_iterator(earlier.end()));
   if (state_ == State::closed || state_ == State::reconnecting) return;
   const bool handshake = state_ != State::connected && state_ != State::draining;
+  const std::string why = reason.empty() ? std::string() : ": " + std::string(reason);
   if (state_ == State::connecting) {
-    lost({Errc::no_servers, "cannot connect to " + pool_.current().url.str()});
+    lost({Errc::no_servers, "cannot connect to " + pool_.current().url.str() + why});
   } else {
     lost({Errc::connection_lost, handshake ? "connection closed by the server during the handshake"
                                            : "connection closed by the server"});

@@ -73,7 +73,7 @@ void ClientImpl::open_transport() {
     {
       std::lock_guard lock(mu);
       if (ec) {
-        engine.transport_closed(now_ms());
+        engine.transport_closed(now_ms(), ec.message());  // DNS, refused, TLS ...
       } else {
         transport_up = true;
         engine.transport_opened(now_ms());

@@ -142,6 +142,9 @@ TEST_F(TlsTest, WssWithAnUntrustedCertificateFails) {
   o.tls.ca_file = certs_dir() + "/other-ca.pem";
   auto c = Client::connect(url("wss", *tls_), o);
   ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Errc::no_servers);
+  EXPECT_NE(c.error().message.find("certificate verify failed"), std::string::npos)
+      << "the reason reaches the error: " << c.error().message;
 }
 
 TEST_F(TlsTest, ClientCertificatesWhenTheServerAsks) {

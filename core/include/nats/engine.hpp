@@ -99,8 +99,9 @@ public:
   /// Room to write n received bytes in place; then commit_receive(written).
   std::span<char> prepare_receive(std::size_t n);
   void commit_receive(std::size_t n, Time now);
-  /// The transport ended (EOF, error, or it never opened).
-  void transport_closed(Time now);
+  /// The transport ended (EOF, error, or it never opened). `reason`, when
+  /// the host knows it (e.g. a TLS or DNS failure), goes into the error.
+  void transport_closed(Time now, std::string_view reason = {});
   /// Takes the next event; false when there is none until more input/time.
   bool next_event(Event &event);
   /// Bytes to write to the transport (stable until the next engine call).
