@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { WebSocketServer } from 'ws';
 
 import { credsAuthenticator, headers, nkeyAuthenticator } from '../../js/src/index.mjs';
 import { ERRORS } from '../../js/dist/abi.mjs';
+import { startHostilePeer } from '../harness/hostile-peer.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, within } from './helpers.mjs';
 
@@ -22,29 +22,6 @@ after(async () => {
   await conns.closeAll();
   await srv?.stop();
 });
-
-/** A WebSocket peer that completes the handshake, then sends `bytes`. */
-async function hostilePeer(bytes, maxPayload = 1048576) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => wss.once('listening', resolve));
-  wss.on('connection', (ws) => {
-    ws.send(Buffer.from(`INFO {"server_id":"X","version":"2.9.10","proto":1,"headers":true,"max_payload":${maxPayload}}\r\n`));
-    let answered = false;
-    ws.on('message', (data) => {
-      if (!data.toString().includes('PING\r\n')) return;
-      ws.send(Buffer.from('PONG\r\n'));
-      if (!answered && bytes) setImmediate(() => ws.send(Buffer.from(bytes, 'latin1')));
-      answered = true;
-    });
-  });
-  return {
-    url: `ws://127.0.0.1:${wss.address().port}`,
-    close: async () => {
-      for (const c of wss.clients) c.terminate();
-      await new Promise((resolve) => wss.close(resolve));
-    },
-  };
-}
 
 /** One call of the table on nc; resolves to what it threw or rejected with. */
 async function outcome(nc, c, call) {
@@ -87,7 +64,7 @@ for (const c of cases) {
       if (c.seed) opts.authenticator = nkeyAuthenticator(c.seed);
       err = await conns.connect(opts.servers, opts).then(() => undefined, (e) => e);
     } else if (c.op === 'frame') {
-      const peer = await hostilePeer(c.bytes.repeat(c.repeat ?? 1));
+      const peer = await startHostilePeer(c.bytes.repeat(c.repeat ?? 1));
       try {
         const nc = await conns.connect(peer.url, { reconnect: false });
         err = await within(nc.closed(), 5000, 'the connection to close');
@@ -127,7 +104,7 @@ test('docs/bad-input.md is the table these cases make (node scripts/bad-input-ta
 
 test('a max_payload over 32 bits in INFO neither wraps in the 32-bit WebAssembly engine nor lifts the inbound cap', async () => {
   // 2^32 + 10 read into a 32-bit size_t would be 10: a 100-byte publish would fail.
-  const peer = await hostilePeer('', 4294967306);
+  const peer = await startHostilePeer('', { maxPayload: 4294967306 });
   try {
     const nc = await conns.connect(peer.url, { reconnect: false, timeout: 5000 });
     assert.equal(nc.info.max_payload, 4294967306);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadPyodide } from 'pyodide';
 import { startCluster, startServer } from '../harness/nats-server.mjs';
+import { startHostilePeer } from '../harness/hostile-peer.mjs';
 import { credsText, makeJwtSetup, makeKey, nkeyUsersConfig, signWith } from '../harness/auth_keys.mjs';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
@@ -113,29 +114,7 @@ before(async () => {
     rawSend: (text) => rawSend(servers.main.port, text),
     // A WebSocket peer that completes the handshake, then sends `bytes`
     // (repeated `repeat` times): {url, close}.
-    hostilePeer: async (bytes, repeat) => {
-      const { WebSocketServer } = await import('ws');
-      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-      await new Promise((resolve) => wss.once('listening', resolve));
-      wss.on('connection', (ws) => {
-        ws.send(Buffer.from('INFO {"server_id":"X","version":"2.9.10","proto":1,"headers":true,"max_payload":1048576}\r\n'));
-        let answered = false;
-        ws.on('message', (data) => {
-          if (!answered && data.toString().includes('PING\r\n')) {
-            answered = true;
-            ws.send(Buffer.from('PONG\r\n'));
-            setImmediate(() => ws.send(Buffer.from(String(bytes).repeat(repeat || 1), 'latin1')));
-          }
-        });
-      });
-      return {
-        url: `ws://127.0.0.1:${wss.address().port}`,
-        close: async () => {
-          for (const c of wss.clients) c.terminate();
-          await new Promise((resolve) => wss.close(resolve));
-        },
-      };
-    },
+    hostilePeer: (bytes, repeat) => startHostilePeer(String(bytes).repeat(repeat || 1)),
     // For tests that stop a server: a fresh one on demand.
     startServer: async () => {
       const s = await startServer('default.conf');
