@@ -7,6 +7,7 @@
 #include "consumers_api.hpp"
 #include "headers_api.hpp"
 #include "inbox_api.hpp"
+#include "micro_api.hpp"
 #include "partitions_api.hpp"
 #include "probe.hpp"
 
@@ -86,6 +87,19 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("receivePtr", &ParserProbe::receive_ptr)
       .function("commit", &ParserProbe::commit)
       .function("next", &ParserProbe::next);
+  class_<MicroService>("MicroService")
+      .constructor<>()
+      .function("init", &MicroService::init)
+      .function("addEndpoint", &MicroService::add_endpoint)
+      .function("discovery", &MicroService::discovery)
+      .function("reply", &MicroService::reply)
+      .function("record", &MicroService::record)
+      .function("reset", &MicroService::reset)
+      .function("id", &MicroService::id);
+  function("microGroup", &micro_group);
+  function("microControlSubject", &micro_control_subject);
+  function("microErrorHeaders", &micro_error_headers);
+  function("microClassify", &micro_classify);
   function("abiJson", &abi_json);
   function("decodeHeaders", &decode_headers);
   function("validateHeader", &validate_header);

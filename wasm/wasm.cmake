@@ -15,6 +15,8 @@ set_source_files_properties(
   core/src/server_errors.cpp
   core/src/engine_auth.cpp
   core/src/nkeys.cpp
+  core/src/micro/service.cpp
+  core/src/micro/service_json.cpp
   core/src/jetstream/api.cpp
   core/src/jetstream/api_call.cpp
   core/src/jetstream/engine_ordered.cpp
@@ -23,6 +25,7 @@ set_source_files_properties(
   wasm/abi.cpp
   wasm/auth_api.cpp
   wasm/consumers_api.cpp
+  wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/probe.cpp
   DIRECTORY ${CMAKE_SOURCE_DIR}
@@ -42,6 +45,7 @@ add_executable(nats_wasm_core
   wasm/exports.cpp
   wasm/headers_api.cpp
   wasm/inbox_api.cpp
+  wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/pending_api.cpp
   wasm/probe.cpp

@@ -9,6 +9,7 @@ const ENTRIES = [
   ['../../js/src/jetstream/index.mjs', '../../js/jetstream.d.ts'],
   ['../../js/src/kv/index.mjs', '../../js/kv.d.ts'],
   ['../../js/src/obj/index.mjs', '../../js/obj.d.ts'],
+  ['../../js/src/services/index.mjs', '../../js/services.d.ts'],
 ];
 
 function declared(dts) {

@@ -49,7 +49,7 @@ TEST(MicroRules, CreateChecksTheConfig) {
   EXPECT_EQ(micro::Service::create({"ok", "1.0.0", "", {}, "a b"}, "x", 0).error().code,
             Errc::invalid_queue);
   EXPECT_EQ(micro::Service::create({"ok", "1.0.0", "", {}, {}}, "", 0).error().code,
-            Errc::invalid_argument);
+            Errc::invalid_name);
 }
 
 TEST(MicroRules, StartedIsRfc3339InUtcWithMilliseconds) {
@@ -106,6 +106,11 @@ TEST(MicroRules, DiscoverySubjects) {
                                                 "$SRV.STATS", "$SRV.STATS.svc",
                                                 "$SRV.STATS.svc.ID1"}));
   EXPECT_EQ(svc.discovery()[4].verb, micro::Verb::info);
+  EXPECT_EQ(*micro::control_subject(micro::Verb::stats, "svc"), "$SRV.STATS.svc");
+  EXPECT_EQ(micro::control_subject(micro::Verb::ping, "", "ID1").error().code,
+            Errc::invalid_argument);
+  EXPECT_EQ(micro::control_subject(micro::Verb::ping, "a.b").error().code, Errc::invalid_name);
+  EXPECT_EQ(micro::control_subject(micro::Verb::ping, "a", "x y").error().code, Errc::invalid_name);
 }
 
 TEST(MicroRules, PingAndInfoReplies) {

@@ -174,7 +174,7 @@ Result<Service> Service::create(ServiceConfig config, std::string id,
   if (config.queue_group && !config.queue_group->empty()) {
     if (auto e = validate_queue(*config.queue_group)) return e;
   }
-  if (id.empty()) return Error{Errc::invalid_argument, "service id is required"};
+  if (auto e = validate_name("service id", id)) return e;
   Service svc;
   svc.config_ = std::move(config);
   svc.id_ = std::move(id);
@@ -226,13 +226,28 @@ Result<std::size_t> Service::add_endpoint(EndpointConfig config, const Group &gr
   return endpoints_.size() - 1;
 }
 
+Result<std::string> control_subject(Verb verb, std::string_view name, std::string_view id) {
+  std::string out = std::string(kApiPrefix) + "." + std::string(verb_name(verb));
+  if (name.empty()) {
+    if (!id.empty()) return Error{Errc::invalid_argument, "a service id needs a service name"};
+    return out;
+  }
+  if (auto e = validate_name("service", name)) return e;
+  out += '.';
+  out += name;
+  if (id.empty()) return out;
+  if (auto e = validate_name("service id", id)) return e;
+  out += '.';
+  out += id;
+  return out;
+}
+
 std::vector<Discovery> Service::discovery() const {
   std::vector<Discovery> out;
   for (Verb verb : {Verb::ping, Verb::info, Verb::stats}) {
-    std::string base = std::string(kApiPrefix) + "." + std::string(verb_name(verb));
-    out.push_back({verb, base});
-    out.push_back({verb, base + "." + config_.name});
-    out.push_back({verb, base + "." + config_.name + "." + id_});
+    out.push_back({verb, *control_subject(verb)});
+    out.push_back({verb, *control_subject(verb, config_.name)});
+    out.push_back({verb, *control_subject(verb, config_.name, id_)});
   }
   return out;
 }

@@ -156,6 +156,11 @@ Reply classify_reply(const Headers *headers, std::size_t payload_size);
 /// The same from a raw header block ("" when none).
 Reply classify_reply(std::string_view raw_headers, std::size_t payload_size);
 
+/// The subject of a discovery request: $SRV.<VERB>[.<name>[.<id>]] (an id
+/// needs a name; both are checked).
+Result<std::string> control_subject(Verb verb, std::string_view name = {},
+                                    std::string_view id = {});
+
 /// Checks a service or endpoint name (letters, digits, '-', '_').
 Error validate_name(std::string_view what, std::string_view name);
 /// Checks a semantic version (semver.org 2.0's grammar).
