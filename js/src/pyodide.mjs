@@ -12,6 +12,8 @@ import { Bucket } from './kv/kv.mjs';
 import { INCLUDE as OBJ_INCLUDE, ObjectStore } from './obj/obj.mjs';
 import { AsyncQueue, iterableOf } from './queue.mjs';
 
+export * as micro from './pyodide_micro.mjs';
+
 /** The error table (code, name, js, py class path), for Python's mapping. */
 export const errorTable = ERRORS;
 /** Specific JetStream API error classes ({errCode, status, js, py}). */

@@ -4,10 +4,8 @@
 // handlers, streamed replies, stop draining in-flight handlers, and interop
 // with nats.js's own services in both directions.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import Ajv from 'ajv';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { Svcm as NatsJsSvcm } from '@nats-io/services';
 
@@ -15,15 +13,13 @@ import { headers, InvalidArgumentError, InvalidNameError, NoRespondersError, Tim
 import {
   ServiceError, ServiceErrorCodeHeader, ServiceErrorHeader, ServiceResponseType, Svcm, requestStream,
 } from '../../js/src/services/index.mjs';
+import { microSchemaErrors } from '../harness/micro-schemas.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, within } from './helpers.mjs';
 
-const ajv = new Ajv({ allErrors: true });
-const schema = (name) => ajv.compile(JSON.parse(readFileSync(new URL(`../micro/${name}.schema.json`, import.meta.url))));
-const validators = { PING: schema('ping'), INFO: schema('info'), STATS: schema('stats') };
 function assertValid(verb, reply) {
-  const ok = validators[verb](reply);
-  assert.ok(ok, `${verb} reply invalid: ${ajv.errorsText(validators[verb].errors)}\n${JSON.stringify(reply)}`);
+  const why = microSchemaErrors(verb, reply);
+  assert.equal(why, '', `${verb} reply invalid: ${why}\n${JSON.stringify(reply)}`);
 }
 
 let srv;
@@ -325,4 +321,13 @@ test('error replies keep the caller\'s own headers', async () => {
   assert.equal(r.headers.get('X-Trace'), 't1');
   assert.equal(r.headers.get(ServiceErrorCodeHeader), '400');
   await svc.stop();
+});
+
+test('the schema check rejects a reply that breaks the schema (so the checks above can fail)', () => {
+  const good = { type: ServiceResponseType.PING, name: 'a', id: 'x', version: '1.0.0' };
+  assert.equal(microSchemaErrors('PING', good), '');
+  assert.notEqual(microSchemaErrors('PING', { ...good, type: 'other' }), '');
+  const ep = { name: 'e', subject: 'e', num_requests: 0, num_errors: 0, processing_time: 0, average_processing_time: 0 };
+  const stats = { ...good, type: ServiceResponseType.STATS, started: '2026-01-01T00:00:00.000Z', endpoints: [ep] };
+  assert.match(microSchemaErrors('STATS', stats), /last_error/);
 });

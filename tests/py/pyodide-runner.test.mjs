@@ -14,6 +14,8 @@ import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from '@nats-io/jetstream';
 import { Kvm as NatsJsKvm } from '@nats-io/kv';
 import { Objm as NatsJsObjm } from '@nats-io/obj';
+import { Svcm as NatsJsSvcm } from '@nats-io/services';
+import { microSchemaErrors } from '../harness/micro-schemas.mjs';
 
 const natsjs = {};
 
@@ -108,6 +110,22 @@ before(async () => {
         await natsJsJetstream(natsjs.nc).publish(subject, new Uint8Array(last.data.length).fill(7));
       },
     },
+    // Services: a nats.js service (echo in upper case at `subject`), and
+    // what nats.js's ServiceClient finds (JSON text of the replies).
+    serviceStart: async (name, subject) => {
+      const svc = await new NatsJsSvcm(natsjs.nc).add({ name, version: '3.0.0' });
+      svc.addEndpoint('up', { subject, handler: (err, m) => m.respond(m.string().toUpperCase()) });
+      await natsjs.nc.flush();
+      return { id: svc.info().id, stop: () => svc.stop() };
+    },
+    serviceDiscover: async (verb, name, id) => {
+      const out = [];
+      for await (const r of await new NatsJsSvcm(natsjs.nc).client()[verb](name ?? '', id ?? '')) out.push(r);
+      return JSON.stringify(out);
+    },
+    request: async (subject, data) => (await natsjs.nc.request(subject, data, { timeout: 5000 })).string(),
+    // Why a discovery reply (JSON text) does not fit its schema ("" when it does).
+    microSchemaErrors: (verb, text) => microSchemaErrors(verb, JSON.parse(text)),
     // Raw protocol bytes from another client over TCP (e.g. a malformed
     // header block another publisher could send); resolves once the server
     // answered the PING that ends them.

@@ -38,7 +38,7 @@ export class Endpoint {
 
   // The core counts the request (num_requests, time, errors).
   _done(elapsedMs, error) {
-    this.service._core.record(this.index, elapsedMs, error ? error[0] : undefined, error ? error[1] : '');
+    this.service._record(this.index, elapsedMs, error ? error[0] : undefined, error ? error[1] : '');
   }
 
   _dispatch(msg) {

@@ -126,6 +126,24 @@ export class Service extends ServiceGroup {
   /** Zeroes the stats; `started` becomes now. */
   reset() { if (!this._final) this._core.reset(Date.now()); }
 
+  // No new requests: endpoints and discovery drain (what arrived is still
+  // delivered). Python's stop() calls this, waits for its own handlers,
+  // then stop().
+  async _drainSubscriptions() {
+    if (this.nc.isClosed()) return;
+    const subs = [...this._endpoints.map((ep) => ep.sub), ...this._discovery];
+    await Promise.allSettled(subs.map((s) => s.drain()));
+  }
+
+  // Counts a request of endpoint `index` (hosts that run their own
+  // handlers: Python); a no-op once stopped.
+  _record(index, elapsedMs, code, description) {
+    if (!this._final) this._core.record(index, elapsedMs, code, description ?? '');
+  }
+
+  // The stats reply (JSON text) with data given per endpoint (JSON texts).
+  _statsWith(data) { return this._final ? this._final[2] : this._core.reply(2, data); }
+
   /**
    * Stops: drains the endpoints and discovery subscriptions (requests
    * already received are answered), waits for running handlers, then
@@ -135,10 +153,7 @@ export class Service extends ServiceGroup {
   stop(err = null) {
     if (this._stopping) return this._stopping;
     this._stopping = (async () => {
-      const subs = [...this._endpoints.map((ep) => ep.sub), ...this._discovery];
-      if (!this.nc.isClosed()) {
-        await Promise.allSettled(subs.map((s) => s.drain()));
-      }
+      await this._drainSubscriptions();
       while (this._inFlight.size > 0) await Promise.allSettled([...this._inFlight]);
       // The core object is freed; info() and stats() keep answering with
       // the last state, as nats.js's do after stop.
