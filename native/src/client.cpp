@@ -290,4 +290,9 @@ std::string Client::new_inbox() {
   return impl_->engine.new_inbox();
 }
 
+std::string Client::new_nuid() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->engine.new_nuid();
+}
+
 }  // namespace nats::native

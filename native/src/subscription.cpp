@@ -53,6 +53,12 @@ bool Subscription::is_closed() const {
   return state_->closed;
 }
 
+bool Subscription::wait_closed(milliseconds timeout) {
+  if (impl_->on_io_thread()) return is_closed();
+  std::unique_lock lock(impl_->mu);
+  return impl_->cv.wait_for(lock, timeout, [&] { return state_->closed; });
+}
+
 std::uint64_t Subscription::delivered() const {
   std::lock_guard lock(impl_->mu);
   return state_->delivered;

@@ -83,6 +83,10 @@ public:
   Error drain();
   /// True when no more messages will be queued.
   bool is_closed() const;
+  /// Waits until the subscription is closed (e.g. a drain finished); false
+  /// on timeout. Its last callbacks may still be running when this returns:
+  /// compare delivered() with what the callback counted.
+  bool wait_closed(std::chrono::milliseconds timeout);
   /// Messages delivered so far (queued or handed to the callback).
   std::uint64_t delivered() const;
   /// Messages queued and not yet taken by next_msg().
@@ -168,6 +172,8 @@ public:
   std::size_t pending_output_bytes() const;
   /// A fresh unique inbox subject.
   std::string new_inbox();
+  /// A fresh unique id (a nuid: 22 letters and digits).
+  std::string new_nuid();
   /// A JetStream context on this connection (nats/native/jetstream.hpp).
   Result<std::shared_ptr<JetStream>> jetstream(js::ContextOptions options = {});
 
