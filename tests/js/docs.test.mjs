@@ -1,20 +1,25 @@
-// Runs every JavaScript block of docs/fluvio-to-jetstream.md against a real
+// Runs every JavaScript block of the guides in docs/ against a real
 // nats-server: each block in its own scope with `nc` (a connection), `url`
-// and `assert`,
-// after a fresh 4-partition topic "clicks". Imports of nats-wasm modules are
-// turned into lookups in the real modules, so a renamed export fails here.
+// and `assert` (for docs/fluvio-to-jetstream.md after a fresh 4-partition
+// topic "clicks"). Imports of nats-wasm modules are turned into lookups in
+// the real modules, so a renamed export fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import * as core from '../../js/src/index.mjs';
 import * as jetstreamModule from '../../js/src/jetstream/index.mjs';
+import * as servicesModule from '../../js/src/services/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections } from './helpers.mjs';
 
-const MODULES = { 'nats-wasm': core, 'nats-wasm/jetstream': jetstreamModule };
-const doc = readFileSync(new URL('../../docs/fluvio-to-jetstream.md', import.meta.url), 'utf8');
-const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+const MODULES = {
+  'nats-wasm': core, 'nats-wasm/jetstream': jetstreamModule, 'nats-wasm/services': servicesModule,
+};
+const blocksOf = (name) => [...readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8')
+  .matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+const blocks = blocksOf('fluvio-to-jetstream.md');
+const serviceBlocks = blocksOf('services.md');
 
 let srv;
 let nc;
@@ -50,5 +55,15 @@ blocks.forEach((code, i) => {
     await jsm.streams.delete('clicks').catch(() => {});
     await jetstreamModule.createTopic(jsm, 'clicks', 4);
     await compile(code)(MODULES, nc, srv.wsUrl, assert);
+  });
+});
+
+test('the services guide has JavaScript examples', () => assert.ok(serviceBlocks.length >= 1));
+
+serviceBlocks.forEach((code, i) => {
+  test(`docs/services.md JavaScript block ${i + 1}`, async () => {
+    const own = await conns.connect(srv.wsUrl);
+    await compile(code)(MODULES, own, srv.wsUrl, assert);
+    await own.close();
   });
 });
