@@ -279,6 +279,20 @@ export declare function canonicalMIMEHeaderKey(key: string): string;
 export interface Deferred<T> extends Promise<T> { resolve(v?: T): void; reject(err?: unknown): void; }
 export declare function deferred<T = void>(): Deferred<T>;
 export declare function delay(ms?: number): Deferred<void> & { cancel(): void };
+/** Rejects with TimeoutError when `p` has not settled after ms (default 1000). */
+export declare function deadline<T>(p: Promise<T>, ms?: number): Promise<T>;
+/** A retry schedule: backoff(attempt) is the delay in ms before try `attempt`, the last step repeating. */
+export declare function backoff(policy?: number[]): { backoff(attempt: number): number };
+/** next() over an async iterable: the next item, or null once it ended. */
+export declare function syncIterator<T>(src: AsyncIterable<T>): { next(): Promise<T | null> };
+/** What requestMany(), status() and watches return (nats.js QueuedIterator). */
+export interface QueuedIterator<T> extends AsyncIterable<T> {
+  /** Ends the iteration now (queued items are dropped); err, if given, is thrown to the iterator. */
+  stop(err?: Error): void;
+  getProcessed(): number;
+  getPending(): number;
+  getReceived(): number;
+}
 export declare function millis(ns: number): number;
 export declare function nanos(ms: number): number;
 
@@ -296,6 +310,12 @@ export declare class NatsConnection {
   isReconnecting(): boolean;
   /** The servers known: given, and announced by the cluster. */
   servers(): { url: string; hostport: string; implicit: boolean; didConnect: boolean }[];
+  /** The URLs of the servers known (nats.js getServers). */
+  getServers(): string[];
+  /** Publishes a Msg as it is: subject, data, headers and reply. */
+  publishMessage(msg: Msg): void;
+  /** Publishes a Msg's data and headers to its reply subject; false when it has none. */
+  respondMessage(msg: Msg): boolean;
   /** Publishes a message; throws (e.g. MaxPayloadError, InvalidSubjectError, ClosedConnectionError) synchronously. */
   publish(subject: string, data?: Payload, opts?: PublishOptions): void;
   /** Subscribes; iterate the result with for await, or pass opts.callback. */
@@ -303,7 +323,7 @@ export declare class NatsConnection {
   /** Sends a request and resolves with the first reply. Rejects with TimeoutError, or (as nats.js) a RequestError whose cause says why: NoRespondersError, ClosedConnectionError, ConnectionError (connection lost), PermissionViolationError. */
   request(subject: string, data?: Payload, opts?: RequestOptions): Promise<Msg>;
   /** Sends one request and collects many replies; no responders ends the iteration with NoRespondersError. */
-  requestMany(subject: string, data?: Payload, opts?: RequestManyOptions): Promise<AsyncIterable<Msg>>;
+  requestMany(subject: string, data?: Payload, opts?: RequestManyOptions): Promise<QueuedIterator<Msg>>;
   /** Resolves when the server has processed everything sent before. */
   flush(): Promise<void>;
   /** Round-trip time to the server in milliseconds. */
@@ -346,6 +366,10 @@ export declare class Subscription implements AsyncIterable<Msg> {
   unsubscribe(max?: number): void;
   /** Unsubscribes, delivers what is in flight, then closes. Resolves when closed. */
   drain(): Promise<void>;
+  /** True while a drain runs. */
+  isDraining(): boolean;
+  /** The callback given to subscribe(), if any. */
+  readonly callback: ((err: Error | null, msg: Msg) => void) | undefined;
   /** True once no more messages will arrive. */
   isClosed(): boolean;
   /** Messages handed to the iterator or the callback. */

@@ -21,6 +21,15 @@ export declare const DeliverPolicy: {
 export type DeliverPolicy = (typeof DeliverPolicy)[keyof typeof DeliverPolicy];
 export declare const RetentionPolicy: { readonly Limits: 'limits'; readonly Interest: 'interest'; readonly Workqueue: 'workqueue' };
 export type RetentionPolicy = (typeof RetentionPolicy)[keyof typeof RetentionPolicy];
+/** Headers of a message a stream republished. */
+export declare const RepublishHeaders: {
+  readonly Stream: 'Nats-Stream'; readonly Subject: 'Nats-Subject'; readonly Sequence: 'Nats-Sequence';
+  readonly LastSequence: 'Nats-Last-Sequence'; readonly Size: 'Nats-Msg-Size';
+};
+/** True for pull and ordered consumers (every consumer this client makes). */
+export declare function isPullConsumer(c: unknown): boolean;
+/** Always false: push consumers are not built here. */
+export declare function isPushConsumer(c: unknown): boolean;
 export declare const StorageType: { readonly File: 'file'; readonly Memory: 'memory' };
 export type StorageType = (typeof StorageType)[keyof typeof StorageType];
 export declare const DiscardPolicy: { readonly Old: 'old'; readonly New: 'new' };
@@ -233,6 +242,8 @@ export interface DirectStreamAPI {
 }
 export interface Stream {
   readonly name: string;
+  /** A consumer of this stream: by name, or an ordered one. */
+  getConsumer(name?: string | Partial<OrderedConsumerOptions>): Promise<Consumer>;
   info(cached?: boolean, opts?: { subjects_filter?: string }): Promise<StreamInfo>;
   getMessage(query: { seq?: number; last_by_subj?: string }): Promise<StoredMsg | null>;
   deleteMessage(seq: number, erase?: boolean): Promise<boolean>;

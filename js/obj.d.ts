@@ -2,6 +2,8 @@
 import type { MsgHdrs, NatsConnection } from './index.js';
 import type { JetStreamClient, Lister, StreamInfo } from './jetstream.js';
 
+export { StorageType } from './jetstream.js';
+
 export interface PurgeResponse {
   success: boolean;
   purged: number;

@@ -328,6 +328,8 @@ export class NatsConnection {
 
   /** The servers known: given, and announced by the cluster ({url, implicit, didConnect}). */
   servers() { return this._engine ? this._engine.c.servers() : []; }
+  /** The URLs of the servers known (nats.js getServers). */
+  getServers() { return this.servers().map((s) => s.url); }
 
   /**
    * Publishes a message.
@@ -344,6 +346,18 @@ export class NatsConnection {
     // engine before the microtask runs: send once a frame's worth is ready.
     if (pending >= OUTPUT_HIGH_WATER) this._writeOutput();
     else this._scheduleFlush();
+  }
+
+  /** Publishes a Msg as it is: its subject, data, headers and reply (nats.js publishMessage). */
+  publishMessage(msg) {
+    this.publish(msg.subject, msg.data, { reply: msg.reply || undefined, headers: msg.headers });
+  }
+
+  /** Publishes a Msg's data and headers to its reply subject; false when it has none (nats.js respondMessage). */
+  respondMessage(msg) {
+    if (!msg.reply) return false;
+    this.publish(msg.reply, msg.data, { headers: msg.headers });
+    return true;
   }
 
   // Python's buffered publishes (js/src/pyodide.mjs publishPacked): a batch,

@@ -3,7 +3,7 @@
 // and header keys are the engine's rules, so those need it loaded (after
 // connect() or `await loadCore()`); a clear error says so otherwise.
 import { coreIfLoaded } from './core.mjs';
-import { InvalidOperationError, errorFromCode } from './errors.mjs';
+import { InvalidOperationError, TimeoutError, errorFromCode } from './errors.mjs';
 
 /** An empty payload. */
 export const Empty = new Uint8Array(0);
@@ -68,6 +68,43 @@ export function delay(ms = 0) {
   const d = deferred();
   const timer = setTimeout(() => d.resolve(), ms);
   return Object.assign(d, { cancel() { clearTimeout(timer); d.resolve(); } });
+}
+
+/**
+ * Rejects with TimeoutError when `p` has not settled after ms (nats.js deadline).
+ * @template T @param {Promise<T>} p @param {number} [ms]
+ */
+export function deadline(p, ms = 1000) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`deadline of ${ms} ms passed`, { code: 'timeout' })), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A retry schedule: backoff(attempt) is the delay (ms) before try `attempt`
+ * (0-based), the last entry repeating (nats.js backoff).
+ * @param {number[]} [policy]
+ */
+export function backoff(policy = [0, 10, 100, 500, 1000, 2000, 5000]) {
+  const steps = policy.length > 0 ? policy : [0];
+  return { backoff: (attempt) => steps[Math.min(Math.max(0, attempt), steps.length - 1)] };
+}
+
+/**
+ * next() over an async iterable: each call resolves to the next item, or
+ * null once it ended (nats.js syncIterator).
+ * @template T @param {AsyncIterable<T>} src
+ */
+export function syncIterator(src) {
+  const it = src[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const r = await it.next();
+      return r.done ? null : r.value;
+    },
+  };
 }
 
 /** Nanoseconds to whole milliseconds. */

@@ -1,7 +1,8 @@
 // nats-wasm: a NATS client whose protocol engine is C++ compiled to WebAssembly.
 export { connect, connect as wsconnect, NatsConnection } from './connection.mjs';
 export {
-  Empty, Match, Nuid, canonicalMIMEHeaderKey, createInbox, deferred, delay, millis, nanos, nuid,
+  Empty, Match, Nuid, backoff, canonicalMIMEHeaderKey, createInbox, deadline, deferred, delay, millis, nanos, nuid,
+  syncIterator,
 } from './helpers.mjs';
 export {
   credsAuthenticator, jwtAuthenticator, nkeyAuthenticator, tokenAuthenticator, usernamePasswordAuthenticator,

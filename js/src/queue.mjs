@@ -36,6 +36,12 @@ export class AsyncQueue {
   }
 
   /** Ends the queue; queued items are still delivered, then err (if any) is thrown. */
+  /** Drops what is queued (an iterator stopped early). */
+  discard() {
+    this._items = [];
+    this._head = 0;
+  }
+
   end(err = null) {
     if (this._done) return;
     this._done = true;
@@ -143,6 +149,12 @@ export function iterableOf(q, onReturn) {
           return Promise.resolve({ value: undefined, done: true });
         },
       };
+    },
+    /** Ends iteration now (nats.js QueuedIterator.stop): pending items are dropped, err (if any) thrown. */
+    stop: (err) => {
+      onReturn();
+      q.discard();
+      q.end(err ?? null);
     },
     // nats.js QueuedIterator's counters: items handed out, queued, pushed.
     getProcessed: () => q.taken,

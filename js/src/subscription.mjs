@@ -114,9 +114,16 @@ export class Subscription {
 
   /** Unsubscribes, delivers what is in flight, then closes. Resolves when closed. */
   async drain() {
-    if (!this._closedFlag) this._nc._drainSubscription(this.sid);
+    if (!this._closedFlag) {
+      this._draining = true;
+      this._nc._drainSubscription(this.sid);
+    }
     await this.closed;
   }
+  /** True while a drain runs (until the subscription closes). */
+  isDraining() { return !!this._draining && !this._closedFlag; }
+  /** The callback given to subscribe(), if any (nats.js). */
+  get callback() { return this._callback ?? undefined; }
 
   /** True once no more messages will arrive. */
   isClosed() { return this._closedFlag; }

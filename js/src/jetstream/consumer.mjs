@@ -166,3 +166,8 @@ export class ConsumersImpl {
     return new PullConsumerImpl(this._ctx, info);
   }
 }
+
+/** True for the consumers this client makes: pull and ordered (nats.js isPullConsumer). */
+export function isPullConsumer(c) { return c instanceof PullConsumerImpl || c instanceof OrderedConsumerImpl; }
+/** Always false: push consumers are not built here (nats.js isPushConsumer). */
+export function isPushConsumer(_consumer) { return false; }

@@ -4,7 +4,7 @@ export { JetStreamManagerImpl, ListerImpl } from './manager.mjs';
 export { StoredMsgImpl } from './stored_msg.mjs';
 export {
   AckPolicy, DeliverPolicy, DiscardPolicy, DirectMsgHeaders, JetStreamApiCodes, JsHeaders, PubHeaders,
-  ReplayPolicy, RetentionPolicy, StorageType, StoreCompression, millis, nanos,
+  RepublishHeaders, ReplayPolicy, RetentionPolicy, StorageType, StoreCompression, millis, nanos,
 } from './types.mjs';
 export {
   ConsumerNotFoundError, InvalidNameError, JetStreamApiError, JetStreamError, JetStreamNotEnabled,
@@ -15,7 +15,9 @@ export {
   deleteConsumerGroup, multiPartitionConsumer, partitionConsumer, partitionCount, partitionFor,
   partitionSubject, topicConfig, topicProducer, topicSubjects,
 } from './partitions.mjs';
-export { ConsumersImpl, OrderedConsumerImpl, PullConsumerImpl } from './consumer.mjs';
+export {
+  ConsumersImpl, OrderedConsumerImpl, PullConsumerImpl, isPullConsumer, isPushConsumer,
+} from './consumer.mjs';
 export { ConsumerMessagesImpl } from './consumer_messages.mjs';
 export { JsMsgImpl } from './jsmsg.mjs';
 export { Offset } from './offset.mjs';

@@ -1,4 +1,6 @@
 // A Stream handle (nats.js Stream): info, messages, consumers of one stream.
+import { ConsumersImpl } from './consumer.mjs';
+
 export class StreamImpl {
   /** @param {import('./context.mjs').JsContext} ctx @param {any} info */
   constructor(ctx, info) {
@@ -13,6 +15,8 @@ export class StreamImpl {
   }
   /** A stored message, or null. */
   getMessage(query) { return this._ctx.manager().streams.getMessage(this.name, query); }
+  /** A consumer of this stream: by name, or an ordered one (options or none). */
+  getConsumer(name) { return new ConsumersImpl(this._ctx).get(this.name, name); }
   /** Deletes a message. */
   deleteMessage(seq, erase = true) { return this._ctx.manager().streams.deleteMessage(this.name, seq, erase); }
 }

@@ -38,6 +38,12 @@ export const JsHeaders = Object.freeze({
   PendingMessagesHdr: 'Nats-Pending-Messages', PendingBytesHdr: 'Nats-Pending-Bytes',
 });
 /** Headers of a direct-get reply. */
+/** Headers of a message republished by a stream (nats.js RepublishHeaders). */
+export const RepublishHeaders = Object.freeze({
+  Stream: 'Nats-Stream', Subject: 'Nats-Subject', Sequence: 'Nats-Sequence',
+  LastSequence: 'Nats-Last-Sequence', Size: 'Nats-Msg-Size',
+});
+
 export const DirectMsgHeaders = Object.freeze({
   Stream: 'Nats-Stream', Sequence: 'Nats-Sequence', TimeStamp: 'Nats-Time-Stamp', Subject: 'Nats-Subject',
   LastSequence: 'Nats-Last-Sequence', NumPending: 'Nats-Num-Pending',

@@ -1,0 +1,111 @@
+// More nats.js v3 names as nats.js programs use them: publishMessage,
+// respondMessage, getServers, Subscription.isDraining/callback,
+// QueuedIterator.stop, deadline, backoff, syncIterator, isPullConsumer,
+// Stream.getConsumer, RepublishHeaders (each checked against nats.js where
+// nats.js has the same helper).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import * as natsJs from '@nats-io/nats-core';
+
+import { TimeoutError, backoff, deadline, headers, syncIterator } from '../../js/src/index.mjs';
+import { RepublishHeaders, isPullConsumer, isPushConsumer, jetstream, jetstreamManager } from '../../js/src/jetstream/index.mjs';
+import { startServer } from '../harness/nats-server.mjs';
+import { Connections, within } from './helpers.mjs';
+
+let srv;
+let nc;
+const conns = new Connections();
+before(async () => {
+  srv = await startServer('default.conf');
+  nc = await conns.connect(srv.wsUrl);
+});
+after(async () => {
+  await conns.closeAll();
+  await srv?.stop();
+});
+
+test('publishMessage and respondMessage publish a Msg as it is', async () => {
+  const sub = nc.subscribe('pm.>');
+  const h = headers();
+  h.set('K', 'v');
+  nc.publishMessage({ subject: 'pm.a', data: new TextEncoder().encode('one'), headers: h, reply: 'pm.reply' });
+  let got;
+  for await (const m of sub) { got = m; break; }
+  assert.equal(got.subject, 'pm.a');
+  assert.equal(got.string(), 'one');
+  assert.equal(got.headers.get('K'), 'v');
+  assert.equal(got.reply, 'pm.reply');
+  assert.equal(nc.respondMessage({ subject: 'x', data: new Uint8Array(0) }), false, 'no reply subject');
+  const replies = nc.subscribe('pm.reply', { max: 1 });
+  await nc.flush();
+  assert.equal(nc.respondMessage(got), true);
+  for await (const m of replies) assert.equal(m.string(), 'one');
+  sub.unsubscribe();
+});
+
+test('getServers lists the server URLs; getServer is one of them', () => {
+  assert.deepEqual(nc.getServers(), [srv.wsUrl]);
+  assert.ok(nc.getServers().includes(nc.getServer()));
+});
+
+test('Subscription.isDraining while a drain runs, and callback as given', async () => {
+  const cb = () => {};
+  const withCb = nc.subscribe('drain.cb', { callback: cb });
+  assert.equal(withCb.callback, cb);
+  const sub = nc.subscribe('drain.it');
+  assert.equal(sub.callback, undefined);
+  assert.equal(sub.isDraining(), false);
+  const draining = sub.drain();
+  assert.equal(sub.isDraining(), true);
+  await draining;
+  assert.equal(sub.isDraining(), false);
+  assert.equal(sub.isClosed(), true);
+  withCb.unsubscribe();
+});
+
+test('QueuedIterator.stop ends a requestMany iteration and cancels the request', async () => {
+  const svc = nc.subscribe('many', { callback: (err, m) => { m.respond('1'); m.respond('2'); } });
+  await nc.flush();
+  const it = await nc.requestMany('many', '', { strategy: 'timer', maxWait: 5000 });
+  const got = [];
+  await within((async () => {
+    for await (const m of it) {
+      got.push(m.string());
+      it.stop();
+    }
+  })(), 2000, 'stop ends the loop long before maxWait');
+  assert.deepEqual(got, ['1']);
+  svc.unsubscribe();
+});
+
+test('deadline, backoff and syncIterator behave as nats.js\'s', async () => {
+  assert.equal(await deadline(Promise.resolve(7), 100), 7);
+  await assert.rejects(deadline(new Promise(() => {}), 20), TimeoutError);
+  await assert.rejects(natsJs.deadline(new Promise(() => {}), 20));
+  // nats.js adds jitter; ours gives the steps as they are, the last repeating.
+  const ours = backoff([0, 10, 100]);
+  assert.deepEqual([0, 1, 2, 3, 10].map((a) => ours.backoff(a)), [0, 10, 100, 100, 100]);
+  assert.equal(typeof natsJs.backoff([0, 10, 100]).backoff(3), 'number');
+  const it = syncIterator((async function* () { yield 1; yield 2; })());
+  assert.deepEqual([await it.next(), await it.next(), await it.next()], [1, 2, null]);
+});
+
+test('isPullConsumer, isPushConsumer, Stream.getConsumer, RepublishHeaders', async () => {
+  const jsm = await jetstreamManager(nc);
+  const name = `REPUB_${process.pid}`;
+  await jsm.streams.add({ name, subjects: [`${name}.>`] });
+  await jsm.consumers.add(name, { durable_name: 'd', ack_policy: 'explicit' });
+  const js = jetstream(nc);
+  await js.publish(`${name}.a`, 'x');
+  const stream = await js.streams.get(name);
+  const c = await stream.getConsumer('d');
+  assert.equal(isPullConsumer(c), true);
+  assert.equal(isPushConsumer(c), false);
+  assert.equal((await c.next({ expires: 2000 })).string(), 'x');
+  const ordered = await stream.getConsumer();
+  assert.equal(isPullConsumer(ordered), true);
+  assert.equal((await ordered.next({ expires: 2000 })).string(), 'x');
+  assert.deepEqual(Object.values(RepublishHeaders), ['Nats-Stream', 'Nats-Subject', 'Nats-Sequence', 'Nats-Last-Sequence', 'Nats-Msg-Size']);
+  await jsm.streams.delete(name);
+});
