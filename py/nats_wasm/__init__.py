@@ -16,5 +16,7 @@ from .client import Client, Status, connect
 from .msg import Msg
 from .subscription import Subscription
 
-__all__ = ["Client", "Msg", "Status", "Subscription", "connect", "errors"]
+NATS = Client  # nats.py: ``from nats import NATS``
+
+__all__ = ["NATS", "Client", "Msg", "Status", "Subscription", "connect", "errors"]
 __version__ = "0.1.0"

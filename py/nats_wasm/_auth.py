@@ -28,7 +28,7 @@ def _text(value: Union[bytes, bytearray, str]) -> str:
         return bytes(value).decode()
     if isinstance(value, str):
         return value
-    raise errors.InvalidArgumentError("credentials must be str or bytes", "invalid_argument")
+    raise errors.InvalidUserCredentialsError("credentials must be str or bytes", "invalid_argument")
 
 
 def _read(path: Union[str, "os.PathLike[str]"]) -> str:
@@ -43,7 +43,7 @@ def _creds_fields(creds: Credentials) -> dict[str, str]:
         return {"creds": str(creds)}
     if isinstance(creds, tuple):
         if len(creds) != 2:
-            raise errors.InvalidArgumentError(
+            raise errors.InvalidUserCredentialsError(
                 "user_credentials as a tuple is (jwt file, seed file)", "invalid_argument")
         jwt_text, seed_text = _read(creds[0]), _read(creds[1])
         if "-----BEGIN" in jwt_text or "-----BEGIN" in seed_text:

@@ -12,12 +12,24 @@ if TYPE_CHECKING:
     from .client import Callback, Client, ErrorCallback
 
 
+# Defaults of connect(), under nats.py's names (nats.aio.client's constants).
+DEFAULT_INBOX_PREFIX = b"_INBOX"
+DEFAULT_PENDING_SIZE = 2 * 1024 * 1024
+DEFAULT_RECONNECT_TIME_WAIT = 2.0
+DEFAULT_MAX_RECONNECT_ATTEMPTS = 60
+DEFAULT_PING_INTERVAL = 120.0
+DEFAULT_MAX_OUTSTANDING_PINGS = 2
+DEFAULT_FLUSH_TIMEOUT = 10.0
+DEFAULT_CONNECT_TIMEOUT = 2.0
+DEFAULT_DRAIN_TIMEOUT = 30.0
+
 # Options nats.py has that this client cannot honour in a browser (yet):
 # accepted only at their "off" value, with a clear error otherwise.
 _UNSUPPORTED = {
     "tls": "TLS comes from a wss:// URL (the platform's WebSocket)",
     "tls_hostname": "TLS comes from a wss:// URL (the platform's WebSocket)",
     "ws_connection_headers": "a browser WebSocket cannot send extra headers",
+    "reconnect_to_server_handler": "the engine picks the next server from its pool",
 }
 _OFF_ONLY = ("verbose", "pedantic", "tls_handshake_first")
 _IGNORED = ("flusher_queue_size",)
@@ -26,19 +38,24 @@ _IGNORED = ("flusher_queue_size",)
 async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                         name: Optional[str] = None, token: Optional[str] = None,
                         user: Optional[str] = None, password: Optional[str] = None,
-                        connect_timeout: float = 2.0, ping_interval: float = 120.0,
-                        max_outstanding_pings: int = 2, no_echo: bool = False,
-                        inbox_prefix: Union[str, bytes] = "_INBOX",
+                        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                        ping_interval: float = DEFAULT_PING_INTERVAL,
+                        max_outstanding_pings: int = DEFAULT_MAX_OUTSTANDING_PINGS,
+                        no_echo: bool = False,
+                        inbox_prefix: Union[str, bytes] = DEFAULT_INBOX_PREFIX,
                         error_cb: Optional[ErrorCallback] = None,
                         disconnected_cb: Optional[Callback] = None,
                         closed_cb: Optional[Callback] = None,
                         reconnected_cb: Optional[Callback] = None,
                         discovered_server_cb: Optional[Callback] = None,
                         lame_duck_mode_cb: Optional[Callback] = None,
-                        allow_reconnect: bool = True, max_reconnect_attempts: int = 60,
-                        reconnect_time_wait: float = 2.0, dont_randomize: bool = False,
-                        pending_size: int = 2 * 1024 * 1024,
-                        flush_timeout: Optional[float] = None, drain_timeout: float = 30.0,
+                        allow_reconnect: bool = True,
+                        max_reconnect_attempts: int = DEFAULT_MAX_RECONNECT_ATTEMPTS,
+                        reconnect_time_wait: float = DEFAULT_RECONNECT_TIME_WAIT,
+                        dont_randomize: bool = False,
+                        pending_size: int = DEFAULT_PENDING_SIZE,
+                        flush_timeout: Optional[float] = None,
+                        drain_timeout: float = DEFAULT_DRAIN_TIMEOUT,
                         ignore_cluster_updates: bool = False,
                         nkeys_seed: Optional[str] = None, nkeys_seed_str: Optional[str] = None,
                         user_credentials: Optional[_auth.Credentials] = None,

@@ -9,12 +9,14 @@ unsubscribe for iterators).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional, Union
 
-from . import _ffi, errors
+from . import _connect, _ffi, errors
+from .client_state import ClientState
 from .msg import Msg, msg_from_js
 from .publish_buffer import PublishBuffer
 from .subscription import (DEFAULT_SUB_PENDING_BYTES_LIMIT, DEFAULT_SUB_PENDING_MSGS_LIMIT,
@@ -45,7 +47,7 @@ class Status:
     data: Any = None
 
 
-class Client:
+class Client(ClientState):
     """A connection to a NATS server over WebSocket: :func:`connect`, or as
     nats.py ``nc = Client(); await nc.connect(servers, ...)``."""
 
@@ -108,79 +110,14 @@ class Client:
         else:
             await self.drain()
 
-    @property
-    def is_closed(self) -> bool:
-        """True once the connection is closed."""
-        return bool(self._nc.isClosed())
-
-    @property
-    def is_connected(self) -> bool:
-        """True while the connection is open (draining included, as in nats.py);
-        False while reconnecting."""
-        return not self._nc.isClosed() and not self._nc.isReconnecting()
-
-    @property
-    def is_reconnecting(self) -> bool:
-        """True while the connection is lost and being re-established."""
-        return bool(self._nc.isReconnecting())
-
-    @property
-    def is_connecting(self) -> bool:
-        """True while the first connect runs (never, once connect() returned)."""
-        return False
-
-    @property
-    def servers(self) -> list[str]:
-        """Every server known: given and discovered (URLs)."""
-        return [str(s.url) for s in self._nc.servers()]
-
-    @property
-    def discovered_servers(self) -> list[str]:
-        """The servers the cluster announced (URLs)."""
-        return [str(s.url) for s in self._nc.servers() if s.implicit]
-
     async def reconnect(self) -> None:
         """Drops the connection and reconnects."""
         self._pubs.push()
         await _ffi.settle(self._nc.reconnect())
 
-    @property
-    def last_error(self) -> Optional[BaseException]:
-        """The last error reported asynchronously (error_cb's), or None."""
-        return self._last_error
-
-    @property
-    def is_draining(self) -> bool:
-        """True while draining."""
-        return bool(self._nc.isDraining())
-
-    @property
-    def connected_url(self) -> str:
-        """The server URL."""
-        return str(self._nc.getServer())
-
-    @property
-    def server_info(self) -> dict[str, Any]:
-        """The server's INFO."""
-        info = self._nc.info
-        return info.to_py() if info is not None else {}
-
-    @property
-    def max_payload(self) -> int:
-        """The largest message (headers + payload) the server accepts."""
-        return int(self.server_info.get("max_payload", 0))
-
-    @property
-    def client_id(self) -> int:
-        """The id the server gave this connection."""
-        return int(self.server_info.get("client_id", 0))
-
-    @property
-    def stats(self) -> dict[str, int]:
-        """Counters: in_msgs, out_msgs, in_bytes, out_bytes."""
-        s = self._nc.stats()
-        return {"in_msgs": int(s.inMsgs), "out_msgs": int(s.outMsgs),
-                "in_bytes": int(s.inBytes), "out_bytes": int(s.outBytes)}
+    async def force_reconnect(self) -> None:
+        """nats.py's name for reconnect()."""
+        await self.reconnect()
 
     def _engine_stats(self) -> dict[str, int]:
         s = self._nc.engineStats
@@ -272,7 +209,12 @@ class Client:
         in order; otherwise read ``sub.messages`` or ``sub.next_msg()``.
         Messages beyond ``pending_msgs_limit`` / ``pending_bytes_limit`` not
         yet taken (0 or less: no limit) are dropped, and ``error_cb`` gets a
-        SlowConsumerError once per episode (nats.py calls it per message)."""
+        SlowConsumerError once per episode (nats.py calls it per message).
+        A ``cb`` that is not ``async`` is InvalidCallbackTypeError, as in nats.py."""
+        if cb is not None and not (inspect.iscoroutinefunction(cb) or
+                                   inspect.iscoroutinefunction(getattr(cb, "__call__", None))):
+            raise errors.InvalidCallbackTypeError("nats: must use coroutine for subscriptions",
+                                                  "invalid_argument")
         self._pubs.push()
         msgs_limit = max(0, int(pending_msgs_limit))
         opts = _ffi.js_object(queue=queue or None, max=max_msgs or None,
@@ -332,7 +274,8 @@ class Client:
         engine times it out (FlushTimeoutError) after ``timeout`` seconds
         (connect's flush_timeout, else 10)."""
         if timeout is None:
-            timeout = self._flush_timeout if self._flush_timeout is not None else 10.0
+            timeout = (self._flush_timeout if self._flush_timeout is not None
+                       else _connect.DEFAULT_FLUSH_TIMEOUT)
         self._pubs.push()
         try:
             await _ffi.settle(_ffi.call(self._mod.pyodide.flush, self._nc,

@@ -95,6 +95,14 @@ class MaxPayloadError(InvalidArgumentError):
     """Headers plus payload exceed the server's max_payload."""
 
 
+class InvalidUserCredentialsError(InvalidArgumentError):
+    """user_credentials that cannot be used (not a file name, text or pair)."""
+
+
+class InvalidCallbackTypeError(Error):
+    """A callback that is not a coroutine function (nats.py requires ``async def``)."""
+
+
 class BadSubscriptionError(Error):
     """The subscription is closed or unknown."""
 

@@ -30,6 +30,11 @@ class PublishBuffer:
         self._known: dict[str, bytes] = {}
         self._proxy: Any = create_proxy(self.push)
 
+    @property
+    def buffered(self) -> int:
+        """Bytes of publishes waiting here for the next push."""
+        return len(self._buf)
+
     def known(self, subject: str) -> "bytes | None":
         """The encoded subject if the engine accepted it before."""
         return self._known.get(subject)

@@ -31,7 +31,7 @@ export async function liveObjects(url) {
   const subject = `compat.${core.nuid.next()}`;
   const sub = nc.subscribe(subject);
   o.Subscription = sub;
-  o.QueuedIterator = sub;
+  o.QueuedIterator = await nc.requestMany(subject, "", { strategy: "timer", maxWait: 1 });
   o.MsgHdrs = core.headers();
   nc.publish(subject, 'x');
   for await (const m of sub) { o.Msg = m; break; }

@@ -47,3 +47,54 @@ async def test_options_that_cannot_apply_are_typed_errors():
     else:
         raise AssertionError("an unknown keyword must be a TypeError, as in nats.py")
     await expect(errors.InvalidArgumentError, nats_wasm.connect(url, drain_timeout=-1))
+
+
+async def test_more_nats_py_names_behave_as_in_nats_py():
+    import inspect
+
+    from nats_wasm import NATS as TopLevelNATS
+    from nats_wasm._connect import connect_into
+    from nats_wasm.aio import client as aio_client
+    from nats_wasm.aio.errors import ErrTimeout, NatsError
+    from nats_wasm.aio.subscription import DEFAULT_SUB_PENDING_MSGS_LIMIT
+    from nats_wasm.js.client import JetStreamContext
+    from nats_wasm.js.subscriptions import PullSubscription
+    from nats_wasm.micro import ServiceVerb, control_subject
+
+    assert TopLevelNATS is NATS
+    # The DEFAULT_* constants are connect()'s defaults, not copies of nats.py's.
+    params = inspect.signature(connect_into).parameters
+    assert params["ping_interval"].default == aio_client.DEFAULT_PING_INTERVAL
+    assert params["drain_timeout"].default == aio_client.DEFAULT_DRAIN_TIMEOUT
+    assert params["pending_size"].default == aio_client.DEFAULT_PENDING_SIZE
+    assert DEFAULT_SUB_PENDING_MSGS_LIMIT == 512 * 1024
+    assert JetStreamContext.PullSubscription is PullSubscription
+    assert issubclass(errors.TimeoutError, NatsError)
+    nc = NATS()
+    await nc.connect(servers=[js.natsTestEnv.wsUrl], reconnect_to_server_handler=None)
+    try:
+        try:
+            await nc.request("compat.nobody.there", b"", timeout=0.001)
+        except ErrTimeout:
+            pass  # the legacy name catches the new class
+        except errors.NoRespondersError:
+            pass
+        assert nc.client_ip == "127.0.0.1"
+        await nc.publish("compat.pending", b"first")  # a new subject goes out at once
+        await nc.publish("compat.pending", b"x" * 100)
+        assert nc.pending_data_size >= 100, "batched until the event loop runs"
+        await nc.flush()
+        assert nc.pending_data_size == 0
+        await nc.force_reconnect()
+        await nc.flush()
+        assert nc.is_connected
+
+        def not_async(msg):
+            pass
+
+        await expect(errors.InvalidCallbackTypeError, nc.subscribe("compat.cb", cb=not_async))
+        assert control_subject(ServiceVerb.STATS, "svc", "ID") == "$SRV.STATS.svc.ID"
+        await expect(errors.InvalidArgumentError,
+                     nats_wasm.connect(js.natsTestEnv.wsUrl, reconnect_to_server_handler=lambda: 0))
+    finally:
+        await nc.close()

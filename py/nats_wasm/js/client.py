@@ -19,6 +19,7 @@ from . import api, errors
 from .consuming import ConsumingMixin, KeyValueMixin
 from .manager import JetStreamManager
 from .object_store import ObjectStoreMixin
+from .subscriptions import JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -29,6 +30,10 @@ _BATCH_HIGH_WATER = 64 * 1024
 
 class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStreamManager):
     """JetStream for a connection (nats.py ``nc.jetstream()``)."""
+
+    # nats.py's nested names for what pull_subscribe() and subscribe() return.
+    PullSubscription = PullSubscription
+    PushSubscription = JetStreamSubscription
 
     def __init__(self, conn: "Client", prefix: str = api.DEFAULT_PREFIX,
                  domain: Optional[str] = None, timeout: float = 5,

@@ -14,6 +14,16 @@ STATS_RESPONSE = "io.nats.micro.v1.stats_response"
 
 
 @dataclass
+class ServiceIdentity:
+    """What every discovery reply says about the instance."""
+
+    id: str
+    name: str
+    version: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class ServicePing:
     id: str
     name: str

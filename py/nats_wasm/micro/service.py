@@ -14,11 +14,16 @@ import inspect
 import json
 import time
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional, Union
 
 from .. import _ffi, errors
 from ..subscription import DEFAULT_SUB_PENDING_MSGS_LIMIT, Subscription
-from .api import EndpointStats, ServiceInfo, ServicePing, ServiceStats
+from .api import (  # noqa: F401 - nats.py has these names in nats.micro.service too
+    INFO_RESPONSE as INFO_RESPONSE_TYPE, PING_RESPONSE as PING_RESPONSE_TYPE,
+    STATS_RESPONSE as STATS_RESPONSE_TYPE, EndpointInfo, EndpointStats, ServiceIdentity,
+    ServiceInfo, ServicePing, ServiceStats,
+)
 from .request import Request, ServiceError, error_of
 
 if TYPE_CHECKING:
@@ -26,6 +31,34 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Request], Union[Awaitable[None], AsyncIterator[Any]]]
 DEFAULT_QUEUE_GROUP = "q"
+DEFAULT_PREFIX = "$SRV"
+
+
+class ServiceVerb(str, Enum):
+    """The discovery requests (nats.py's values)."""
+
+    PING = "PING"
+    STATS = "STATS"
+    INFO = "INFO"
+
+
+_VERB_CODES = {ServiceVerb.PING: 0, ServiceVerb.INFO: 1, ServiceVerb.STATS: 2}
+
+
+def control_subject(verb: ServiceVerb, name: Optional[str] = None, id: Optional[str] = None,
+                    prefix: Optional[str] = None) -> str:
+    """The subject of a discovery request: $SRV.<VERB>[.<name>[.<id>]]
+    (the core's rule; only the $SRV prefix)."""
+    from .. import _loader
+
+    if prefix not in (None, DEFAULT_PREFIX):
+        raise errors.InvalidArgumentError(f"discovery prefix '{prefix}' is not supported",
+                                          "invalid_argument")
+    mod = _loader._module
+    if mod is None:
+        raise errors.Error("control_subject needs the engine: connect first", "illegal_state")
+    return str(_ffi.call(mod.pyodide.micro.controlSubject, _VERB_CODES[ServiceVerb(verb)],
+                         name or "", id or ""))
 
 
 @dataclass
@@ -197,6 +230,11 @@ class Service(Group):
         if handler is None:
             return stats
         return self._stats_json(_ffi.to_js([json.dumps(handler(ep)) for ep in stats.endpoints]))
+
+    async def start(self) -> None:
+        """Kept for nats.py programs: add_service() has started the service."""
+        if self._stopping is not None:
+            raise errors.Error("the service is stopped", "illegal_state")
 
     async def reset(self) -> None:
         """Zeroes every endpoint's stats; ``started`` becomes now."""

@@ -1,0 +1,95 @@
+"""The Client's read-only state (nats.py's properties): connection status,
+servers, the server's INFO, counters. A mixin of Client."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+class ClientState:
+    """Properties of a connected Client (``self._nc`` is the JS connection)."""
+
+    _nc: Any
+    _pubs: Any
+    _last_error: Optional[BaseException]
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the connection is closed."""
+        return bool(self._nc.isClosed())
+
+    @property
+    def is_connected(self) -> bool:
+        """True while the connection is open (draining included, as in nats.py);
+        False while reconnecting."""
+        return not self._nc.isClosed() and not self._nc.isReconnecting()
+
+    @property
+    def is_reconnecting(self) -> bool:
+        """True while the connection is lost and being re-established."""
+        return bool(self._nc.isReconnecting())
+
+    @property
+    def is_connecting(self) -> bool:
+        """True while the first connect runs (never, once connect() returned)."""
+        return False
+
+    @property
+    def servers(self) -> list[str]:
+        """Every server known: given and discovered (URLs)."""
+        return [str(s.url) for s in self._nc.servers()]
+
+    @property
+    def discovered_servers(self) -> list[str]:
+        """The servers the cluster announced (URLs)."""
+        return [str(s.url) for s in self._nc.servers() if s.implicit]
+
+    @property
+    def last_error(self) -> Optional[BaseException]:
+        """The last error reported asynchronously (error_cb's), or None."""
+        return self._last_error
+
+    @property
+    def is_draining(self) -> bool:
+        """True while draining."""
+        return bool(self._nc.isDraining())
+
+    @property
+    def connected_url(self) -> str:
+        """The server URL."""
+        return str(self._nc.getServer())
+
+    @property
+    def server_info(self) -> dict[str, Any]:
+        """The server's INFO."""
+        info = self._nc.info
+        return info.to_py() if info is not None else {}
+
+    @property
+    def max_payload(self) -> int:
+        """The largest message (headers + payload) the server accepts."""
+        return int(self.server_info.get("max_payload", 0))
+
+    @property
+    def client_id(self) -> int:
+        """The id the server gave this connection."""
+        return int(self.server_info.get("client_id", 0))
+
+    @property
+    def client_ip(self) -> str:
+        """This client's address as the server sees it (INFO client_ip)."""
+        return str(self.server_info.get("client_ip", ""))
+
+    @property
+    def pending_data_size(self) -> int:
+        """Bytes published and not yet on the wire: Python's batch and the
+        JS/engine output (nats.py's pending buffer)."""
+        return self._pubs.buffered + int(self._nc.pendingOutputBytes)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counters: in_msgs, out_msgs, in_bytes, out_bytes."""
+        s = self._nc.stats()
+        return {"in_msgs": int(s.inMsgs), "out_msgs": int(s.outMsgs),
+                "in_bytes": int(s.inBytes), "out_bytes": int(s.outBytes)}
+
