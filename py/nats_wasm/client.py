@@ -213,7 +213,7 @@ class Client(ClientState):
         A ``cb`` that is not ``async`` is InvalidCallbackTypeError, as in nats.py."""
         if cb is not None and not (inspect.iscoroutinefunction(cb) or
                                    inspect.iscoroutinefunction(getattr(cb, "__call__", None))):
-            raise errors.InvalidCallbackTypeError("nats: must use coroutine for subscriptions",
+            raise errors.InvalidCallbackTypeError("must use coroutine for subscriptions",
                                                   "invalid_argument")
         self._pubs.push()
         msgs_limit = max(0, int(pending_msgs_limit))

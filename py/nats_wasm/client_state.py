@@ -6,6 +6,39 @@ from __future__ import annotations
 from typing import Any, Optional
 
 
+class ServerVersion:
+    """The server's version (nats.py's ``nc.connected_server_version``):
+    ``major``, ``minor``, ``patch`` and ``dev`` (after a '-')."""
+
+    def __init__(self, server_version: str) -> None:
+        self._text = server_version
+        core, _, self._dev = server_version.partition("-")
+        parts = (core.split(".") + ["0", "0", "0"])[:3]
+        self._parts = tuple(int(p) if p.isdigit() else 0 for p in parts)
+
+    @property
+    def major(self) -> int:
+        return self._parts[0]
+
+    @property
+    def minor(self) -> int:
+        return self._parts[1]
+
+    @property
+    def patch(self) -> int:
+        return self._parts[2]
+
+    @property
+    def dev(self) -> str:
+        return self._dev
+
+    def __repr__(self) -> str:
+        return f"<nats server v{self._text}>"
+
+    def __str__(self) -> str:
+        return self._text
+
+
 class ClientState:
     """Properties of a connected Client (``self._nc`` is the JS connection)."""
 
@@ -74,6 +107,11 @@ class ClientState:
     def client_id(self) -> int:
         """The id the server gave this connection."""
         return int(self.server_info.get("client_id", 0))
+
+    @property
+    def connected_server_version(self) -> ServerVersion:
+        """The version of the server connected to (from its INFO)."""
+        return ServerVersion(str(self.server_info.get("version", "0.0.0")))
 
     @property
     def client_ip(self) -> str:

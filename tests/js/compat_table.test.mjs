@@ -1,8 +1,8 @@
 // The compatibility table (docs/compat.md, from tests/compat/js.json and
 // py.json) is true for JavaScript: every row that says nats-wasm has a name
 // ("same", "differs" unless marked absent) finds it on the real module, a
-// live object or the .d.ts; every row that says it has not ("missing",
-// "n/a") does not find it, so the table changes when the code does. Every
+// live object or the .d.ts; every row that says it has not ("deviation",
+// "missing", "n/a") does not find it, so the table changes when the code does. Every
 // runtime export of the nats.js packages has a row, and docs/compat.md is
 // what scripts/compat-table.mjs makes of the rows.
 import assert from 'node:assert/strict';

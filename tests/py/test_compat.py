@@ -80,6 +80,8 @@ async def test_more_nats_py_names_behave_as_in_nats_py():
         except errors.NoRespondersError:
             pass
         assert nc.client_ip == "127.0.0.1"
+        version = nc.connected_server_version
+        assert (version.major, version.minor) >= (2, 9) and str(version) == nc.server_info["version"]
         await nc.publish("compat.pending", b"first")  # a new subject goes out at once
         await nc.publish("compat.pending", b"x" * 100)
         assert nc.pending_data_size >= 100, "batched until the event loop runs"

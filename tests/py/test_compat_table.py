@@ -1,7 +1,7 @@
 """The compatibility table (docs/compat.md) is true for Python: every row of
 tests/compat/py.json that says nats_wasm has a name finds it under the same
 module path (``nats`` → ``nats_wasm``), every "missing"/"n/a" name is not
-there, and every nats.py ``connect()`` keyword is accepted (never a
+there (deviation, missing, n/a), and every nats.py ``connect()`` keyword is accepted (never a
 TypeError): ours take it, or take it only at its "off" value."""
 
 import importlib

@@ -102,7 +102,10 @@ async def test_requests_in_flight_fail_flush_waits_and_reconnect_forces_one():
     calls = Calls()
     nc = await nats_wasm.connect(server.wsUrl, reconnected_cb=calls.cb("reconnected"), **FAST)
     try:
-        await nc.subscribe("py.silent", cb=lambda m: asyncio.sleep(0))
+        async def silent(msg):
+            await asyncio.sleep(0)
+
+        await nc.subscribe("py.silent", cb=silent)
         pending = asyncio.ensure_future(nc.request("py.silent", b"x", timeout=20))
         await nc.flush()
         await server.kill()
