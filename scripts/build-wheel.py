@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import pathlib
 import re
 import sys
@@ -65,6 +66,8 @@ def main() -> None:
         for name, data in files.items():
             whl.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
                          compress_type=zipfile.ZIP_DEFLATED)
+    # Pages served as static files find the wheel through this.
+    (out.parent / "wheel.json").write_text(json.dumps({"url": f"/dist/{out.name}"}) + "\n")
     print(out.relative_to(ROOT))
 
 

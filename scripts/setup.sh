@@ -22,6 +22,7 @@ have python3 || need+=(python3)
 have clang++ || need+=(clang)  # the libFuzzer targets (scripts/fuzz.sh)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
   need+=(libclang-rt-14-dev)
+have sphinx-build || need+=(python3-sphinx)  # the Python API reference (scripts/docs-api.sh)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   sudo=""
