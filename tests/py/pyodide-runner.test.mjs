@@ -31,6 +31,8 @@ pyodide.FS.mkdirTree('/nats/docs');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'docs') }, '/nats/docs');
 pyodide.FS.mkdirTree('/nats/vectors');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'tests/vectors') }, '/nats/vectors');
+pyodide.FS.mkdirTree('/nats/repo');
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, '/nats/repo');  // README.md
 pyodide.FS.mkdirTree('/nats/compat');
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(repo, 'tests/compat') }, '/nats/compat');
 pyodide.FS.mkdirTree('/nats/bad_input');
