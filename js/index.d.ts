@@ -285,6 +285,23 @@ export declare function deadline<T>(p: Promise<T>, ms?: number): Promise<T>;
 export declare function backoff(policy?: number[]): { backoff(attempt: number): number };
 /** next() over an async iterable: the next item, or null once it ended. */
 export declare function syncIterator<T>(src: AsyncIterable<T>): { next(): Promise<T | null> };
+/** One server of the pool (nats.js Server). */
+export interface Server {
+  readonly hostname: string;
+  readonly port: number;
+  /** "host:port": what setServers() takes back. */
+  readonly listen: string;
+  /** The URL as given or announced. */
+  readonly src: string;
+  readonly tlsName: string;
+  /** Failed attempts since it last connected. */
+  readonly reconnects: number;
+  /** Always 0 here (not kept). */
+  readonly lastConnect: number;
+  /** Announced by the cluster, not given. */
+  readonly gossiped: boolean;
+  readonly didConnect: boolean;
+}
 /** What requestMany(), status() and watches return (nats.js QueuedIterator). */
 export interface QueuedIterator<T> extends AsyncIterable<T> {
   /** Ends the iteration now (queued items are dropped); err, if given, is thrown to the iterator. */
@@ -309,9 +326,11 @@ export declare class NatsConnection {
   /** True while the connection is lost and being re-established. */
   isReconnecting(): boolean;
   /** The servers known: given, and announced by the cluster. */
-  servers(): { url: string; hostport: string; implicit: boolean; didConnect: boolean }[];
-  /** The URLs of the servers known (nats.js getServers). */
-  getServers(): string[];
+  servers(): { url: string; hostport: string; implicit: boolean; didConnect: boolean; reconnects: number }[];
+  /** The server pool as nats.js gives it (lastConnect is 0: not kept). */
+  getServers(): ReadonlyArray<Server>;
+  /** Replaces the server pool for later reconnects; the live connection stays. */
+  setServers(servers: string[]): void;
   /** Publishes a Msg as it is: subject, data, headers and reply. */
   publishMessage(msg: Msg): void;
   /** Publishes a Msg's data and headers to its reply subject; false when it has none. */

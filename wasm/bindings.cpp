@@ -50,6 +50,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("setOnline", &Connection::set_online)
       .function("checkConnection", &Connection::check_connection)
       .function("servers", &Connection::servers)
+      .function("setServers", &Connection::set_servers)
       .function("state", &Connection::state)
       .function("errorMessage", &Connection::error_message)
       .function("lastError", &Connection::last_error)

@@ -556,19 +556,6 @@ val Connection::stats() const {
   return out;
 }
 
-val Connection::servers() const {
-  val out = val::array();
-  for (const auto &s : engine_.servers()) {
-    val one = val::object();
-    one.set("url", s.url.str());
-    one.set("hostport", s.url.host_port());
-    one.set("implicit", s.implicit);
-    one.set("didConnect", s.did_connect);
-    out.call<void>("push", one);
-  }
-  return out;
-}
-
 std::string Connection::current_server() const {
   const ServerUrl *u = engine_.current_server();
   return u ? u->str() : std::string();

@@ -93,7 +93,9 @@ public:
                              Duration{static_cast<std::int64_t>(timeout)});
   }
   /// The server pool as [{url, implicit, didConnect}].
-  emscripten::val servers() const;
+  emscripten::val servers() const;  // pool_api.cpp
+  /// Replaces the server pool (an array of URL strings): 0 or an error code.
+  int set_servers(const emscripten::val &urls);
 
   // --- JetStream ---------------------------------------------------------------
   /// A JetStream context from {prefix, domain, timeout, maxPending}; its id or -Errc.

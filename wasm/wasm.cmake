@@ -48,6 +48,7 @@ add_executable(nats_wasm_core
   wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/pending_api.cpp
+  wasm/pool_api.cpp
   wasm/probe.cpp
   wasm/records.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)

@@ -207,4 +207,17 @@ void Engine::check_connection(Time now, Duration timeout) {
   probe_deadline_ = now + timeout;
 }
 
+Error Engine::set_servers(const std::vector<std::string> &urls) {
+  if (state_ == State::closed) return {Errc::connection_closed, "the connection is closed"};
+  if (urls.empty()) return {Errc::invalid_argument, "servers cannot be empty"};
+  std::vector<ServerUrl> given;
+  for (const auto &u : urls) {
+    auto url = parse_server_url(u, options_.default_scheme, options_.schemes);
+    if (!url) return url.error();
+    given.push_back(std::move(*url));
+  }
+  pool_.replace(std::move(given), !options_.no_randomize);
+  return {};
+}
+
 }  // namespace nats

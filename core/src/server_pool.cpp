@@ -28,6 +28,23 @@ void ServerPool::failed(PoolTime now, bool was_connected) {
   current_ = servers_.size() - 1;
 }
 
+void ServerPool::replace(std::vector<ServerUrl> given, bool randomize) {
+  const std::string current = servers_.empty() ? std::string() : servers_[current_].url.str();
+  std::vector<PoolServer> merged;
+  for (auto &url : given) {
+    auto known = std::find_if(servers_.begin(), servers_.end(),
+                              [&](const PoolServer &s) { return s.url.str() == url.str(); });
+    PoolServer s = known != servers_.end() ? *known : PoolServer{std::move(url), false, false, 0, {}};
+    s.implicit = false;  // asked for: a cluster update may not remove it
+    merged.push_back(std::move(s));
+  }
+  if (randomize && merged.size() > 1) std::shuffle(merged.begin(), merged.end(), rng_);
+  servers_ = std::move(merged);
+  auto at = std::find_if(servers_.begin(), servers_.end(),
+                         [&](const PoolServer &s) { return s.url.str() == current; });
+  current_ = at != servers_.end() ? static_cast<std::size_t>(at - servers_.begin()) : 0;
+}
+
 void ServerPool::connected() {
   if (servers_.empty()) return;
   servers_[current_].did_connect = true;

@@ -328,8 +328,32 @@ export class NatsConnection {
 
   /** The servers known: given, and announced by the cluster ({url, implicit, didConnect}). */
   servers() { return this._engine ? this._engine.c.servers() : []; }
-  /** The URLs of the servers known (nats.js getServers). */
-  getServers() { return this.servers().map((s) => s.url); }
+  /**
+   * The server pool as nats.js gives it: {hostname, port, listen, src,
+   * tlsName, reconnects, lastConnect, gossiped, didConnect}; `lastConnect`
+   * is 0 (the engine does not keep it).
+   */
+  getServers() {
+    return this.servers().map((s) => {
+      const at = s.hostport.lastIndexOf(':');
+      return {
+        hostname: s.hostport.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(s.hostport.slice(at + 1)),
+        listen: s.hostport, src: s.url, tlsName: '', reconnects: s.reconnects, lastConnect: 0,
+        gossiped: s.implicit, didConnect: s.didConnect,
+      };
+    });
+  }
+  /**
+   * Replaces the server pool for later reconnects (nats.js setServers); the
+   * live connection stays (call reconnect() to move now). Throws
+   * InvalidArgumentError for an empty list or a URL that cannot be read.
+   * @param {string[]} servers
+   */
+  setServers(servers) {
+    this._throwIfClosed();
+    if (!Array.isArray(servers)) throw new InvalidArgumentError('servers must be an array', { code: 'invalid_argument' });
+    this._engine.check(this._engine.c.setServers(servers.map(String)));
+  }
 
   /**
    * Publishes a message.

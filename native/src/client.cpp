@@ -295,4 +295,9 @@ std::string Client::new_nuid() {
   return impl_->engine.new_nuid();
 }
 
+Error Client::set_servers(const std::vector<std::string> &urls) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->engine.set_servers(urls);
+}
+
 }  // namespace nats::native

@@ -115,6 +115,14 @@ class Client(ClientState):
         self._pubs.push()
         await _ffi.settle(self._nc.reconnect())
 
+    def set_server_pool(self, servers: list[str]) -> None:
+        """Replaces the server pool for later reconnects (nats.py); the live
+        connection stays. ConnectionClosedError when closed; an empty list or
+        a URL that cannot be read is InvalidArgumentError."""
+        if self.is_closed:
+            raise errors.ConnectionClosedError("the connection is closed", "connection_closed")
+        _ffi.call(self._nc.setServers, _ffi.to_js([str(s) for s in servers]))
+
     async def force_reconnect(self) -> None:
         """nats.py's name for reconnect()."""
         await self.reconnect()

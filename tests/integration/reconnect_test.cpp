@@ -225,3 +225,32 @@ TEST(ReconnectJetStream, NoAcknowledgedMessageLostAcrossTwentyRestarts) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReconnectPool, SetServersMovesTheNextReconnectToTheNewPool) {
+  NatsServer first("default.conf");
+  NatsServer second("default.conf");
+  auto nc = Client::connect(first.ws_url(), fast_reconnect());
+  ASSERT_TRUE(nc.ok()) << nc.error().message;
+  Watch watch;
+  watch.attach(**nc);
+  EXPECT_EQ((*nc)->set_servers({}).code, Errc::invalid_argument);
+  ASSERT_FALSE((*nc)->set_servers({second.ws_url()}));
+  EXPECT_EQ((*nc)->servers(), std::vector<std::string>{second.ws_url()});
+  ASSERT_FALSE((*nc)->reconnect());
+  ASSERT_TRUE(watch.wait_reconnects(1, 10s));
+  auto sub = (*nc)->subscribe("pool.check");
+  ASSERT_TRUE(sub.ok());
+  ASSERT_FALSE((*nc)->flush());
+  // Connected to the second server: a client of the second sees our interest.
+  auto other = Client::connect(second.ws_url());
+  ASSERT_TRUE(other.ok());
+  ASSERT_FALSE((*other)->publish("pool.check", "here"));
+  ASSERT_FALSE((*other)->flush());
+  auto msg = (*sub)->next_msg(5s);
+  ASSERT_TRUE(msg.ok()) << msg.error().message;
+  EXPECT_EQ(msg->data, "here");
+}
+
+}  // namespace

@@ -8,7 +8,8 @@ import { after, before, test } from 'node:test';
 
 import * as natsJs from '@nats-io/nats-core';
 
-import { TimeoutError, backoff, deadline, headers, syncIterator } from '../../js/src/index.mjs';
+import { ClosedConnectionError, InvalidArgumentError, TimeoutError, backoff, deadline, headers, syncIterator } from '../../js/src/index.mjs';
+import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { RepublishHeaders, isPullConsumer, isPushConsumer, jetstream, jetstreamManager } from '../../js/src/jetstream/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, within } from './helpers.mjs';
@@ -44,9 +45,35 @@ test('publishMessage and respondMessage publish a Msg as it is', async () => {
   sub.unsubscribe();
 });
 
-test('getServers lists the server URLs; getServer is one of them', () => {
-  assert.deepEqual(nc.getServers(), [srv.wsUrl]);
-  assert.ok(nc.getServers().includes(nc.getServer()));
+test('getServers gives the pool as nats.js does; setServers replaces it for reconnects', async () => {
+  const [only] = nc.getServers();
+  const port = Number(new URL(srv.wsUrl).port);
+  assert.deepEqual(only, {
+    hostname: '127.0.0.1', port, listen: `127.0.0.1:${port}`, src: srv.wsUrl, tlsName: '', reconnects: 0,
+    lastConnect: 0, gossiped: false, didConnect: true,
+  });
+  const theirs = await natsJsConnect({ servers: `127.0.0.1:${srv.port}` });
+  assert.deepEqual(Object.keys(theirs.getServers()[0]).sort(), Object.keys(only).sort(), 'the same fields as nats.js');
+  await theirs.close();
+
+  // A second server; the pool is replaced and a reconnect goes there.
+  const other = await startServer('default.conf');
+  const own = await conns.connect(srv.wsUrl);
+  assert.throws(() => own.setServers([]), InvalidArgumentError);
+  assert.throws(() => own.setServers(['not a url at all']), InvalidArgumentError);
+  own.setServers([other.wsUrl]);
+  assert.equal(own.getServer(), srv.wsUrl, 'the live connection stays');
+  assert.deepEqual(own.getServers().map((s) => s.src), [other.wsUrl]);
+  // Listening before reconnect() starts: the status iterator sees only what comes after.
+  const reconnected = within((async () => {
+    for await (const s of own.status()) if (s.type === 'reconnect') return;
+  })(), 10000, 'reconnect');
+  await own.reconnect();
+  await reconnected;
+  assert.equal(own.getServer(), other.wsUrl);
+  await own.close();
+  assert.throws(() => own.setServers([srv.wsUrl]), ClosedConnectionError);
+  await other.stop();
 });
 
 test('Subscription.isDraining while a drain runs, and callback as given', async () => {

@@ -100,3 +100,23 @@ async def test_more_nats_py_names_behave_as_in_nats_py():
                      nats_wasm.connect(js.natsTestEnv.wsUrl, reconnect_to_server_handler=lambda: 0))
     finally:
         await nc.close()
+
+
+async def test_set_server_pool_moves_the_next_reconnect():
+    other = await js.natsTestEnv.startServer()
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    try:
+        await expect(errors.InvalidArgumentError, _call(nc.set_server_pool, []))
+        nc.set_server_pool([other.wsUrl])
+        assert nc.servers == [other.wsUrl] and nc.connected_url == js.natsTestEnv.wsUrl
+        await nc.force_reconnect()
+        await nc.flush(timeout=10)
+        assert nc.connected_url == other.wsUrl
+    finally:
+        await nc.close()
+        await other.stop()
+    await expect(errors.ConnectionClosedError, _call(nc.set_server_pool, [other.wsUrl]))
+
+
+async def _call(fn, *args):
+    return fn(*args)

@@ -429,3 +429,31 @@ TEST_F(ReconnectTest, CloseWhileReconnectingEndsEverything) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ReconnectTest, SetServersReplacesThePoolForTheNextAttempts) {
+  peer_.handshake();
+  EXPECT_EQ(engine().set_servers({}).code, Errc::invalid_argument);
+  EXPECT_EQ(engine().set_servers({"nats://b:4222", "bad url with spaces"}).code,
+            Errc::invalid_argument);
+  ASSERT_EQ(engine().servers().size(), 1u) << "a failed call changes nothing";
+  ASSERT_FALSE(engine().set_servers({"nats://b:4222", "nats://a:4222"}));
+  EXPECT_EQ(engine().state(), State::connected) << "the live connection stays";
+  ASSERT_EQ(engine().servers().size(), 2u);
+  EXPECT_TRUE(engine().servers()[1].did_connect) << "a known server keeps what it did";
+  EXPECT_EQ(engine().current_server()->str(), "nats://a:4222") << "the current one stays current";
+  // The loss moves on from the current server: the next attempt is b.
+  lose(Time{100});
+  EXPECT_EQ(transport_of(tick(Time{100})), Ops{"open nats://b:4222"});
+  // A pool without the current server: the next attempt is the new pool's first.
+  ASSERT_FALSE(engine().set_servers({"nats://c:4222"}));
+  engine().transport_closed(Time{200});
+  peer_.all_events();
+  auto evs = tick(*engine().next_deadline());
+  EXPECT_EQ(transport_of(evs), Ops{"open nats://c:4222"});
+  engine().close();
+  EXPECT_EQ(engine().set_servers({"nats://a:4222"}).code, Errc::connection_closed);
+}
+
+}  // namespace

@@ -182,6 +182,10 @@ public:
   void check_connection(Time now, Duration timeout);
   /// The server pool: given and announced servers.
   const std::vector<detail::PoolServer> &servers() const { return pool_.servers(); }
+  /// Replaces the server pool (nats.js setServers, nats.py set_server_pool)
+  /// for later reconnects; the live connection stays. invalid_argument for
+  /// an empty list or a URL that cannot be read (nothing changes then).
+  Error set_servers(const std::vector<std::string> &urls);
 
   // --- JetStream (core/src/jetstream/engine_jetstream.cpp) -------------------
   /// A JetStream context (prefix or domain, timeout, publish window); its id.

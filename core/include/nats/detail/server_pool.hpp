@@ -60,6 +60,12 @@ public:
   std::optional<PoolTime> next(PoolTime now, const Backoff &backoff);
   /// True when a server other than the current one may still be tried.
   bool has_other() const;
+  /// Replaces the pool with `given` (nats.js setServers, nats.py
+  /// set_server_pool): a server already known keeps its counts and becomes
+  /// explicit; the current server stays current when it is in the list,
+  /// else the next attempt goes to the new pool's first. The live
+  /// connection is not touched.
+  void replace(std::vector<ServerUrl> given, bool randomize);
   /// Servers announced by INFO ("host:port", the scheme of the current
   /// server): new ones are added, implicit ones no longer announced removed.
   PoolChange update(const std::vector<std::string> &announced);

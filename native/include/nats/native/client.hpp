@@ -149,6 +149,9 @@ public:
 
   /// Drops the connection and reconnects (nats.js reconnect()).
   Error reconnect();
+  /// Replaces the server pool for later reconnects (nats.js setServers);
+  /// the live connection stays.
+  Error set_servers(const std::vector<std::string> &urls);
   /// Status changes, on the I/O thread (set it before they matter; one callback).
   void on_status(std::function<void(const Status &)> callback);
   /// True once the connection is closed (by us, the server or an error).
