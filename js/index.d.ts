@@ -70,6 +70,8 @@ export interface SubscriptionOptions {
   queue?: string;
   /** Auto-unsubscribe after this many messages (0 = none). */
   max?: number;
+  /** ms: unless a message arrives within it, the subscription ends with TimeoutError (nats.js). */
+  timeout?: number;
   /** Receives each message (err null) or the error that ended the subscription (msg null); the subscription is then not iterable. */
   callback?: (err: Error | null, msg: Msg | null) => void;
   /** Aborting ends the subscription with an AbortError (or the signal's own Error reason). */

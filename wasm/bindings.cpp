@@ -39,6 +39,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("setPendingLimits", &Connection::set_pending_limits)
       .function("subscriptionConsumed", &Connection::subscription_consumed)
       .function("subscriptionPending", &Connection::subscription_pending)
+      .function("setSubscriptionTimeout", &Connection::set_subscription_timeout)
       .function("drainSubscription", &Connection::drain_subscription)
       .function("request", &Connection::request)
       .function("requestMany", &Connection::request_many)

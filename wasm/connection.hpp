@@ -70,6 +70,8 @@ public:
   void subscription_consumed(double sid, double msgs, double bytes);
   /// {msgs, bytes, dropped} of a tracked sub, or undefined.
   emscripten::val subscription_pending(double sid) const;
+  /// nats.js SubOpts.timeout (ms): 0 or an error code.
+  int set_subscription_timeout(double sid, double now, double timeout_ms);
   int drain_subscription(double sid);
   /// Staged: subject, headers, payload. Returns the request id, or -Errc.
   double request(std::size_t subject_len, std::size_t headers_len, std::size_t payload_len,

@@ -1,4 +1,4 @@
-// Per-subscription pending limits for the JS host: numbers from JS are
+// Per-subscription pending limits and first-message timeouts for the JS host: numbers from JS are
 // checked at the boundary (NaN, negative, fractional: invalid_argument).
 #include "boundary.hpp"
 #include "connection.hpp"
@@ -22,6 +22,14 @@ void Connection::subscription_consumed(double sid, double msgs, double bytes) {
   auto m = to_count(msgs, "msgs");
   auto b = to_count(bytes, "bytes");
   if (id && m && b) engine_.subscription_consumed(*id, *m, *b);
+}
+
+int Connection::set_subscription_timeout(double sid, double now, double timeout_ms) {
+  auto id = to_count(sid, "sid");
+  auto t = to_duration(timeout_ms, "timeout");
+  if (!id) return code(id.error());
+  if (!t) return code(t.error());
+  return code(engine_.set_subscription_timeout(*id, to_time(now), *t));
 }
 
 emscripten::val Connection::subscription_pending(double sid) const {

@@ -401,6 +401,7 @@ void Engine::handle_timeout(Time now) {
   }
   if (state_ == State::closed) return;
   expire_requests(now);
+  expire_subscriptions(now);
   pull_timeouts(now);
   std::vector<std::uint64_t> expired;
   for (const auto &[id, f] : flushes_) {
@@ -425,6 +426,7 @@ std::optional<Time> Engine::next_deadline() const {
   if (state_ == State::reconnecting && online_) take(attempt_at_);
   take(mux_.next_deadline());
   take(pull_next_deadline());
+  for (const auto &[sid, t] : sub_timeouts_) take(t);
   for (const auto &[id, f] : flushes_) {
     if (f.has_deadline) take(f.deadline);
   }

@@ -19,6 +19,7 @@ bool Engine::handle_msg(const Op &op, Event &event) {
   if (sub->owner == detail::SubOwner::mux) return handle_mux_reply(op, event);
   if (sub->owner == detail::SubOwner::internal) return pull_on_message(sub->owner_id, op, event);
   ++sub->delivered;
+  if (!sub_timeouts_.empty()) sub_timeouts_.erase(op.sid);  // a message came in time
   if (sub->tracked && !admit(*sub, op.sid, op.headers.size() + op.payload.size())) {
     if (sub->max > 0 && sub->delivered >= sub->max) close_subscription(op.sid, {});
     return false;
@@ -94,6 +95,7 @@ std::optional<SubscriptionPending> Engine::subscription_pending(std::uint64_t si
 
 void Engine::close_subscription(std::uint64_t sid, Error error) {
   subs_.erase(sid);
+  sub_timeouts_.erase(sid);
   emit(EventType::subscription_closed, sid, std::move(error));
 }
 
@@ -115,6 +117,30 @@ Result<std::uint64_t> Engine::subscribe(std::string_view subject, std::string_vi
     if (max > 0) encode_unsub(out_, sid, max);
   }
   return sid;
+}
+
+Error Engine::set_subscription_timeout(std::uint64_t sid, Time now, Duration timeout) {
+  if (Error e = check_usable(false)) return e;
+  detail::SubEntry *sub = subs_.find(sid);
+  if (sub == nullptr || sub->owner != detail::SubOwner::user) {
+    return {Errc::bad_subscription, "no open subscription " + std::to_string(sid)};
+  }
+  if (timeout.count() <= 0) return {Errc::invalid_argument, "a subscription timeout must be > 0"};
+  if (sub->delivered > 0) return {};  // a message came already: nothing to wait for
+  sub_timeouts_[sid] = now + timeout;
+  return {};
+}
+
+void Engine::expire_subscriptions(Time now) {
+  std::vector<std::uint64_t> expired;
+  for (const auto &[sid, deadline] : sub_timeouts_) {
+    if (deadline <= now) expired.push_back(sid);
+  }
+  std::sort(expired.begin(), expired.end());
+  for (auto sid : expired) {
+    if (wire_up()) encode_unsub(out_, sid, 0);
+    close_subscription(sid, {Errc::timeout, "no message on the subscription within its timeout"});
+  }
 }
 
 Error Engine::unsubscribe(std::uint64_t sid, std::uint64_t max) {

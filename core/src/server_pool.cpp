@@ -34,7 +34,8 @@ void ServerPool::replace(std::vector<ServerUrl> given, bool randomize) {
   for (auto &url : given) {
     auto known = std::find_if(servers_.begin(), servers_.end(),
                               [&](const PoolServer &s) { return s.url.str() == url.str(); });
-    PoolServer s = known != servers_.end() ? *known : PoolServer{std::move(url), false, false, 0, {}};
+    PoolServer s =
+        known != servers_.end() ? *known : PoolServer{std::move(url), false, false, 0, {}};
     s.implicit = false;  // asked for: a cluster update may not remove it
     merged.push_back(std::move(s));
   }

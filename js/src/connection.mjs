@@ -398,7 +398,7 @@ export class NatsConnection {
   /**
    * Subscribes. Iterate the result with for await, or pass opts.callback(err, msg).
    * @param {string} subject
-   * @param {{queue?: string, max?: number, callback?: (err: Error|null, msg: any) => void, signal?: AbortSignal}} [opts]
+   * @param {{queue?: string, max?: number, timeout?: number, callback?: (err: Error|null, msg: any) => void, signal?: AbortSignal}} [opts]
    */
   subscribe(subject, opts = {}) {
     this._throwIfClosed();
@@ -409,6 +409,15 @@ export class NatsConnection {
     if (tracked) {
       const code = this._engine.c.setPendingLimits(sid, opts.maxPendingMsgs ?? DEFAULT_PENDING_MSGS,
         opts.maxPendingBytes ?? DEFAULT_PENDING_BYTES, opts.slow ?? 0);
+      if (code !== 0) {
+        this._engine.c.unsubscribe(sid, 0);
+        processEvents(this, this._engine.c.poll());
+        this._engine.check(code);
+      }
+    }
+    if (opts.timeout !== undefined) {
+      // nats.js: no message within `timeout` ms closes it with TimeoutError (the engine's timer).
+      const code = this._engine.c.setSubscriptionTimeout(sid, now(), opts.timeout);
       if (code !== 0) {
         this._engine.c.unsubscribe(sid, 0);
         processEvents(this, this._engine.c.poll());

@@ -106,8 +106,7 @@ Error Request::reply(std::string_view data, const Headers *headers, const Servic
     std::lock_guard lock(st.mu);
     if (st.done) return {Errc::illegal_state, "the request was answered already"};
   }
-  Error e = st.msg.reply.empty() ? Error{}
-                                 : st.core->nc->publish(st.msg.reply, data, {}, headers);
+  Error e = st.msg.reply.empty() ? Error{} : st.core->nc->publish(st.msg.reply, data, {}, headers);
   if (!ends) return e;
   std::lock_guard lock(st.mu);
   if (!st.done) {
@@ -136,7 +135,8 @@ Error Request::respond_error(std::string_view code, std::string_view description
 
 Error Request::send_chunk(std::string_view data) {
   if (data.empty()) {
-    return {Errc::invalid_argument, "a stream chunk may not be empty: an empty reply ends the stream"};
+    return {Errc::invalid_argument,
+            "a stream chunk may not be empty: an empty reply ends the stream"};
   }
   return reply(data, nullptr, nullptr, false);
 }

@@ -51,7 +51,8 @@ TEST_F(MicroTest, DiscoveryByAllNameAndId) {
   ASSERT_TRUE(svc.ok()) << svc.error().message;
   auto g = micro::Service::add_group("calc");
   ASSERT_TRUE(g.ok());
-  ASSERT_FALSE((*svc)->add_endpoint({"add", "", {}, {}}, [](micro::Request r) { r.respond("3"); }, *g));
+  ASSERT_FALSE((*svc)->add_endpoint(
+      {"add", "", {}, {}}, [](micro::Request r) { r.respond("3"); }, *g));
   for (auto verb : {micro::Verb::ping, micro::Verb::info, micro::Verb::stats}) {
     auto named = micro::discover(*nc_, verb, name);
     ASSERT_TRUE(named.ok()) << named.error().message;
@@ -198,7 +199,8 @@ TEST_F(MicroTest, StopWaitsForRequestsInFlight) {
   EXPECT_FALSE((*svc)->stop(2s));
   caller.join();
   EXPECT_TRUE((*svc)->is_stopped());
-  EXPECT_EQ((*svc)->add_endpoint({"x", "", {}, {}}, [](micro::Request) {}).code, Errc::illegal_state);
+  EXPECT_EQ((*svc)->add_endpoint({"x", "", {}, {}}, [](micro::Request) {}).code,
+            Errc::illegal_state);
   EXPECT_EQ(nc_->request(subject, "", 1s).error().code, Errc::no_responders);
 }
 

@@ -34,9 +34,7 @@ TEST(ReadmeCpp, ExamplesRunAgainstRealServers) {
   ASSERT_TRUE(nc.ok()) << nc.error().message;
   auto js = (*nc)->jetstream();
   ASSERT_TRUE(js.ok());
-  {
-    std::ofstream("big.bin", std::ios::binary) << std::string(300 * 1024, 'x');
-  }
+  { std::ofstream("big.bin", std::ios::binary) << std::string(300 * 1024, 'x'); }
   EXPECT_TRUE(readme_block_1(server.ws_url(), js, ""));
   std::remove("big.bin");
   std::remove("copy.bin");
@@ -44,7 +42,8 @@ TEST(ReadmeCpp, ExamplesRunAgainstRealServers) {
   ASSERT_TRUE(store.ok()) << "block 1 made the object store";
   EXPECT_EQ(store->get_info("big.bin")->size, 300U * 1024U);
   EXPECT_EQ((*js)->key_value("settings")->get("theme")->value, "dark");
-  EXPECT_TRUE(readme_block_2(jwt_server.ws_url(), js, setup.creds())) << "the creds example connects";
+  EXPECT_TRUE(readme_block_2(jwt_server.ws_url(), js, setup.creds()))
+      << "the creds example connects";
   EXPECT_TRUE(readme_block_3(server.ws_url(), js, "")) << "the client example connects";
 }
 

@@ -136,3 +136,26 @@ test('isPullConsumer, isPushConsumer, Stream.getConsumer, RepublishHeaders', asy
   assert.deepEqual(Object.values(RepublishHeaders), ['Nats-Stream', 'Nats-Subject', 'Nats-Sequence', 'Nats-Last-Sequence', 'Nats-Msg-Size']);
   await jsm.streams.delete(name);
 });
+
+test('SubOpts.timeout: no message in time ends the subscription with TimeoutError; one in time cancels it', async () => {
+  const quiet = nc.subscribe('timeout.quiet', { timeout: 100 });
+  await assert.rejects((async () => { for await (const m of quiet) assert.fail(`unexpected ${m.subject}`); })(), TimeoutError);
+  assert.equal(quiet.isClosed(), true);
+  let callbackError;
+  const cb = nc.subscribe('timeout.cb', { timeout: 100, callback: (err) => { callbackError = err; } });
+  await cb.closed;
+  assert.ok(callbackError instanceof TimeoutError, 'the callback gets the TimeoutError');
+  const busy = nc.subscribe('timeout.busy', { timeout: 300 });
+  nc.publish('timeout.busy', 'in time');
+  const got = [];
+  await within((async () => {
+    for await (const m of busy) {
+      got.push(m.string());
+      await new Promise((r) => setTimeout(r, 400));  // past the timeout (a check, not a sync)
+      assert.equal(busy.isClosed(), false, 'a message in time cancelled the timeout');
+      busy.unsubscribe();
+    }
+  })(), 5000, 'busy iteration');
+  assert.deepEqual(got, ['in time']);
+  assert.throws(() => nc.subscribe('timeout.bad', { timeout: -1 }), InvalidArgumentError);
+});

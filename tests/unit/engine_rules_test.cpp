@@ -204,3 +204,40 @@ TEST(InboundCapTest, HugeInfoNumbersSaturateInsteadOfWrapping) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(EngineRules, SubscriptionTimeoutClosesWithoutAMessageAndAMessageCancelsIt) {
+  nats_test::ScriptedPeer peer(nats::Options{});
+  peer.handshake();
+  auto &engine = peer.engine();
+  auto quiet = engine.subscribe("quiet");
+  auto busy = engine.subscribe("busy");
+  ASSERT_TRUE(quiet.ok() && busy.ok());
+  peer.written();
+  EXPECT_EQ(engine.set_subscription_timeout(*quiet, nats::Time{0}, nats::Duration{0}).code,
+            nats::Errc::invalid_argument);
+  EXPECT_EQ(engine.set_subscription_timeout(99, nats::Time{0}, nats::Duration{10}).code,
+            nats::Errc::bad_subscription);
+  ASSERT_FALSE(engine.set_subscription_timeout(*quiet, nats::Time{0}, nats::Duration{100}));
+  ASSERT_FALSE(engine.set_subscription_timeout(*busy, nats::Time{0}, nats::Duration{100}));
+  EXPECT_EQ(engine.next_deadline(), nats::Time{100});
+  EXPECT_EQ(peer.feed_summaries(nats_test::msg("busy", *busy, "in time")),
+            std::vector<std::string>{"message 2 in time"});
+  engine.handle_timeout(nats::Time{100});
+  bool closed = false;
+  for (const auto &ev : peer.all_events()) {
+    if (ev.type == nats::EventType::subscription_closed) {
+      closed = true;
+      EXPECT_EQ(ev.id, *quiet);
+      EXPECT_EQ(ev.error.code, nats::Errc::timeout);
+    }
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(peer.written(), std::vector<std::string>{"UNSUB 1"});
+  EXPECT_EQ(engine.subscription_count(), 1u) << "busy got its message in time and stays";
+  EXPECT_FALSE(engine.next_deadline().has_value() && *engine.next_deadline() <= nats::Time{100})
+      << "no timer left for either";
+}
+
+}  // namespace

@@ -29,14 +29,14 @@ TEST(MicroRules, Names) {
 }
 
 TEST(MicroRules, SemanticVersions) {
-  for (const char *good : {"0.0.1", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1",
-                           "1.0.0-0.3.7", "1.0.0-x.7.z.92", "1.0.0+20130313144700",
-                           "1.0.0-beta+exp.sha.5114f85", "1.0.0-x-y-z.--"}) {
+  for (const char *good :
+       {"0.0.1", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-0.3.7",
+        "1.0.0-x.7.z.92", "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85", "1.0.0-x-y-z.--"}) {
     EXPECT_FALSE(micro::validate_version(good)) << good;
   }
-  for (const char *bad : {"", "1", "1.2", "1.2.3.4", "01.1.1", "1.01.1", "v1.2.3", "1.2.3-",
-                          "1.2.3-01", "1.2.3-a..b", "1.2.3+", "1.2.3+a..b", "1.2.x",
-                          "1.2.3-a$", " 1.2.3"}) {
+  for (const char *bad :
+       {"", "1", "1.2", "1.2.3.4", "01.1.1", "1.01.1", "v1.2.3", "1.2.3-", "1.2.3-01", "1.2.3-a..b",
+        "1.2.3+", "1.2.3+a..b", "1.2.x", "1.2.3-a$", " 1.2.3"}) {
     EXPECT_EQ(micro::validate_version(bad).code, Errc::invalid_argument) << bad;
   }
 }
@@ -101,10 +101,10 @@ TEST(MicroRules, DiscoverySubjects) {
   auto svc = make();
   std::vector<std::string> subjects;
   for (const auto &d : svc.discovery()) subjects.push_back(d.subject);
-  EXPECT_EQ(subjects, (std::vector<std::string>{"$SRV.PING", "$SRV.PING.svc", "$SRV.PING.svc.ID1",
-                                                "$SRV.INFO", "$SRV.INFO.svc", "$SRV.INFO.svc.ID1",
-                                                "$SRV.STATS", "$SRV.STATS.svc",
-                                                "$SRV.STATS.svc.ID1"}));
+  EXPECT_EQ(subjects,
+            (std::vector<std::string>{"$SRV.PING", "$SRV.PING.svc", "$SRV.PING.svc.ID1",
+                                      "$SRV.INFO", "$SRV.INFO.svc", "$SRV.INFO.svc.ID1",
+                                      "$SRV.STATS", "$SRV.STATS.svc", "$SRV.STATS.svc.ID1"}));
   EXPECT_EQ(svc.discovery()[4].verb, micro::Verb::info);
   EXPECT_EQ(*micro::control_subject(micro::Verb::stats, "svc"), "$SRV.STATS.svc");
   EXPECT_EQ(micro::control_subject(micro::Verb::ping, "", "ID1").error().code,
@@ -170,7 +170,8 @@ TEST(MicroRules, ErrorRepliesAndStreamReplies) {
   EXPECT_EQ(micro::classify_reply("", 0).kind, micro::Reply::Kind::end);
   EXPECT_EQ(micro::classify_reply("NATS/1.0\r\nX: y\r\n\r\n", 0).kind, micro::Reply::Kind::end);
   // A description without a code is still an error (code 500).
-  EXPECT_EQ(micro::classify_reply("NATS/1.0\r\nNats-Service-Error: x\r\n\r\n", 5).error.code, "500");
+  EXPECT_EQ(micro::classify_reply("NATS/1.0\r\nNats-Service-Error: x\r\n\r\n", 5).error.code,
+            "500");
 }
 
 TEST(MicroRules, ConfigsFromJson) {

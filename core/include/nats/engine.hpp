@@ -143,6 +143,10 @@ public:
   Error subscription_consumed(std::uint64_t sid, std::uint64_t msgs, std::uint64_t bytes);
   /// Pending and dropped counts of a tracked subscription.
   std::optional<SubscriptionPending> subscription_pending(std::uint64_t sid) const;
+  /// nats.js SubOpts.timeout: unless a message arrives within `timeout`,
+  /// the subscription is unsubscribed and closes with a timeout error. The
+  /// first message cancels it.
+  Error set_subscription_timeout(std::uint64_t sid, Time now, Duration timeout);
   /// Unsubscribes now (max 0) or after `max` messages in total.
   Error unsubscribe(std::uint64_t sid, std::uint64_t max = 0);
   /// Unsubscribes, then delivers what the server already sent; the sub
@@ -343,6 +347,8 @@ private:
   /// Pending accounting of a tracked sub: false when the message is dropped.
   bool admit(detail::SubEntry &sub, std::uint64_t sid, std::uint64_t size);
   void close_subscription(std::uint64_t sid, Error error);
+  /// Closes the subscriptions whose first-message timeout passed.
+  void expire_subscriptions(Time now);
   // engine_requests.cpp
   bool handle_mux_reply(const Op &op, Event &event);
   void ensure_mux();
@@ -414,6 +420,8 @@ private:
   detail::RequestMux mux_;
   detail::JetStreamState js_;
   std::unordered_map<std::uint64_t, Flush> flushes_;
+  /// Subscriptions waiting for their first message, by sid: the deadline.
+  std::unordered_map<std::uint64_t, Time> sub_timeouts_;
   std::uint64_t next_flush_ = 1;
   std::optional<Time> connect_deadline_;
   std::optional<Time> next_ping_;

@@ -32,7 +32,8 @@ bool dotted_identifiers(std::string_view s, bool pre_release) {
   std::size_t start = 0;
   for (;;) {
     auto dot = s.find('.', start);
-    auto part = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    auto part =
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (!semver_identifier(part, pre_release)) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
@@ -205,8 +206,8 @@ Result<std::size_t> Service::add_endpoint(EndpointConfig config, const Group &gr
   std::string subject = joined(group.prefix, config.subject.empty() ? config.name : config.subject);
   if (auto e = validate_subscribe_subject(subject)) return e;
   if (config.queue_group && config.queue_group->empty()) config.queue_group.reset();
-  std::string queue = config.queue_group   ? *config.queue_group
-                      : group.queue_group  ? *group.queue_group
+  std::string queue = config.queue_group    ? *config.queue_group
+                      : group.queue_group   ? *group.queue_group
                       : config_.queue_group ? *config_.queue_group
                                             : std::string(kDefaultQueueGroup);
   if (!queue.empty()) {
@@ -289,8 +290,8 @@ Result<Headers> error_headers(std::string_view code, std::string_view descriptio
 
 Reply classify_reply(const Headers *headers, std::size_t payload_size) {
   if (headers != nullptr && (headers->has(kErrorCodeHeader) || headers->has(kErrorHeader))) {
-    Reply r{Reply::Kind::error, {std::string(headers->get(kErrorCodeHeader)),
-                                 std::string(headers->get(kErrorHeader))}};
+    Reply r{Reply::Kind::error,
+            {std::string(headers->get(kErrorCodeHeader)), std::string(headers->get(kErrorHeader))}};
     if (r.error.code.empty()) r.error.code = "500";
     return r;
   }

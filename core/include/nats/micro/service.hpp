@@ -79,8 +79,8 @@ struct Endpoint {
   Metadata metadata;
   std::uint64_t num_requests = 0;
   std::uint64_t num_errors = 0;
-  std::string last_error;              ///< "" or "<code>:<description>"
-  std::uint64_t processing_time = 0;   ///< nanoseconds, all requests
+  std::string last_error;             ///< "" or "<code>:<description>"
+  std::uint64_t processing_time = 0;  ///< nanoseconds, all requests
 };
 
 /// One discovery subscription: subscribe to `subject` without a queue group.
@@ -105,8 +105,7 @@ class Service {
 public:
   /// Checks the config. `id` is the instance id (a nuid); `started_unix_ns`
   /// the wall-clock start (the host owns clocks).
-  static Result<Service> create(ServiceConfig config, std::string id,
-                                std::int64_t started_unix_ns);
+  static Result<Service> create(ServiceConfig config, std::string id, std::int64_t started_unix_ns);
 
   /// A group under `parent` (the service: Group{}): its name is one or more
   /// subject tokens ('*' allowed, '>' not: endpoints follow).

@@ -58,8 +58,7 @@ public:
 private:
   friend struct detail::ServiceCore;
   explicit Request(std::shared_ptr<detail::RequestState> state) : state_(std::move(state)) {}
-  Error reply(std::string_view data, const Headers *headers, const ServiceError *error,
-              bool ends);
+  Error reply(std::string_view data, const Headers *headers, const ServiceError *error, bool ends);
   std::shared_ptr<detail::RequestState> state_;
 };
 
