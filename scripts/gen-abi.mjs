@@ -29,6 +29,8 @@ const text = [
   freeze('ACK_KIND', abi.ackKinds),
   '/** Record flag bits. */\n',
   freeze('FLAGS', abi.flags),
+  '/** Limits and defaults of the core (KV history, object chunk size). */\n',
+  freeze('LIMITS', abi.limits),
   '/** Error codes: {code, name, local, js (nats.js class), py (nats_wasm Python class path)}. */\n',
   `export const ERRORS = Object.freeze(${JSON.stringify(errors, null, 2)}.map(Object.freeze));\n`,
   '/** Specific JetStream API error classes: {errCode, status, js, py} (0 / "" = none). */\n',

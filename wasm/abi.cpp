@@ -93,6 +93,11 @@ std::string abi_json() {
   num(out, "working", static_cast<int>(js::AckKind::working));
   num(out, "term", static_cast<int>(js::AckKind::term));
   out += '}';
+  key(out, "limits");
+  out += '{';
+  num(out, "kvMaxHistory", static_cast<int>(js::kv::kMaxHistory));
+  num(out, "objChunkSize", static_cast<int>(js::obj::kDefaultChunkSize));
+  out += '}';
   key(out, "strategies");
   out += '{';
   num(out, "timer", static_cast<int>(ReplyStrategy::timer));

@@ -120,3 +120,19 @@ async def test_set_server_pool_moves_the_next_reconnect():
 
 async def _call(fn, *args):
     return fn(*args)
+
+
+async def test_nats_py_constants_are_the_cores():
+    from nats_wasm.js.client import KV_MAX_HISTORY
+    from nats_wasm.js.object_store import OBJ_DEFAULT_CHUNK_SIZE
+
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    try:
+        limits = nc._mod.abi.LIMITS
+        assert (KV_MAX_HISTORY, OBJ_DEFAULT_CHUNK_SIZE) == (limits.kvMaxHistory, limits.objChunkSize)
+        jsx = nc.jetstream()
+        from nats_wasm.js import errors as jse
+        await expect(jse.KeyHistoryTooLargeError,
+                     jsx.create_key_value(bucket="compat_hist", history=KV_MAX_HISTORY + 1))
+    finally:
+        await nc.close()

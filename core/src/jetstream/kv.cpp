@@ -12,7 +12,6 @@ using json = nlohmann::json;
 
 constexpr std::string_view kStreamPrefix = "KV_";
 constexpr std::string_view kSubjectPrefix = "$KV.";
-constexpr std::int64_t kMaxHistory = 64;
 constexpr std::chrono::milliseconds kMaxDuplicateWindow{120000};
 
 bool bucket_char(char c) {

@@ -69,7 +69,9 @@ export class Service extends ServiceGroup {
     }
     for (const [verb, subject] of this._core.discovery()) {
       this._discovery.push(nc.subscribe(subject, {
-        callback: (e, msg) => (e ? this.stop(e) : this._discover(verb, msg)),
+        // Tracked like handlers: a STATS reply awaiting its statsHandler
+        // finishes before stop() frees the core.
+        callback: (e, msg) => (e ? this.stop(e) : this._track(this._discover(verb, msg))),
       }));
     }
     nc.closed().then((e) => this.stop(e ?? null));

@@ -28,6 +28,10 @@ _PUB = struct.Struct("<II")
 _BATCH_HIGH_WATER = 64 * 1024
 
 
+# nats.py's name for the core's limit (js::kv::kMaxHistory; a test checks
+# that the two agree).
+KV_MAX_HISTORY = 64
+
 class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStreamManager):
     """JetStream for a connection (nats.py ``nc.jetstream()``)."""
 

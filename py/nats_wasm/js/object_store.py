@@ -41,6 +41,10 @@ def _info(text: Optional[str]) -> Optional[ObjectInfo]:
     return ObjectInfo.from_response(json.loads(text)) if text else None
 
 
+# nats.py's name for the core's default chunk size (js::obj::kDefaultChunkSize;
+# a test checks that the two agree).
+OBJ_DEFAULT_CHUNK_SIZE = 128 * 1024
+
 class ObjectStore:
     """An object store (nats.py ``ObjectStore``)."""
 

@@ -31,6 +31,9 @@ Error validate_bucket(std::string_view bucket);
 Error validate_key(std::string_view key, bool filter = false);
 
 /// A bucket's settings (nats.js KvOptions / nats.py KeyValueConfig).
+/// The most values a bucket keeps per key (nats.py KV_MAX_HISTORY).
+inline constexpr std::int64_t kMaxHistory = 64;
+
 struct BucketConfig {
   std::string bucket;
   std::string description;
