@@ -46,6 +46,10 @@ export interface KvOptions {
   replicas: number;
   description: string;
   allow_direct: boolean;
+  /** Where the bucket's stream lives: {cluster, tags}. */
+  placement: { cluster?: string; tags?: string[] };
+  /** Republish writes to other subjects: {src, dest, headers_only}. */
+  republish: { src?: string; dest: string; headers_only?: boolean };
 }
 export interface KvStatus {
   bucket: string;

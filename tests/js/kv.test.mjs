@@ -282,3 +282,19 @@ describe('interop with nats.js', () => {
     }
   });
 });
+
+describe('kv: bucket options', () => {
+  test('republish sends each write on to another subject; unsupported options are errors, not dropped', async () => {
+    const name = unique('repub');
+    const sub = nc.subscribe(`repub.${name}.>`);
+    const kv = await kvm.create(name, { republish: { src: '>', dest: `repub.${name}.>` } });
+    await nc.flush();
+    await kv.put('k', 'v1');
+    let got;
+    for await (const m of sub) { got = m; break; }
+    assert.equal(got.string(), 'v1');
+    assert.equal(got.headers.get('Nats-Subject'), `$KV.${name}.k`);
+    await assert.rejects(kvm.create(unique('mirror'), { mirror: { name: 'KV_other' } }), InvalidArgumentError);
+    await assert.rejects(kvm.create(unique('comp'), { compression: true }), InvalidArgumentError);
+  });
+});

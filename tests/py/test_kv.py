@@ -227,3 +227,24 @@ async def test_interop_with_nats_js_kv():
         assert (await kv.get("from.js")).value == b"hi"
     finally:
         await nc.close()
+
+
+async def test_republish_and_unsupported_bucket_settings():
+    from nats_wasm.js import api
+
+    nc, jsx = await connected()
+    try:
+        name = unique("REPUB")
+        sub = await nc.subscribe(f"repub.{name}.>")
+        kv = await jsx.create_key_value(bucket=name,
+                                        republish=api.RePublish(src=">", dest=f"repub.{name}.>"))
+        await nc.flush()
+        await kv.put("k", b"v1")
+        msg = await sub.next_msg(timeout=5)
+        assert msg.data == b"v1" and msg.headers["Nats-Subject"] == f"$KV.{name}.k"
+        await expect(errors.InvalidArgumentError,
+                     jsx.create_key_value(bucket=unique("MIRROR"), mirror={"name": "KV_x"}))
+        await expect(errors.InvalidArgumentError,
+                     jsx.create_key_value(bucket=unique("TTL"), limit_marker_ttl=5))
+    finally:
+        await nc.close()

@@ -306,3 +306,23 @@ TEST_F(KvDirectTimeoutTest, DirectStillAllowedIsATimeout) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(KvRules, PlacementAndRepublishGoToTheStreamConfig) {
+  kv::BucketConfig c;
+  c.bucket = "b";
+  c.placement_json = R"({"cluster":"east","tags":["ssd"]})";
+  c.republish_json = R"({"src":">","dest":"repub.>","headers_only":true})";
+  auto cfg = json::parse(*kv::stream_config_json(c));
+  EXPECT_EQ(cfg["placement"], json::parse(c.placement_json));
+  EXPECT_EQ(cfg["republish"]["dest"], "repub.>");
+  c.republish_json = "[1]";
+  EXPECT_EQ(kv::stream_config_json(c).error().code, Errc::invalid_argument);
+  c.republish_json.clear();
+  c.placement_json.clear();
+  cfg = json::parse(*kv::stream_config_json(c));
+  EXPECT_FALSE(cfg.contains("placement") || cfg.contains("republish"));
+}
+
+}  // namespace

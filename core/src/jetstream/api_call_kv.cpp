@@ -46,6 +46,18 @@ Error JsApiCall::State::prepare_kv() {
     c.storage = cfg->value("storage", std::string("file"));
     c.replicas = cfg->value("replicas", std::int64_t{1});
     c.allow_direct = cfg->value("allow_direct", true);
+    // Settings this client cannot honour are errors, never silently dropped.
+    for (const char *unsupported : {"mirror", "sources", "compression", "metadata", "markerTTL"}) {
+      auto it = cfg->find(unsupported);
+      if (it != cfg->end() && !it->is_null() && *it != false && *it != "none" && *it != "") {
+        return bad(std::string(unsupported) + " is not supported for buckets here");
+      }
+    }
+    for (auto [key, out] : {std::pair{"placement", &c.placement_json},
+                            std::pair{"republish", &c.republish_json}}) {
+      auto it = cfg->find(key);
+      if (it != cfg->end() && !it->is_null()) *out = it->dump();
+    }
     auto stream = kv::stream_config_json(c);
     if (!stream) return stream.error();
     subject = api("STREAM.CREATE." + kv::stream_name(c.bucket));

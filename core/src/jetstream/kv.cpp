@@ -102,6 +102,16 @@ Result<std::string> stream_config_json(const BucketConfig &c) {
               {"allow_direct", c.allow_direct},
               {"max_consumers", -1}};
   if (!c.description.empty()) cfg["description"] = c.description;
+  // Placement and republish go to the server as given (objects only).
+  for (auto [key, text] : {std::pair{"placement", &c.placement_json},
+                           std::pair{"republish", &c.republish_json}}) {
+    if (text->empty()) continue;
+    auto v = json::parse(*text, nullptr, false);
+    if (v.is_discarded() || !v.is_object()) {
+      return Error{Errc::invalid_argument, std::string(key) + " must be an object"};
+    }
+    cfg[key] = std::move(v);
+  }
   return cfg.dump();
 }
 

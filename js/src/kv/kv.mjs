@@ -200,6 +200,10 @@ export class Kvm {
           bucket: name, history: opts.history, ttl: opts.ttl, max_value_size: opts.maxValueSize,
           max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
           description: opts.description, allow_direct: opts.allow_direct,
+          placement: opts.placement, republish: opts.republish,
+          // Not supported: the core refuses them rather than dropping them.
+          mirror: opts.mirror, sources: opts.sources, compression: opts.compression,
+          metadata: opts.metadata, markerTTL: opts.markerTTL,
         },
       });
       return new Bucket(this._ctx, name, info);

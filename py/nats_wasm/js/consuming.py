@@ -32,7 +32,10 @@ class KeyValueMixin:
 
     async def create_key_value(self, config: Optional[Any] = None, **params: Any) -> "KeyValue":
         """Creates a bucket: bucket, history (1..64), ttl (seconds),
-        max_value_size, max_bytes, storage, replicas, description, direct."""
+        max_value_size, max_bytes, storage, replicas, description, direct,
+        placement, republish. mirror, sources, compression, metadata and
+        limit_marker_ttl are not supported: setting one is
+        InvalidArgumentError."""
         from .kv import key_value
 
         if config is not None:
@@ -50,6 +53,15 @@ class KeyValueMixin:
                "description": params.get("description") or "",
                # None (nats.py's default): direct gets, which 2.9 servers have
                "allow_direct": params.get("direct") is not False}
+        # Placement and republish go to the bucket's stream; settings this
+        # client cannot honour (mirror, sources, ...) reach the core, which
+        # refuses them rather than dropping them.
+        for key in ("placement", "republish", "mirror", "sources", "compression", "metadata"):
+            value = params.get(key)
+            if value is not None:
+                cfg[key] = value.as_dict() if hasattr(value, "as_dict") else value
+        if params.get("limit_marker_ttl"):
+            cfg["markerTTL"] = params["limit_marker_ttl"]
         return await key_value(self._nc, self._ctx, bucket, cfg)
 
     async def delete_key_value(self, bucket: str) -> bool:

@@ -44,6 +44,8 @@ struct BucketConfig {
   std::string storage = "file";  ///< file or memory
   std::int64_t replicas = 1;
   bool allow_direct = true;  ///< reads by direct get (2.9 servers support it)
+  std::string placement_json;  ///< the stream's placement ({cluster, tags}) as JSON, or ""
+  std::string republish_json;  ///< the stream's republish ({src, dest, headers_only}), or ""
 };
 
 /// The stream config JSON of a bucket; invalid_argument for a bad history.
