@@ -76,6 +76,8 @@ export interface ObjectStoreOptions {
   max_bytes: number;
   storage: 'file' | 'memory';
   replicas: number;
+  /** Where the store's stream lives: {cluster, tags}. */
+  placement: { cluster?: string; tags?: string[] };
 }
 export interface ObjectIterator<T> extends AsyncIterable<T> {
   stop(): void;

@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { Objm as NatsJsObjm } from '@nats-io/obj';
 
-import { ClosedConnectionError, InvalidNameError } from '../../js/src/index.mjs';
+import { ClosedConnectionError, InvalidArgumentError, InvalidNameError } from '../../js/src/index.mjs';
 import { JetStreamError, StreamNotFoundError, jetstream, jetstreamManager } from '../../js/src/jetstream/index.mjs';
 import { Objm } from '../../js/src/obj/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
@@ -376,4 +376,8 @@ describe('interop with nats.js', () => {
       await ref.close();
     }
   });
+});
+
+test('object stores refuse settings they cannot honour instead of dropping them', async () => {
+  await assert.rejects(new Objm(nc).create(`meta_${process.pid}`, { metadata: { a: 'b' } }), InvalidArgumentError);
 });

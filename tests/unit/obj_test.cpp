@@ -284,3 +284,17 @@ TEST_F(ObjTest, AnUpdateNeedsALiveObjectAndAFreeNewName) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ObjRulesPlacement, PlacementGoesToTheStreamConfig) {
+  nats::js::obj::StoreConfig c;
+  c.bucket = "files";
+  c.placement_json = R"({"cluster":"east"})";
+  auto cfg = nlohmann::json::parse(*nats::js::obj::stream_config_json(c));
+  EXPECT_EQ(cfg["placement"]["cluster"], "east");
+  c.placement_json = "\"east\"";
+  EXPECT_EQ(nats::js::obj::stream_config_json(c).error().code, nats::Errc::invalid_argument);
+}
+
+}  // namespace

@@ -53,8 +53,8 @@ Error JsApiCall::State::prepare_kv() {
         return bad(std::string(unsupported) + " is not supported for buckets here");
       }
     }
-    for (auto [key, out] : {std::pair{"placement", &c.placement_json},
-                            std::pair{"republish", &c.republish_json}}) {
+    for (auto [key, out] :
+         {std::pair{"placement", &c.placement_json}, std::pair{"republish", &c.republish_json}}) {
       auto it = cfg->find(key);
       if (it != cfg->end() && !it->is_null()) *out = it->dump();
     }

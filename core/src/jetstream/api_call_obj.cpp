@@ -46,6 +46,15 @@ Error JsApiCall::State::prepare_obj() {
     c.max_bytes = cfg->value("max_bytes", std::int64_t{-1});
     c.storage = cfg->value("storage", std::string("file"));
     c.replicas = cfg->value("replicas", std::int64_t{1});
+    if (auto p = cfg->find("placement"); p != cfg->end() && !p->is_null())
+      c.placement_json = p->dump();
+    // Settings of nats-server 2.10+ are refused, never silently dropped.
+    for (const char *unsupported : {"metadata", "compression"}) {
+      auto it = cfg->find(unsupported);
+      if (it != cfg->end() && !it->is_null() && *it != false && *it != "none" && *it != "") {
+        return bad(std::string(unsupported) + " is not supported for object stores here");
+      }
+    }
     auto stream = obj::stream_config_json(c);
     if (!stream) return stream.error();
     subject = api("STREAM.CREATE." + obj::stream_name(c.bucket));

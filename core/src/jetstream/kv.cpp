@@ -103,8 +103,8 @@ Result<std::string> stream_config_json(const BucketConfig &c) {
               {"max_consumers", -1}};
   if (!c.description.empty()) cfg["description"] = c.description;
   // Placement and republish go to the server as given (objects only).
-  for (auto [key, text] : {std::pair{"placement", &c.placement_json},
-                           std::pair{"republish", &c.republish_json}}) {
+  for (auto [key, text] :
+       {std::pair{"placement", &c.placement_json}, std::pair{"republish", &c.republish_json}}) {
     if (text->empty()) continue;
     auto v = json::parse(*text, nullptr, false);
     if (v.is_discarded() || !v.is_object()) {

@@ -55,6 +55,13 @@ Result<std::string> stream_config_json(const StoreConfig &c) {
               {"allow_rollup_hdrs", true},
               {"allow_direct", true}};
   if (!c.description.empty()) cfg["description"] = c.description;
+  if (!c.placement_json.empty()) {
+    auto placement = json::parse(c.placement_json, nullptr, false);
+    if (placement.is_discarded() || !placement.is_object()) {
+      return Error{Errc::invalid_argument, "placement must be an object"};
+    }
+    cfg["placement"] = std::move(placement);
+  }
   return cfg.dump();
 }
 

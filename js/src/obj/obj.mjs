@@ -417,6 +417,7 @@ export class Objm {
         config: {
           bucket: name, description: opts.description, ttl: opts.ttl === undefined ? undefined : Math.round(opts.ttl / 1e6),
           max_bytes: opts.max_bytes, storage: opts.storage, replicas: opts.replicas,
+          placement: opts.placement, metadata: opts.metadata, compression: opts.compression,
         },
       });
     } catch (err) {

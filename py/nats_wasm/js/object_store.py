@@ -250,7 +250,7 @@ class ObjectStoreMixin:
                                   **params: Any) -> ObjectStore:
         """Creates a store (or opens it when it exists with the same
         settings): bucket, description, ttl (seconds), max_bytes, storage,
-        replicas."""
+        replicas, placement."""
         config = config or ObjectStoreConfig()
         for key, value in params.items():
             setattr(config, key, value)
@@ -263,6 +263,9 @@ class ObjectStoreMixin:
                "ttl": int(float(config.ttl or 0) * 1000), "max_bytes": config.max_bytes or -1,
                "storage": getattr(storage, "value", storage) or "file",
                "replicas": config.replicas or 1}
+        if config.placement is not None:
+            placement = config.placement
+            cfg["placement"] = placement.as_dict() if hasattr(placement, "as_dict") else placement
         return await self._open_store(config.bucket, cfg)
 
     async def delete_object_store(self, bucket: str) -> bool:

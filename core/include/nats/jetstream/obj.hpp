@@ -47,6 +47,7 @@ struct StoreConfig {
   std::int64_t max_bytes = -1;
   std::string storage = "file";
   std::int64_t replicas = 1;
+  std::string placement_json;  ///< the stream's placement ({cluster, tags}) as JSON, or ""
 };
 
 /// The stream config JSON of a store.
