@@ -300,4 +300,6 @@ Error Client::set_servers(const std::vector<std::string> &urls) {
   return impl_->engine.set_servers(urls);
 }
 
+bool Client::on_io_thread() const { return impl_->on_io_thread(); }
+
 }  // namespace nats::native

@@ -102,14 +102,12 @@ const Msg &Request::msg() const { return state_->msg; }
 Error Request::reply(std::string_view data, const Headers *headers, const ServiceError *error,
                      bool ends) {
   auto &st = *state_;
-  {
-    std::lock_guard lock(st.mu);
-    if (st.done) return {Errc::illegal_state, "the request was answered already"};
-  }
-  Error e = st.msg.reply.empty() ? Error{} : st.core->nc->publish(st.msg.reply, data, {}, headers);
-  if (!ends) return e;
+  // Held across the publish: two threads answering one request send one
+  // answer, and a chunk cannot follow the end of its stream.
   std::lock_guard lock(st.mu);
-  if (!st.done) {
+  if (st.done) return {Errc::illegal_state, "the request was answered already"};
+  Error e = st.msg.reply.empty() ? Error{} : st.core->nc->publish(st.msg.reply, data, {}, headers);
+  if (ends) {
     st.done = true;
     st.core->record(st.index, st.start, error);
   }
@@ -160,10 +158,16 @@ Result<std::shared_ptr<Service>> Service::add(Client &nc, ServiceConfig config) 
       }
       (void)c->nc->publish(m.reply, json);
     });
-    if (!sub) return sub.error();
+    if (!sub) {
+      for (auto &made : core->discovery) (void)made->unsubscribe();
+      return sub.error();
+    }
     core->discovery.push_back(*sub);
   }
-  if (auto e = nc.flush()) return e;
+  if (auto e = nc.flush()) {
+    for (auto &made : core->discovery) (void)made->unsubscribe();
+    return e;
+  }
   return std::shared_ptr<Service>(new Service(std::move(core)));
 }
 
@@ -206,6 +210,10 @@ Error Service::add_endpoint(EndpointConfig config, Handler handler, const Group 
   ep->sub = *sub;
   {
     std::lock_guard lock(core_->mu);
+    if (core_->stopped) {  // stop() ran meanwhile: this endpoint never serves
+      (void)ep->sub->unsubscribe();
+      return {Errc::illegal_state, "the service is stopped"};
+    }
     core_->endpoints.push_back(ep);
   }
   return core_->nc->flush();
@@ -237,6 +245,10 @@ bool Service::is_stopped() const {
 }
 
 Error Service::stop(std::chrono::milliseconds timeout) {
+  // From a handler (the I/O thread) the wait below could never end.
+  if (core_->nc->on_io_thread()) {
+    return {Errc::illegal_state, "stop() from a handler: call it from another thread"};
+  }
   const auto deadline = Clock::now() + timeout;
   std::vector<std::shared_ptr<Subscription>> subs;
   {

@@ -204,4 +204,27 @@ TEST_F(MicroTest, StopWaitsForRequestsInFlight) {
   EXPECT_EQ(nc_->request(subject, "", 1s).error().code, Errc::no_responders);
 }
 
+TEST_F(MicroTest, AnsweredOnceAndStopFromAHandlerIsRefused) {
+  auto svc = micro::Service::add(*nc_, {unique("once"), "1.0.0", "", {}, std::nullopt});
+  ASSERT_TRUE(svc.ok());
+  auto subject = unique("once");
+  std::atomic<int> second_answer{-1};
+  std::atomic<int> stop_code{-1};
+  auto *service = svc->get();
+  ASSERT_FALSE((*svc)->add_endpoint({"e", subject, {}, {}}, [&](micro::Request r) {
+    r.respond("first");
+    second_answer = static_cast<int>(r.respond_error("500", "late").code);
+    stop_code = static_cast<int>(service->stop(100ms).code);
+  }));
+  auto reply = nc_->request(subject, "", 2s);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->data, "first");
+  EXPECT_FALSE(reply->headers()->has("Nats-Service-Error"));
+  ASSERT_FALSE(nc_->flush());
+  EXPECT_EQ(second_answer.load(), static_cast<int>(Errc::illegal_state));
+  EXPECT_EQ(stop_code.load(), static_cast<int>(Errc::illegal_state));
+  EXPECT_FALSE((*svc)->stop());
+  EXPECT_EQ(json::parse((*svc)->stats_json())["endpoints"][0]["num_errors"], 0);
+}
+
 }  // namespace

@@ -331,3 +331,36 @@ test('the schema check rejects a reply that breaks the schema (so the checks abo
   const stats = { ...good, type: ServiceResponseType.STATS, started: '2026-01-01T00:00:00.000Z', endpoints: [ep] };
   assert.match(microSchemaErrors('STATS', stats), /last_error/);
 });
+
+test('closing the connection under a streaming handler reports, never an unhandled rejection', async () => {
+  const own = await conns.connect(srv.wsUrl);
+  const svc = await new Svcm(own).add({ name: unique('closing'), version: '1.0.0' });
+  const subject = unique('closing');
+  const started = gate();
+  const release = gate();
+  svc.addEndpoint('s', {
+    subject,
+    handler: async function* () {
+      yield 'first';
+      started.open();
+      await release.p;
+      yield 'after the close';
+    },
+  });
+  await own.flush();
+  const unhandled = [];
+  const onUnhandled = (err) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const reading = (async () => { for await (const m of requestStream(nc, subject, '', { timeout: 2000 })) void m; })();
+    reading.catch(() => {});
+    await within(started.p, 5000, 'the stream started');
+    await own.close();
+    release.open();
+    await within(svc.stopped, 5000, 'the service stopped');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

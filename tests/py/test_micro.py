@@ -243,3 +243,30 @@ async def test_interop_with_nats_js_services():
         await svc.stop()
     finally:
         await nc.close()
+
+
+async def test_an_answered_request_stays_answered_and_sync_generators_are_refused():
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    try:
+        svc = await add_service(nc, name=unique("once"), version="1.0.0")
+        answered, sync_gen = unique("answered"), unique("syncgen")
+
+        async def respond_then_raise(req):
+            await req.respond(b"ok")
+            raise ValueError("after the answer")
+
+        def not_async(req):
+            yield b"x"
+
+        await svc.add_endpoint(name="a", subject=answered, handler=respond_then_raise)
+        await svc.add_endpoint(name="g", subject=sync_gen, handler=not_async)
+        r = await nc.request(answered, b"", timeout=2)
+        assert r.data == b"ok" and not r.headers
+        r = await nc.request(sync_gen, b"", timeout=2)
+        assert r.headers["Nats-Service-Error-Code"] == "500"
+        stats = {e.name: e for e in svc.stats().endpoints}
+        assert (stats["a"].num_requests, stats["a"].num_errors) == (1, 0)
+        assert (stats["g"].num_requests, stats["g"].num_errors) == (1, 1)
+        await svc.stop()
+    finally:
+        await nc.close()

@@ -63,7 +63,13 @@ export class Endpoint {
   _fail(sm, err) {
     const [code, text] = errorReply(err);
     if (sm._recorded) return;
-    sm.respondError(code, text);
+    try {
+      sm.respondError(code, text);
+    } catch (replyErr) {
+      // No reply can go out (e.g. the connection closed): still counted.
+      sm._record([String(code), text]);
+      this.service.nc._reportError(replyErr);
+    }
   }
 
   async _stream(sm, items) {

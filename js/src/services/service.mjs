@@ -113,8 +113,11 @@ export class Service extends ServiceGroup {
 
   // Handlers still running (async or streaming); stop() waits for them.
   _track(promise) {
-    this._inFlight.add(promise);
-    promise.finally(() => this._inFlight.delete(promise));
+    // A failure here (e.g. replying on a closed connection) is reported,
+    // never an unhandled rejection.
+    const tracked = Promise.resolve(promise).catch((err) => this.nc._reportError(err));
+    this._inFlight.add(tracked);
+    tracked.finally(() => this._inFlight.delete(tracked));
   }
 
   // A discovery reply: the core's, or after stop the last one it gave.

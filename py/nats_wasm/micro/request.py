@@ -46,6 +46,7 @@ class Request:
         self._msg = msg
         self._service = service
         self._error: Optional[ServiceError] = None
+        self._answered = False
 
     @property
     def subject(self) -> str:
@@ -65,6 +66,11 @@ class Request:
 
     async def respond(self, data: bytes = b"", headers: Optional[dict[str, str]] = None) -> None:
         """Replies to the requester."""
+        self._answered = True
+        await self._send(data, headers)
+
+    async def _send(self, data: bytes, headers: Optional[dict[str, str]] = None) -> None:
+        # A reply that does not answer the request by itself: a stream's chunk.
         if self._msg.reply:
             await self._service._nc.publish(self._msg.reply, data, headers=headers)
 
@@ -74,6 +80,7 @@ class Request:
         core's), ``data`` and your own ``headers``. Counts as an error in
         the endpoint's stats."""
         self._error = ServiceError(str(code), str(description))
+        self._answered = True
         if not self._msg.reply:
             return
         nc = self._service._nc

@@ -132,6 +132,7 @@ class Service(Group):
         self._endpoints: list[_Endpoint] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping: Optional[asyncio.Task[None]] = None
+        self._stats_proxy: Any = None  # the stats_handler's JS proxy, freed at stop
         self.stopped = asyncio.Event()
 
     @property
@@ -181,14 +182,24 @@ class Service(Group):
                 await self._stream(req, result)
             elif inspect.isawaitable(result):
                 await result
+            elif inspect.isgenerator(result):
+                raise TypeError("a streaming handler must be an async generator")
         except Exception as exc:  # a handler's error is an error reply, never a lost request
-            err = error_of(exc)
-            if req._error is None:
-                await req.respond_error(err.code, err.description)
-        elapsed_ms = (time.perf_counter() - start) * 1000.0
-        err = req._error
-        self._js._record(ep.index, elapsed_ms, err.code if err else None,
-                         err.description if err else "")
+            if not req._answered:  # an answered request stays answered
+                err = error_of(exc)
+                try:
+                    await req.respond_error(err.code, err.description)
+                except Exception as reply_exc:  # e.g. the connection closed
+                    req._error = err
+                    self._nc._report_later(reply_exc)
+        finally:
+            elapsed_ms = (time.perf_counter() - start) * 1000.0
+            err = req._error
+            try:
+                self._js._record(ep.index, elapsed_ms, err.code if err else None,
+                                 err.description if err else "")
+            except Exception as exc:
+                self._nc._report_later(exc)
 
     async def _stream(self, req: Request, items: AsyncIterator[Any]) -> None:
         # Each item one reply, then an empty one: the core's convention
@@ -198,7 +209,7 @@ class Service(Group):
             if len(chunk) == 0:
                 raise ServiceError("500", "a stream chunk may not be empty: "
                                    "an empty reply ends the stream")
-            await req.respond(chunk)
+            await req._send(chunk)  # the request is answered by the end (or an error)
         await req.respond(b"")
 
     def _stats_json(self, data: Any) -> ServiceStats:
@@ -255,6 +266,9 @@ class Service(Group):
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         self._nc._push_pubs()
         await _ffi.settle(self._js.stop())
+        if self._stats_proxy is not None:
+            self._stats_proxy.destroy()
+            self._stats_proxy = None
         self.stopped.set()
 
     async def __aenter__(self) -> "Service":
@@ -290,5 +304,6 @@ async def add_service(nc: "Client", config: Optional[ServiceConfig] = None,
     js_service = await _ffi.settle(_ffi.call(nc._mod.pyodide.micro.addService, nc._nc, js_cfg,
                                              stats_data))
     svc = Service(nc, cfg, js_service)
+    svc._stats_proxy = stats_data
     holder.append(svc)
     return svc

@@ -156,6 +156,8 @@ public:
   void on_status(std::function<void(const Status &)> callback);
   /// True once the connection is closed (by us, the server or an error).
   bool is_closed() const;
+  /// True on the client's I/O thread (in a callback or handler).
+  bool on_io_thread() const;
   /// True while the connection is lost and being re-established.
   bool is_reconnecting() const;
   /// True while connected (not reconnecting, not closed).

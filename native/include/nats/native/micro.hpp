@@ -87,6 +87,7 @@ public:
   void reset();
   /// Stops taking requests (the subscriptions drain), then waits for the
   /// requests already received to be answered (or dropped), up to timeout.
+  /// Not from a handler (illegal_state): the I/O thread would wait for itself.
   Error stop(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   bool is_stopped() const;
 
