@@ -74,6 +74,8 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("jsCancel", &Connection::js_cancel)
       .function("jsInFlight", &Connection::js_in_flight)
       .function("pullStart", &Connection::pull_start)
+      .function("pushStart", &Connection::push_start)
+      .function("pushCheck", &Connection::push_check)
       .function("pullConsumed", &Connection::pull_consumed)
       .function("pullStop", &Connection::pull_stop)
       .function("pullSessions", &Connection::pull_sessions)

@@ -130,6 +130,13 @@ public:
   /// A fetch/consume on stream/consumer; its session id or -Errc.
   double pull_start(double context, const std::string &stream, const std::string &consumer,
                     emscripten::val opts, double now);
+  /// A push session (wasm/push_api.cpp): on the consumer of `info_json`
+  /// (its ConsumerInfo), or with info_json "" on the bound consumer that
+  /// `opts` describes. Its session id or -Errc.
+  double push_start(double context, const std::string &info_json, emscripten::val opts,
+                    double now);
+  /// Errc: whether the consumer of `info_json` is a push consumer.
+  int push_check(const std::string &info_json);
   int pull_consumed(double session, double msgs, double bytes);
   int pull_stop(double session);
   double pull_sessions() const { return static_cast<double>(engine_.pull_sessions()); }

@@ -57,6 +57,19 @@ Result<js::PullOptions> pull_options_from(const val &opts) {
   return o;
 }
 
+Result<js::PushOptions> bound_push_options_from(const val &opts) {
+  js::PushOptions o;
+  o.deliver_subject = string_field(opts, "deliver_subject");
+  o.deliver_group = string_field(opts, "deliver_group");
+  // nats.js BoundPushConsumerOptions gives the heartbeat in nanoseconds.
+  std::uint64_t ns = 0;
+  if (Error e = count_field(opts, "idle_heartbeat", ns)) return e;
+  o.idle_heartbeat = js::Millis{static_cast<std::int64_t>(ns / 1000000)};
+  o.abort_on_missing_resource = opts["abort_on_missing_resource"].isTrue();
+  if (Error e = js::validate_push_options(o)) return e;
+  return o;
+}
+
 Result<js::OrderedOptions> ordered_options_from(const val &opts) {
   js::OrderedOptions o;
   o.name_prefix = string_field(opts, "name_prefix");

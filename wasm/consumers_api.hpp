@@ -8,12 +8,16 @@
 
 #include "nats/error.hpp"
 #include "nats/jetstream/consumer.hpp"
+#include "nats/jetstream/push.hpp"
 
 namespace nats::wasm {
 
 /// {mode, max_messages, max_bytes, expires, idle_heartbeat (ms),
 /// threshold_messages, threshold_bytes, bind, abort_on_missing_resource}.
 Result<js::PullOptions> pull_options_from(const emscripten::val &opts);
+/// A bound push consumer's {deliver_subject, deliver_group, idle_heartbeat
+/// (ns), abort_on_missing_resource}, checked.
+Result<js::PushOptions> bound_push_options_from(const emscripten::val &opts);
 /// {name_prefix, filter_subject, deliver_policy, opt_start_seq, opt_start_time,
 /// replay_policy, inactive_threshold (ms), headers_only}.
 Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);

@@ -22,12 +22,14 @@ set_source_files_properties(
   core/src/jetstream/engine_ordered.cpp
   core/src/jetstream/offset.cpp
   core/src/jetstream/partitions.cpp
+  core/src/jetstream/push.cpp
   wasm/abi.cpp
   wasm/auth_api.cpp
   wasm/consumers_api.cpp
   wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/probe.cpp
+  wasm/push_api.cpp
   DIRECTORY ${CMAKE_SOURCE_DIR}
   PROPERTIES COMPILE_OPTIONS "-Oz")
 
@@ -50,6 +52,7 @@ add_executable(nats_wasm_core
   wasm/pending_api.cpp
   wasm/pool_api.cpp
   wasm/probe.cpp
+  wasm/push_api.cpp
   wasm/records.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)
 target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions)

@@ -95,7 +95,7 @@ void Engine::drop_in_flight() {
   std::sort(pulls.begin(), pulls.end());
   for (auto id : pulls) {
     auto &s = js_.pulls.at(id);
-    if (s.options.mode == js::PullMode::consume) {
+    if (s.options.mode == js::PullMode::consume || s.options.mode == js::PullMode::push) {
       s.pending_msgs = 0;
       s.pending_bytes = 0;
     } else {

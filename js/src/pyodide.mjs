@@ -13,6 +13,7 @@ import { INCLUDE as OBJ_INCLUDE, ObjectStore } from './obj/obj.mjs';
 import { AsyncQueue, iterableOf } from './queue.mjs';
 
 export * as micro from './pyodide_micro.mjs';
+export * as push from './pyodide_push.mjs';
 
 /** The error table (code, name, js, py class path), for Python's mapping. */
 export const errorTable = ERRORS;

@@ -42,6 +42,7 @@
 #include "nats/jetstream/kv.hpp"
 #include "nats/jetstream/obj.hpp"
 #include "nats/jetstream/publish.hpp"
+#include "nats/jetstream/push.hpp"
 #include "nats/nuid.hpp"
 #include "nats/options.hpp"
 #include "nats/parser.hpp"
@@ -231,6 +232,16 @@ public:
   /// in request_reply (confirmed) or request_failed.
   Result<std::uint64_t> js_ack_sync(std::string_view reply, Time now, Duration timeout);
 
+  // --- push consumers (core/src/jetstream/engine_push.cpp) --------------------
+  /// Consumes a push consumer: subscribes to its deliver subject (in its
+  /// deliver group), answers flow control once the host consumed what came
+  /// before, watches idle heartbeats. Events as for pull_start; the host
+  /// reports consumption with pull_consumed and stops with pull_stop.
+  /// stream and consumer may be "" (a bound consumer: nothing is looked up).
+  Result<std::uint64_t> push_start(std::uint64_t context, std::string_view stream,
+                                   std::string_view consumer, const js::PushOptions &options,
+                                   Time now);
+
   // --- ordered consumers (core/src/jetstream/engine_ordered.cpp) -------------
   /// Creates an ordered consumer (checks the stream, creates the server
   /// consumer); js_result with its ConsumerInfo JSON, or an error, follows.
@@ -384,6 +395,9 @@ private:
   /// Forgets the acks remembered for a consumer: when no session but
   /// `except` consumes it any more, or at once with except 0 (deleted).
   void forget_acks(const std::string &stream, const std::string &consumer, std::uint64_t except);
+  // jetstream/engine_push.cpp
+  void push_on_status(std::uint64_t session, const js::PullStatus &status, std::string_view reply);
+  void push_flow_control(std::uint64_t session);
   // jetstream/engine_ordered.cpp
   void ordered_reset(std::uint64_t session);
   void ordered_create_next(std::uint64_t ordered, std::uint64_t owner);

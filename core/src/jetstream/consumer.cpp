@@ -98,9 +98,10 @@ PullStatus classify_pull_status(const Headers &h) {
   num("Nats-Pending-Bytes", s.pending_bytes);
   switch (h.status) {
     case 100:
-      s.kind = K::heartbeat;
+      s.kind = d.find("flowcontrol") != std::string::npos ? K::flow_control : K::heartbeat;
       num("Nats-Last-Consumer", s.last_consumer_seq);
       num("Nats-Last-Stream", s.last_stream_seq);
+      s.stalled.assign(h.get("Nats-Consumer-Stalled"));
       break;
     case 404: s.kind = K::no_messages; break;
     case 408:
@@ -129,6 +130,7 @@ std::string_view pull_status_name(PullStatus::Kind kind) {
   using K = PullStatus::Kind;
   switch (kind) {
     case K::heartbeat: return "heartbeat";
+    case K::flow_control: return "flow_control";
     case K::no_messages: return "no_messages";
     case K::request_timeout: return "request_timeout";
     case K::requests_pending: return "requests_pending";

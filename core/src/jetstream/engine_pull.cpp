@@ -54,13 +54,14 @@ Result<std::uint64_t> Engine::pull_start(std::uint64_t context, std::string_view
 
 void Engine::pull_subscribe(std::uint64_t id) {
   auto &s = js_.pulls.at(id);
-  s.inbox = new_inbox();
+  if (s.options.mode != js::PullMode::push) s.inbox = new_inbox();  // push: the deliver subject
   detail::SubEntry entry;
   entry.subject = s.inbox;
+  entry.queue = s.push_queue;
   entry.owner = detail::SubOwner::internal;
   entry.owner_id = id;
   s.sid = subs_.add(entry);
-  if (wire_up()) encode_sub(out_, s.inbox, {}, s.sid);
+  if (wire_up()) encode_sub(out_, s.inbox, s.push_queue, s.sid);
   s.pending_msgs = 0;
   s.pending_bytes = 0;
   s.heartbeat_deadline = now_ + 2 * s.options.idle_heartbeat;
@@ -97,6 +98,7 @@ void Engine::pull_refill(std::uint64_t id) {
   if (s.sid == 0 || !wire_up()) return;
   const auto &o = s.options;
   switch (o.mode) {
+    case js::PullMode::push: return;  // the server sends without being asked
     case js::PullMode::fetch:
       if (s.received == 0 && s.pending_msgs == 0) pull_send(id, o.max_messages, o.max_bytes, false);
       return;
@@ -166,7 +168,12 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
   s.heartbeats_missed = 0;
   if (is_status(op)) {
     auto h = Headers::parse(op.headers);
-    if (h) pull_on_status(id, js::classify_pull_status(*h));
+    if (!h) return false;
+    if (s.options.mode == js::PullMode::push) {
+      push_on_status(id, js::classify_pull_status(*h), op.reply);
+    } else {
+      pull_on_status(id, js::classify_pull_status(*h));
+    }
     return false;
   }
   auto info = js::parse_ack_reply(op.reply);
@@ -214,7 +221,9 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
     // Tell it again; the user does not see the message twice.
     write_publish(op.reply, js::ack_payload(js::AckKind::ack), {}, {});
     ++s.redelivered_acked;
-    if (s.options.mode == js::PullMode::consume) {
+    if (s.options.mode == js::PullMode::push) {
+      push_flow_control(id);
+    } else if (s.options.mode == js::PullMode::consume) {
       pull_refill(id);
     } else if (s.pending_msgs == 0 || (s.options.max_bytes > 0 && s.pending_bytes == 0)) {
       pull_finish(id, {});
@@ -222,7 +231,9 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
     return false;
   }
   ++s.received;
-  if (s.options.mode == js::PullMode::consume) {
+  const bool keeps_going =
+      s.options.mode == js::PullMode::consume || s.options.mode == js::PullMode::push;
+  if (keeps_going) {
     ++s.unconsumed_msgs;
     s.unconsumed_bytes += size;
   }
@@ -241,7 +252,9 @@ bool Engine::pull_on_message(std::uint64_t id, const Op &op, Event &event) {
     event.num2 = static_cast<std::uint64_t>(*kv_op);
   }
   if (caught_up_now) pull_notify(id, "caught_up");  // queued: it follows this entry
-  if (s.options.mode == js::PullMode::consume) {
+  if (s.options.mode == js::PullMode::push) {
+    // Nothing to ask for: the server sends until flow control holds it.
+  } else if (s.options.mode == js::PullMode::consume) {
     pull_refill(id);
   } else if (s.pending_msgs == 0 || (s.options.max_bytes > 0 && s.pending_bytes == 0)) {
     pull_finish(id, {});  // the batch is complete: done after this message
@@ -260,6 +273,9 @@ void Engine::pull_on_status(std::uint64_t id, const js::PullStatus &st) {
   switch (st.kind) {
     case Kind::heartbeat:
       pull_notify(id, "heartbeat", {}, st.last_consumer_seq, st.last_stream_seq);
+      return;
+    case Kind::flow_control:  // push sessions only (engine_push.cpp)
+      pull_notify(id, "debug", st.description, st.code);
       return;
     case Kind::request_timeout:
     case Kind::interest_expired:
@@ -344,7 +360,11 @@ Error Engine::pull_consumed(std::uint64_t id, std::uint64_t msgs, std::uint64_t 
   auto &s = it->second;
   s.unconsumed_msgs -= std::min(msgs, s.unconsumed_msgs);
   s.unconsumed_bytes -= std::min(bytes, s.unconsumed_bytes);
-  pull_refill(id);
+  if (s.options.mode == js::PullMode::push) {
+    push_flow_control(id);
+  } else {
+    pull_refill(id);
+  }
   return {};
 }
 
@@ -358,6 +378,7 @@ Error Engine::pull_stop(std::uint64_t id) {
 
 void Engine::pull_recover(std::uint64_t id) {
   auto &s = js_.pulls.at(id);
+  if (s.options.mode == js::PullMode::push) return;  // nothing to ask again: notified only
   if (s.ordered != 0) {
     ordered_reset(id);  // recreate from where we are: the server may have lost it
     return;
@@ -431,7 +452,9 @@ void Engine::pull_timeouts(Time now) {
     s.heartbeats_missed += s.heartbeats_missed == 0 ? 2 : 1;
     s.heartbeat_deadline = now + s.options.idle_heartbeat;
     pull_notify(id, "heartbeats_missed", {}, s.heartbeats_missed);
-    if (s.options.mode != js::PullMode::consume && s.ordered == 0) {
+    const bool one_request =
+        s.options.mode == js::PullMode::fetch || s.options.mode == js::PullMode::fetch_prompt;
+    if (one_request && s.ordered == 0) {
       pull_finish(id, {Errc::heartbeats_missed, "heartbeats missed"});
       continue;
     }

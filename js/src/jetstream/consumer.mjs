@@ -4,6 +4,9 @@
 import { PULL_MODE } from '../../dist/abi.mjs';
 import { InvalidArgumentError, InvalidOperationError } from '../errors.mjs';
 import { ConsumerMessagesImpl } from './consumer_messages.mjs';
+import {
+  OrderedPushConsumerImpl, PushConsumerImpl, boundPushInfo, checkPushConsumer,
+} from './push_consumer.mjs';
 
 const now = () => performance.now();
 
@@ -158,6 +161,27 @@ export class ConsumersImpl {
     return new OrderedConsumerImpl(this._ctx, info, id);
   }
 
+  /**
+   * A push consumer by name (it must have a deliver subject), or (no name,
+   * or ordered options) a new ordered consumer delivered as a push consumer.
+   */
+  async getPushConsumer(stream, name) {
+    if (typeof name === 'string') {
+      const info = await this._ctx.call('consumer_info', { stream, name });
+      checkPushConsumer(this._ctx, info);
+      return new PushConsumerImpl(this._ctx, info);
+    }
+    return new OrderedPushConsumerImpl(await this.get(stream, name ?? {}));
+  }
+
+  /**
+   * A push consumer known only by its deliver subject (and group, and
+   * heartbeat in ns): nothing is looked up; info() and delete() refuse.
+   */
+  async getBoundPushConsumer(opts) {
+    return new PushConsumerImpl(this._ctx, boundPushInfo(opts), { bound: true });
+  }
+
   /** A pull consumer from an info already at hand (no round trip). */
   getConsumerFromInfo(info) {
     if (info.config.deliver_subject) {
@@ -167,7 +191,7 @@ export class ConsumersImpl {
   }
 }
 
-/** True for the consumers this client makes: pull and ordered (nats.js isPullConsumer). */
-export function isPullConsumer(c) { return c instanceof PullConsumerImpl || c instanceof OrderedConsumerImpl; }
-/** Always false: push consumers are not built here (nats.js isPushConsumer). */
-export function isPushConsumer(_consumer) { return false; }
+/** nats.js isPullConsumer. */
+export function isPullConsumer(c) { return c?.isPullConsumer?.() === true; }
+/** nats.js isPushConsumer. */
+export function isPushConsumer(c) { return c?.isPushConsumer?.() === true; }

@@ -20,6 +20,7 @@ function notification(type, detail, a, b) {
     case 'reset':
     case 'ordered_consumer_recreated': return { type, name: detail };
     case 'heartbeat': return { type, lastConsumerSequence: a, lastStreamSequence: b };
+    case 'flow_control': return { type };
     default: return { type, code: a, description: detail };
   }
 }

@@ -19,5 +19,6 @@ export {
   ConsumersImpl, OrderedConsumerImpl, PullConsumerImpl, isPullConsumer, isPushConsumer,
 } from './consumer.mjs';
 export { ConsumerMessagesImpl } from './consumer_messages.mjs';
+export { OrderedPushConsumerImpl, PushConsumerImpl } from './push_consumer.mjs';
 export { JsMsgImpl } from './jsmsg.mjs';
 export { Offset } from './offset.mjs';

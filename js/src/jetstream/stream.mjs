@@ -17,6 +17,8 @@ export class StreamImpl {
   getMessage(query) { return this._ctx.manager().streams.getMessage(this.name, query); }
   /** A consumer of this stream: by name, or an ordered one (options or none). */
   getConsumer(name) { return new ConsumersImpl(this._ctx).get(this.name, name); }
+  /** A push consumer of this stream: by name, or an ordered one (options or none). */
+  getPushConsumer(name) { return new ConsumersImpl(this._ctx).getPushConsumer(this.name, name); }
   /** Deletes a message. */
   deleteMessage(seq, erase = true) { return this._ctx.manager().streams.deleteMessage(this.name, seq, erase); }
 }

@@ -11,6 +11,7 @@ from .. import errors as core_errors
 from . import api, errors
 from .consumer import Consumer, Seconds, get_consumer, ordered_options
 from .offset import Offset
+from .push import bound_push_consumer, push_consumer
 from .subscriptions import Callback, JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
@@ -174,27 +175,49 @@ class ConsumingMixin:
         consumer: Optional[Consumer] = None
         if name:
             try:
-                consumer = await self.get_consumer(stream, name)
+                consumer = await push_consumer(self._nc, self._ctx, stream, name, queue or "")
+                if consumer is None:  # a pull consumer: pulled (nats.py refuses it)
+                    consumer = await self.get_consumer(stream, name)
             except errors.NotFoundError:
                 consumer = None
         if consumer is None:
+            # As nats.py: a push consumer delivering to a fresh inbox.
             config = config or api.ConsumerConfig()
-            params: dict[str, Any] = {}
+            params: dict[str, Any] = {"flow_control": flow_control}
+            if name:
+                params.update(durable_name=config.durable_name or name)
+            if queue and not config.deliver_group:
+                params["deliver_group"] = queue
             if not config.filter_subjects and not config.filter_subject:
                 params["filter_subject"] = subject
-            if name:
-                params.update(name=name, durable_name=name)
+            if config.deliver_subject is None:
+                params["deliver_subject"] = self._nc.new_inbox()
             if deliver_policy is not None:
                 params["deliver_policy"] = deliver_policy
             if headers_only is not None:
                 params["headers_only"] = headers_only
             if inactive_threshold:
                 params["inactive_threshold"] = inactive_threshold
+            if idle_heartbeat:
+                params["idle_heartbeat"] = idle_heartbeat
             info = await self.add_consumer(stream, config.evolve(**params))  # type: ignore[attr-defined]
-            consumer = await self.get_consumer(stream, info.name)
+            consumer = await push_consumer(self._nc, self._ctx, stream, info.name, queue or "")
+            if consumer is None:
+                raise errors.Error(f"consumer '{info.name}' has no deliver subject")
         auto_ack = cb is not None and not manual_ack and \
             str(getattr(consumer.info.config.ack_policy, "value", consumer.info.config.ack_policy)) != "none"
-        if consumer.info.config.deliver_subject:
-            raise core_errors.Error("push consumers are not supported: use a pull consumer",
-                                    "illegal_state")
         return JetStreamSubscription(self._nc, consumer, subject, queue or "", cb, auto_ack)
+
+    async def subscribe_bind(self, stream: str, config: api.ConsumerConfig, consumer: str,
+                             cb: Optional[Callback] = None, manual_ack: bool = False,
+                             ordered_consumer: bool = False, pending_msgs_limit: int = 0,
+                             pending_bytes_limit: int = 0) -> JetStreamSubscription:
+        """Binds to the push consumer ``consumer`` as ``config`` describes it
+        (its deliver subject and group): nothing is looked up. With a
+        callback and no ``manual_ack`` each message is acknowledged after it
+        (unless the ack policy is none)."""
+        bound = bound_push_consumer(self._nc, self._ctx, stream, consumer, config)
+        auto_ack = cb is not None and not manual_ack and \
+            str(getattr(config.ack_policy, "value", config.ack_policy)) != "none"
+        return JetStreamSubscription(self._nc, bound, config.deliver_subject or "",
+                                     config.deliver_group or "", cb, auto_ack)

@@ -1,12 +1,11 @@
 """nats.py's classic consumer calls: ``js.pull_subscribe(...)`` with
-``fetch(batch, timeout)`` and ``js.subscribe(subject, ...)``.
+``fetch(batch, timeout)``, and ``js.subscribe(subject, ...)``.
 
-Both sit on the engine's pull consumers. ``subscribe`` gives nats.py's
-subscription surface (``messages``, ``next_msg``, a callback with auto-ack,
-``unsubscribe``) over a continuous pull of a durable or ephemeral consumer,
-or of an ordered consumer with ``ordered_consumer=True``: the messages a
-nats.py program sees are the same, and no push consumer, flow control or
-heartbeat responder is needed over a WebSocket.
+``subscribe`` gives nats.py's subscription surface (``messages``,
+``next_msg``, a callback with auto-ack, ``unsubscribe``) over a push
+consumer, as nats.py makes (push.py; flow control and heartbeats are the
+engine's), over a pull consumer it is pointed at, or over an ordered
+consumer with ``ordered_consumer=True``.
 """
 
 from __future__ import annotations
@@ -101,7 +100,7 @@ class PullSubscription:
 class JetStreamSubscription:
     """What ``js.subscribe`` returns: nats.py's subscription surface
     (``messages``, ``next_msg``, ``unsubscribe``, ``drain``,
-    ``consumer_info``) over a continuous pull."""
+    ``consumer_info``) over a push session or a continuous pull."""
 
     def __init__(self, client: "Client", consumer: Consumer, subject: str, queue: str,
                  cb: Optional[Callback], auto_ack: bool) -> None:
@@ -110,11 +109,10 @@ class JetStreamSubscription:
         self.subject = subject
         self.queue = queue
         self._stream = consumer.messages()
+        self._stream._session()  # started now: a refusal is the caller's error
         self._cb_task: "Optional[asyncio.Task[None]]" = None
         if cb is not None:
             self._cb_task = asyncio.ensure_future(self._run(cb, auto_ack))
-        else:
-            self._stream._session()
 
     @property
     def pending_msgs(self) -> int:

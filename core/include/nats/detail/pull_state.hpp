@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "nats/jetstream/consumer.hpp"
 #include "nats/jetstream/kv.hpp"
@@ -65,6 +67,11 @@ struct PullSession {
   std::optional<PullTime> end_at;  ///< fetch: the server ends requests at expiry; past
                                    ///< this it is gone (no heartbeat watches a short fetch)
   std::uint64_t pending_call = 0;  ///< an internal API call in flight (info, create)
+  // Push sessions: `inbox` is the deliver subject, subscribed in this group.
+  std::string push_queue;
+  /// Flow-control requests waiting for the host to consume what came before
+  /// them: (reply subject, messages received when it came).
+  std::vector<std::pair<std::string, std::uint64_t>> flow_control;
 };
 
 }  // namespace nats::detail

@@ -23,6 +23,8 @@ enum class PullMode : std::uint8_t {
   fetch,         ///< one request; ends when the batch is delivered or the request expires
   consume,       ///< keeps pulling as messages are consumed, until stopped
   fetch_prompt,  ///< nats.py fetch: what is there now (no_wait); if nothing, wait up to expires
+  push,          ///< a push consumer: the server delivers to its deliver subject, nothing is
+                 ///< pulled (Engine::push_start)
 };
 
 /// Options of a pull session (nats.js FetchOptions / ConsumeOptions).
@@ -49,6 +51,7 @@ std::string pull_request_json(std::uint64_t batch, std::uint64_t max_bytes, Mill
 struct PullStatus {
   enum class Kind : std::uint8_t {
     heartbeat,          ///< 100 Idle Heartbeat
+    flow_control,       ///< 100 FlowControl Request (push): answer once what came before is used
     no_messages,        ///< 404: nothing pending (no_wait)
     request_timeout,    ///< 408 Request Timeout: the request expired (pending headers)
     requests_pending,   ///< 408 Requests Pending
@@ -68,6 +71,7 @@ struct PullStatus {
   std::uint64_t pending_bytes = 0;
   std::uint64_t last_consumer_seq = 0;  ///< heartbeats
   std::uint64_t last_stream_seq = 0;
+  std::string stalled;  ///< heartbeats: Nats-Consumer-Stalled, a subject to publish to
 };
 
 /// Reads a status message's header block.

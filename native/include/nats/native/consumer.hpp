@@ -28,6 +28,7 @@
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/consumer.hpp"
+#include "nats/jetstream/push.hpp"
 #include "nats/jetstream/types.hpp"
 #include "nats/native/client.hpp"
 
@@ -280,6 +281,31 @@ private:
                   std::uint64_t ordered, std::string stream);
   Result<std::uint64_t> start_locked(const js::PullOptions &options) override;
   std::uint64_t ordered_ = 0;  ///< the engine's id; 0 once closed or moved from
+};
+
+/// A push consumer (nats.js PushConsumer): the server delivers to its
+/// deliver subject, in its deliver group. consume() and messages() only
+/// (fetch() and next() are illegal_state); their pull options do not apply
+/// but abort_on_missing_resource and status_callback do. Flow control is
+/// answered as the messages before it are consumed (native/src/push_consumer.cpp).
+class PushConsumer : public ConsumerBase {
+public:
+  /// The consumer's name ("" for a bound consumer).
+  const std::string &name() const { return name_; }
+  /// The consumer's current config and progress (a round trip);
+  /// illegal_state for a bound consumer (it has no name).
+  Result<js::ConsumerInfo> info();
+  /// What this consumer subscribes to.
+  const js::PushOptions &options() const { return push_; }
+
+private:
+  friend class JetStream;
+  PushConsumer(std::shared_ptr<JetStream> js, std::shared_ptr<detail::ClientImpl> impl,
+               std::uint64_t context, std::string stream, std::string name, js::PushOptions push);
+  Result<std::uint64_t> start_locked(const js::PullOptions &options) override;
+  std::uint64_t context_;
+  std::string name_;
+  js::PushOptions push_;
 };
 
 }  // namespace nats::native

@@ -130,6 +130,12 @@ public:
   /// A pull consumer by name; checks that it exists and is pull based
   /// (illegal_state for a push consumer).
   Result<PullConsumer> pull_consumer(std::string_view stream, std::string_view name);
+  /// A push consumer by name; illegal_state for a pull consumer, or for a
+  /// push consumer already bound to a subscriber without a deliver group.
+  Result<PushConsumer> push_consumer(std::string_view stream, std::string_view name);
+  /// A push consumer known only by its deliver subject (and group and
+  /// heartbeat): nothing is looked up (nats.js getBoundPushConsumer).
+  Result<PushConsumer> bound_push_consumer(const js::PushOptions &options);
   /// Creates an ordered consumer (its server consumer is made now).
   Result<OrderedConsumer> ordered_consumer(std::string_view stream,
                                            const js::OrderedOptions &options = {});

@@ -1,0 +1,31 @@
+// The Python bridge for push consumers (nats.py js.subscribe and
+// subscribe_bind): JS objects the Python Consumer drives like a pull
+// consumer (consumerStart / takeJsPacked in pyodide.mjs). The rules are the
+// engine's (core/src/jetstream/engine_push.cpp and push.cpp).
+import { PushConsumerImpl } from './jetstream/push_consumer.mjs';
+
+/**
+ * A push consumer by name, for nats.py's subscribe: `queue` ("" for none)
+ * must be its deliver group, checked when it starts. {promise of
+ * [consumer, info JSON], cancel}.
+ */
+export function get(ctx, stream, name, queue) {
+  const promise = ctx.call('consumer_info', { stream, name }).then((info) => {
+    const c = new PushConsumerImpl(ctx, info, { queue: queue ?? '' });
+    return [c, JSON.stringify(info)];
+  });
+  promise.catch(() => {});
+  ctx.nc._writeOutput();
+  return { promise, cancel: () => {} };
+}
+
+/**
+ * nats.py's subscribe_bind: a push consumer known by its config (deliver
+ * subject, group and heartbeat in ns); nothing is looked up. The stream and
+ * name are kept for the Python side only.
+ */
+export function bind(ctx, stream, name, config) {
+  const { deliver_subject, deliver_group, idle_heartbeat } = JSON.parse(config);
+  const info = { stream_name: stream, name, config: { deliver_subject, deliver_group, idle_heartbeat } };
+  return new PushConsumerImpl(ctx, info, { bound: true });
+}

@@ -1,0 +1,45 @@
+"""Push consumers for nats.py's ``js.subscribe`` and ``js.subscribe_bind``.
+
+The server delivers to the consumer's deliver subject; subscribing, flow
+control, stalled heartbeats and statuses are the engine's
+(core/src/jetstream/engine_push.cpp), reached through
+js/src/pyodide_push.mjs. The result is a :class:`Consumer`, consumed like a
+pull consumer (``messages()``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Optional
+
+from .. import _ffi
+from . import api
+from .consumer import Consumer
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+
+async def push_consumer(client: "Client", ctx: Any, stream: str, name: str,
+                        queue: str) -> Optional[Consumer]:
+    """The consumer ``name`` as a push consumer, or None when it is a pull
+    consumer; NotFoundError when there is none. ``queue`` ("" for none)
+    must be its deliver group: checked when it starts (illegal state)."""
+    client._push_pubs()
+    op = _ffi.call(client._mod.pyodide.push.get, ctx, stream, name, queue)
+    js_consumer, info = (await _ffi.settle(op)).to_py(depth=1)
+    parsed = api.ConsumerInfo.from_response(json.loads(info))
+    if not parsed.config.deliver_subject:
+        return None
+    return Consumer(client, js_consumer, parsed, False)
+
+
+def bound_push_consumer(client: "Client", ctx: Any, stream: str, name: str,
+                        config: api.ConsumerConfig) -> Consumer:
+    """nats.py's subscribe_bind: the consumer as ``config`` describes it
+    (its deliver subject, group and heartbeat); nothing is looked up."""
+    if config.deliver_subject is None:
+        raise TypeError("config.deliver_subject is required")
+    js_consumer = client._mod.pyodide.push.bind(ctx, stream, name, json.dumps(config.as_dict()))
+    info = api.ConsumerInfo(name=name, stream_name=stream, config=config)
+    return Consumer(client, js_consumer, info, False)

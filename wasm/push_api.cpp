@@ -1,0 +1,49 @@
+// Push consumers for JavaScript: a push session started in the engine
+// (engine_push.cpp has the rules; push.cpp says which consumers qualify).
+#include <optional>
+#include <string>
+
+#include "boundary.hpp"
+#include "connection.hpp"
+#include "consumers_api.hpp"
+
+namespace nats::wasm {
+
+double Connection::push_start(double context, const std::string &info_json, emscripten::val opts,
+                              double now) {
+  try {
+    Result<js::PushOptions> o = Error{};
+    std::string stream, consumer;
+    if (info_json.empty()) {
+      o = bound_push_options_from(opts);
+    } else {
+      auto info = js::consumer_info_from_json(info_json);
+      if (!info) return -static_cast<double>(code(info.error()));
+      // nats.py's subscribe names its queue: it must be the deliver group.
+      emscripten::val queue = opts["queue"];
+      std::optional<std::string> q;
+      if (queue.isString()) q = queue.as<std::string>();
+      o = js::push_options_of(*info, opts["abort_on_missing_resource"].isTrue(), q);
+      stream = info->stream_name;
+      consumer = info->name;
+    }
+    if (!o) return -static_cast<double>(code(o.error()));
+    auto r =
+        engine_.push_start(static_cast<std::uint64_t>(context), stream, consumer, *o, to_time(now));
+    return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
+  } catch (...) {
+    return -static_cast<double>(exception_code());
+  }
+}
+
+int Connection::push_check(const std::string &info_json) {
+  try {
+    auto info = js::consumer_info_from_json(info_json);
+    if (!info) return code(info.error());
+    return code(js::check_push_consumer(*info));
+  } catch (...) {
+    return exception_code();
+  }
+}
+
+}  // namespace nats::wasm
