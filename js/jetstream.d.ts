@@ -71,6 +71,8 @@ export interface JetStreamPublishOptions {
   msgID: string;
   /** Timeout in ms (default: the context's). */
   timeout: number;
+  /** Attempts when the publish gets no responders or times out (default 1), with nats.js's backoff between them. */
+  retries: number;
   headers: MsgHdrsImpl;
   expect: Partial<{ lastMsgID: string; streamName: string; lastSequence: number; lastSubjectSequence: number }>;
   /** Gives up on the publish (beyond nats.js). */
@@ -244,6 +246,7 @@ export interface Stream {
   readonly name: string;
   /** A consumer of this stream: by name, or an ordered one. */
   getConsumer(name?: string | Partial<OrderedConsumerOptions>): Promise<Consumer>;
+  getPushConsumer(name?: string | Partial<OrderedConsumerOptions>): Promise<PushConsumer>;
   info(cached?: boolean, opts?: { subjects_filter?: string }): Promise<StreamInfo>;
   getMessage(query: { seq?: number; last_by_subj?: string }): Promise<StoredMsg | null>;
   deleteMessage(seq: number, erase?: boolean): Promise<boolean>;
@@ -388,6 +391,43 @@ export declare class OrderedConsumerImpl extends ConsumerBase {
 }
 export type Consumer = PullConsumerImpl | OrderedConsumerImpl;
 
+/** nats.js PushConsumerOptions. */
+export interface PushConsumerOptions {
+  callback?: (m: JsMsg) => void;
+  /** A deleted consumer (409 on the deliver subject) ends the session with an error. */
+  abort_on_missing_resource?: boolean;
+}
+/** A push consumer: the server delivers to its deliver subject (flow control is answered as messages are consumed). */
+export declare class PushConsumerImpl {
+  readonly stream: string;
+  readonly name: string;
+  isPullConsumer(): boolean;
+  isPushConsumer(): boolean;
+  /** One session at a time per consumer object (InvalidOperationError otherwise). */
+  consume(opts?: PushConsumerOptions): Promise<ConsumerMessages>;
+  /** InvalidOperationError for a bound consumer. */
+  info(cached?: boolean): Promise<ConsumerInfo>;
+  /** InvalidOperationError for a bound consumer. */
+  delete(): Promise<boolean>;
+}
+/** An ordered consumer with the PushConsumer surface (it reads through the engine's ordered consumer). */
+export declare class OrderedPushConsumerImpl {
+  readonly stream: string;
+  readonly name: string;
+  isPullConsumer(): boolean;
+  isPushConsumer(): boolean;
+  consume(opts?: PushConsumerOptions): Promise<ConsumerMessages>;
+  info(cached?: boolean): Promise<ConsumerInfo>;
+  delete(): Promise<boolean>;
+}
+export type PushConsumer = PushConsumerImpl | OrderedPushConsumerImpl;
+/** nats.js BoundPushConsumerOptions: the consumer's deliver subject, group and heartbeat (ns). */
+export interface BoundPushConsumerOptions {
+  deliver_subject: string;
+  deliver_group?: string;
+  idle_heartbeat?: number;
+}
+
 /** Where a consumer starts (Fluvio's Offset); the engine resolves it. */
 export type OffsetSpec =
   | { kind: 'beginning' } | { kind: 'end' } | { kind: 'absolute'; value: number }
@@ -421,6 +461,12 @@ export declare class ConsumersImpl {
   /** A new ordered consumer. */
   get(stream: string, opts?: OrderedConsumerOptions): Promise<OrderedConsumerImpl>;
   getConsumerFromInfo(info: ConsumerInfo): PullConsumerImpl;
+  /** A push consumer by name (InvalidOperationError for a pull consumer). */
+  getPushConsumer(stream: string, name: string): Promise<PushConsumerImpl>;
+  /** A new ordered consumer with the PushConsumer surface. */
+  getPushConsumer(stream: string, opts?: OrderedConsumerOptions): Promise<OrderedPushConsumerImpl>;
+  /** A push consumer by its deliver subject: nothing is looked up. */
+  getBoundPushConsumer(opts: BoundPushConsumerOptions): Promise<PushConsumerImpl>;
 }
 export type Consumers = ConsumersImpl;
 

@@ -46,6 +46,7 @@ Result<js::PublishOptions> decode_staged_publish_options(std::string_view staged
     o.expected_last_subject_sequence = *n;
   }
   o.timeout = Duration{timeout};
+  o.retries = flags >> 8;  // bits 8..31: nats.js retries (attempts)
   if (!take_str(staged, o.msg_id) || !take_str(staged, o.expected_stream) ||
       !take_str(staged, o.expected_last_msg_id)) {
     return truncated;

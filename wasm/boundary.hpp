@@ -37,7 +37,8 @@ inline Time to_time(double ms) {
 }
 
 /// JetStream publish options as JavaScript stages them: u32 flags (bit 0
-/// expected_last_sequence set, bit 1 expected_last_subject_sequence set),
+/// expected_last_sequence set, bit 1 expected_last_subject_sequence set,
+/// bits 8..31 retries),
 /// u32 timeout ms, f64 expected_last_sequence, f64 expected_last_subject_sequence,
 /// then three u32-length-prefixed strings: msg id, expected stream, expected
 /// last msg id.

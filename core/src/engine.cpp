@@ -233,6 +233,7 @@ void Engine::enter_closed() {
   for (const auto &[id, p] : js_.pulls) pulls.push_back(id);
   std::sort(pulls.begin(), pulls.end());
   for (auto id : pulls) emit(EventType::pull_done, id);
+  js_publish_fail_waiting(closed_error(why));  // retries not yet sent again
   js_.pulls.clear();
   js_.ordered.clear();
   mux_.clear();
@@ -403,6 +404,7 @@ void Engine::handle_timeout(Time now) {
   expire_requests(now);
   expire_subscriptions(now);
   pull_timeouts(now);
+  js_publish_retries(now);
   std::vector<std::uint64_t> expired;
   for (const auto &[id, f] : flushes_) {
     if (f.has_deadline && f.deadline <= now) expired.push_back(id);
@@ -426,6 +428,7 @@ std::optional<Time> Engine::next_deadline() const {
   if (state_ == State::reconnecting && online_) take(attempt_at_);
   take(mux_.next_deadline());
   take(pull_next_deadline());
+  take(js_publish_next_retry());
   for (const auto &[sid, t] : sub_timeouts_) take(t);
   for (const auto &[id, f] : flushes_) {
     if (f.has_deadline) take(f.deadline);

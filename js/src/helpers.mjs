@@ -87,7 +87,7 @@ export function deadline(p, ms = 1000) {
  * (0-based), the last entry repeating (nats.js backoff).
  * @param {number[]} [policy]
  */
-export function backoff(policy = [0, 10, 100, 500, 1000, 2000, 5000]) {
+export function backoff(policy = [0, 250, 250, 500, 500, 3000, 5000]) {
   const steps = policy.length > 0 ? policy : [0];
   return { backoff: (attempt) => steps[Math.min(Math.max(0, attempt), steps.length - 1)] };
 }

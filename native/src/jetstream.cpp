@@ -123,11 +123,12 @@ Result<PubAckFuture> JetStream::start_publish(std::string_view subject, std::str
         return impl_->engine.js_publish(context_, subject, data, headers, options,
                                         detail::now_ms());
       },
-      timeout);
+      timeout, js::publish_max_time(timeout, options.retries));
 }
 
 Result<PubAckFuture> JetStream::start_write(const std::function<Result<std::uint64_t>()> &send,
-                                            milliseconds timeout) {
+                                            milliseconds timeout,
+                                            std::optional<milliseconds> max_time) {
   const auto room_deadline = steady_clock::now() + timeout;
   auto w = std::make_shared<detail::Waiter>();
   std::unique_lock lock(impl_->mu);
@@ -137,7 +138,8 @@ Result<PubAckFuture> JetStream::start_write(const std::function<Result<std::uint
       impl_->js_ops.emplace(*id, w);
       lock.unlock();
       impl_->kick();
-      return PubAckFuture(impl_, std::move(w), *id, steady_clock::now() + timeout + kSlack);
+      return PubAckFuture(impl_, std::move(w), *id,
+                          steady_clock::now() + max_time.value_or(timeout) + kSlack);
     }
     if (id.error().code != Errc::window_full) return id.error();
     // Only acks make room, and the I/O thread is the one that reads them.

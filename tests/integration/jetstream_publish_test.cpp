@@ -148,6 +148,23 @@ TEST_P(JetStreamPublishTcpTest, AsyncAckFailuresArriveThroughTheFuture) {
   EXPECT_EQ(js_->publish_async_pending(), 0u);
 }
 
+TEST_P(JetStreamPublishTcpTest, RetriesCarryAPublishOverItsStreamsCreation) {
+  // The publish goes first; the server answers it before it makes the stream.
+  auto racing = [&](const std::string &name, std::uint32_t retries) {
+    nats::js::PublishOptions o;
+    o.retries = retries;
+    auto f = js_->publish_async(name + ".a", "x", o);
+    EXPECT_TRUE(f.ok());
+    make_stream(name);
+    return f->get();
+  };
+  EXPECT_EQ(racing(unique("RETRY0"), 1).error().code, Errc::no_stream_response);
+  auto ack = racing(unique("RETRY3"), 3);
+  ASSERT_TRUE(ack.ok()) << ack.error().message;
+  EXPECT_EQ(ack->seq, 1u);
+  EXPECT_EQ(js_->publish_async_pending(), 0u);
+}
+
 TEST_P(JetStreamPublishTcpTest, BlockingCallsFromACallbackAreIllegal) {
   std::promise<std::pair<Errc, Errc>> got;
   auto j = js_;

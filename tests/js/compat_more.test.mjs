@@ -111,6 +111,8 @@ test('deadline, backoff and syncIterator behave as nats.js\'s', async () => {
   await assert.rejects(deadline(new Promise(() => {}), 20), TimeoutError);
   await assert.rejects(natsJs.deadline(new Promise(() => {}), 20));
   // nats.js adds jitter; ours gives the steps as they are, the last repeating.
+  // nats.js's default policy (without its jitter), as JetStream publish retries use it.
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 9].map((a) => backoff().backoff(a)), [0, 250, 250, 500, 500, 3000, 5000, 5000]);
   const ours = backoff([0, 10, 100]);
   assert.deepEqual([0, 1, 2, 3, 10].map((a) => ours.backoff(a)), [0, 10, 100, 100, 100]);
   assert.equal(typeof natsJs.backoff([0, 10, 100]).backoff(3), 'number');

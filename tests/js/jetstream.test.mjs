@@ -84,6 +84,22 @@ describe('publish', () => {
     });
   });
 
+  test('retries: a publish racing its stream\'s creation is stored with retries, fails without', async () => {
+    // The publish goes first and the server answers it before it creates the stream.
+    const racing = async (opts) => {
+      const name = unique('R');
+      const published = js.publish(`${name}.a`, 'x', opts);
+      published.catch(() => {});  // it may fail before the stream exists: awaited below
+      await jsm.streams.add({ name, subjects: [`${name}.>`] });
+      return published;
+    };
+    await assert.rejects(racing({}), (e) => assertNamedError(e, JetStreamNotEnabled));
+    const ack = await racing({ retries: 3 });
+    assert.equal(ack.seq, 1);
+    assert.equal(js.publishAsyncPending(), 0);
+    assert.equal(nc._engine.c.jsInFlight(), 0);
+  });
+
   test('10,000 pipelined publishes: contiguous acks, window bound kept', async () => {
     const s = await stream();
     const win = jetstream(nc, { maxPending: 64 });

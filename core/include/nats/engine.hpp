@@ -371,6 +371,12 @@ private:
   // jetstream/engine_jetstream.cpp
   bool js_on_reply(std::uint64_t mux_id, const Op &op, Event &event);
   void js_on_failed(std::uint64_t mux_id, const Error &error);
+  // A publish that got no responders or timed out, with attempts left:
+  // true when it waits for its retry (no event yet).
+  bool js_publish_retry_later(std::uint64_t pub_id, const Error &error);
+  void js_publish_retries(Time now);
+  std::optional<Time> js_publish_next_retry() const;
+  void js_publish_fail_waiting(const Error &error);
   Error js_send_call(std::uint64_t call_id);
   bool js_finish_call(std::uint64_t call_id, Event &event);
   Result<std::uint64_t> js_start_internal(std::uint64_t context, js::ApiOp op,

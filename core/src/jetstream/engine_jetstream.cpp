@@ -77,8 +77,9 @@ Result<std::uint64_t> Engine::js_publish(std::uint64_t context, std::string_view
   const std::string block = h.empty() && headers == nullptr ? std::string() : h.encode();
   detail::MuxEntry m;
   m.strategy = ReplyStrategy::single;
-  m.max_deadline =
-      now + (options.timeout.count() > 0 ? options.timeout : ctx->second.options.timeout);
+  const Duration m_timeout =
+      options.timeout.count() > 0 ? options.timeout : ctx->second.options.timeout;
+  m.max_deadline = now + m_timeout;
   m.owner = detail::RequestOwner::internal;
   auto r = start_request(subject, payload, block, std::move(m));
   if (!r) return r.error();
@@ -86,8 +87,10 @@ Result<std::uint64_t> Engine::js_publish(std::uint64_t context, std::string_view
   detail::JsPubEntry entry;
   entry.context = context;
   entry.subject.assign(subject);
-  if (!h.get("Nats-Msg-Id").empty()) {
-    entry.resend = true;
+  entry.resend = !h.get("Nats-Msg-Id").empty();
+  entry.retries_left = std::max<std::uint32_t>(options.retries, 1) - 1;
+  entry.timeout = m_timeout;
+  if (entry.resend || entry.retries_left > 0) {
     entry.payload.assign(payload);
     entry.headers = block;
   }
@@ -179,6 +182,9 @@ bool Engine::js_on_reply(std::uint64_t mux_id, const Op &op, Event &event) {
   if (t.kind == detail::JsMuxTarget::Kind::publish) {
     auto pub = js_.pubs.find(t.id);
     if (pub == js_.pubs.end()) return false;
+    if (is_no_responders(op) && js_publish_retry_later(t.id, {Errc::no_responders, ""})) {
+      return false;
+    }
     if (auto ctx = js_.contexts.find(pub->second.context); ctx != js_.contexts.end()) {
       --ctx->second.in_flight;
     }
@@ -237,6 +243,7 @@ void Engine::js_on_failed(std::uint64_t mux_id, const Error &error) {
   if (t.kind == detail::JsMuxTarget::Kind::publish) {
     auto pub = js_.pubs.find(t.id);
     if (pub == js_.pubs.end()) return;
+    if (js_publish_retry_later(t.id, e)) return;
     if (auto ctx = js_.contexts.find(pub->second.context); ctx != js_.contexts.end()) {
       --ctx->second.in_flight;
     }

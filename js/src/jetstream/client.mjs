@@ -24,7 +24,9 @@ export class JetStreamClientImpl {
   /**
    * Publishes to a stream subject and resolves with its PubAck
    * {stream, seq, duplicate, domain?}. Options: msgID, expect {lastMsgID,
-   * streamName, lastSequence, lastSubjectSequence}, headers, timeout.
+   * streamName, lastSequence, lastSubjectSequence}, headers, timeout,
+   * retries (attempts on no responders or a timeout, nats.js's backoff
+   * between them; the engine's rule).
    * Many may be in flight; past the context's window (maxPending, default
    * 256) they are sent as acks free room, in call order.
    */

@@ -20,12 +20,14 @@ function stagePublishOptions(opts) {
   const lastSubj = expect.lastSubjectSequence;
   const strings = [msgID, expect.streamName ?? '', expect.lastMsgID ?? ''].map((s) => encoder.encode(String(s)));
   const timeout = opts?.timeout ?? 0;
-  if (!strings.some((s) => s.length) && typeof last !== 'number' && typeof lastSubj !== 'number' && !timeout) {
+  const retries = Math.max(0, Math.min(0xffffff, Math.trunc(Number(opts?.retries) || 0)));
+  if (!strings.some((s) => s.length) && typeof last !== 'number' && typeof lastSubj !== 'number' && !timeout && retries <= 1) {
     return null;
   }
   const out = new Uint8Array(24 + strings.reduce((n, s) => n + 4 + s.length, 0));
   const v = new DataView(out.buffer);
-  v.setUint32(0, (typeof last === 'number' ? 1 : 0) | (typeof lastSubj === 'number' ? 2 : 0), true);
+  // flags: bit 0 lastSequence, bit 1 lastSubjectSequence, bits 8..31 retries.
+  v.setUint32(0, ((typeof last === 'number' ? 1 : 0) | (typeof lastSubj === 'number' ? 2 : 0) | (retries << 8)) >>> 0, true);
   v.setUint32(4, Math.max(0, Math.min(0xffffffff, Math.ceil(timeout))) >>> 0, true);
   v.setFloat64(8, typeof last === 'number' ? last : 0, true);
   v.setFloat64(16, typeof lastSubj === 'number' ? lastSubj : 0, true);

@@ -37,8 +37,14 @@ struct JsPubEntry {
   // With a msg id the server dedupes: a publish in flight when the
   // connection is lost is sent again after the reconnect (kept for that).
   bool resend = false;
-  std::string payload;
+  std::string payload;  ///< kept when it may be sent again (resend, retries)
   std::string headers;
+  // Retries (PublishOptions::retries): attempts left after this one, the
+  // attempt number, and when the next one goes (set while waiting).
+  std::uint32_t retries_left = 0;
+  std::uint32_t attempt = 0;
+  std::chrono::milliseconds timeout{0};
+  std::optional<std::chrono::milliseconds> retry_at;
 };
 
 /// What a mux request is for.

@@ -20,7 +20,19 @@ struct PublishOptions {
   std::optional<std::uint64_t> expected_last_sequence;          ///< Nats-Expected-Last-Sequence
   std::optional<std::uint64_t> expected_last_subject_sequence;  ///< ...-Last-Subject-Sequence
   std::chrono::milliseconds timeout{0};                         ///< 0: the context's timeout
+  /// Attempts (nats.js retries; 0 and 1: one): a publish that gets no
+  /// responders or times out is sent again after publish_retry_delay().
+  std::uint32_t retries = 1;
 };
+
+/// The wait before attempt `attempt` + 1 of a retried publish (nats.js's
+/// backoff policy without its jitter: 0, 250, 250, 500, 500, 3000, then 5000 ms).
+std::chrono::milliseconds publish_retry_delay(std::uint32_t attempt);
+
+/// The longest a publish can take with its retries: every attempt timing
+/// out, and the waits between them (hosts that guard the engine's deadline).
+std::chrono::milliseconds publish_max_time(std::chrono::milliseconds timeout,
+                                           std::uint32_t retries);
 
 /// The server's acknowledgement of a stored message.
 struct PubAck {

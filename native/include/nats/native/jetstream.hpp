@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -189,8 +190,10 @@ private:
   /// Starts a write through the context's window of unacknowledged
   /// publishes: `send` (called with the client's mutex held) starts it and
   /// returns its engine id, or window_full to wait for room first.
+  /// max_time: how long the engine may take to end it (default timeout).
   Result<PubAckFuture> start_write(const std::function<Result<std::uint64_t>()> &send,
-                                   std::chrono::milliseconds timeout);
+                                   std::chrono::milliseconds timeout,
+                                   std::optional<std::chrono::milliseconds> max_time = {});
   Result<StoredMsg> read_msg(std::string_view stream, const std::string &query);
   /// Whether a stream answers direct gets (cached from every info seen).
   Result<bool> allows_direct(std::string_view stream);
