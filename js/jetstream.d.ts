@@ -319,6 +319,8 @@ export declare class JsMsgImpl {
   term(reason?: string): void;
   /** Acknowledges and resolves true once the server confirmed (false if already acknowledged). */
   ackAck(opts?: { timeout?: number }): Promise<boolean>;
+  /** Acks and asks for the next messages to be delivered to subj (nats.js next). */
+  next(subj: string, opts?: { batch?: number; expires?: number; no_wait?: boolean }): void;
 }
 export type JsMsg = JsMsgImpl;
 

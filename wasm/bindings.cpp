@@ -76,6 +76,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("pullStart", &Connection::pull_start)
       .function("pushStart", &Connection::push_start)
       .function("pushCheck", &Connection::push_check)
+      .function("jsAckNext", &Connection::js_ack_next)
       .function("pullConsumed", &Connection::pull_consumed)
       .function("pullStop", &Connection::pull_stop)
       .function("pullSessions", &Connection::pull_sessions)

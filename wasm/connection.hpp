@@ -133,8 +133,10 @@ public:
   /// A push session (wasm/push_api.cpp): on the consumer of `info_json`
   /// (its ConsumerInfo), or with info_json "" on the bound consumer that
   /// `opts` describes. Its session id or -Errc.
-  double push_start(double context, const std::string &info_json, emscripten::val opts,
-                    double now);
+  double push_start(double context, const std::string &info_json, emscripten::val opts, double now);
+  /// Acks and asks for `batch` more to `deliver_to` (nats.js JsMsg.next). Errc.
+  int js_ack_next(const std::string &reply, const std::string &deliver_to, double batch,
+                  double expires_ms, bool no_wait);
   /// Errc: whether the consumer of `info_json` is a push consumer.
   int push_check(const std::string &info_json);
   int pull_consumed(double session, double msgs, double bytes);

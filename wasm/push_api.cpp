@@ -36,6 +36,19 @@ double Connection::push_start(double context, const std::string &info_json, emsc
   }
 }
 
+int Connection::js_ack_next(const std::string &reply, const std::string &deliver_to, double batch,
+                            double expires_ms, bool no_wait) {
+  try {
+    auto b = to_count(batch, "batch");
+    if (!b) return code(b.error());
+    auto e = to_duration(expires_ms, "expires");
+    if (!e) return code(e.error());
+    return code(engine_.js_ack_next(reply, deliver_to, *b, *e, no_wait));
+  } catch (...) {
+    return exception_code();
+  }
+}
+
 int Connection::push_check(const std::string &info_json) {
   try {
     auto info = js::consumer_info_from_json(info_json);

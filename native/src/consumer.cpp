@@ -108,6 +108,23 @@ Error JsMsg::nak(milliseconds delay) const { return send_ack(js::AckKind::nak, d
 Error JsMsg::in_progress() const { return send_ack(js::AckKind::working, milliseconds(0)); }
 Error JsMsg::term() const { return send_ack(js::AckKind::term, milliseconds(0)); }
 
+Error JsMsg::next(std::string_view deliver_to, std::uint64_t batch, milliseconds expires) const {
+  if (!ack_) return {Errc::invalid_argument, "not a JetStream message"};
+  if (ack_->acked.exchange(true)) return already_acked();
+  detail::ClientImpl &impl = *ack_->impl;
+  Error e;
+  {
+    std::lock_guard lock(impl.mu);
+    e = impl.engine.js_ack_next(reply, deliver_to, batch, expires, false);
+  }
+  if (e) {
+    ack_->acked = false;
+    return e;
+  }
+  impl.kick();
+  return {};
+}
+
 Error JsMsg::ack_sync(milliseconds timeout) const {
   if (!ack_) return {Errc::invalid_argument, "not a JetStream message"};
   detail::ClientImpl &impl = *ack_->impl;

@@ -158,6 +158,34 @@ TEST_P(PushConsumerTest, BoundConsumersAndWhatIsRefused) {
   EXPECT_EQ(js_->pull_sessions(), 0u);
 }
 
+TEST_P(PushConsumerTest, AckNextDeliversTheNextMessagesToAnInbox) {
+  const std::string s = unique("ACKNXT");
+  make_stream(s);
+  publish_n(s + ".x", 4);
+  js::ConsumerConfig cfg;
+  cfg.durable_name = "nx";
+  ASSERT_TRUE(js_->add_consumer(s, cfg).ok());
+  auto c = js_->pull_consumer(s, "nx");
+  ASSERT_TRUE(c.ok());
+  auto first = c->next(5s);
+  ASSERT_TRUE(first.ok() && first->has_value());
+  const std::string inbox = nc_->new_inbox();
+  auto sub = nc_->subscribe(inbox);
+  ASSERT_TRUE(sub.ok());
+  ASSERT_FALSE(nc_->flush(5s));
+  EXPECT_FALSE((*first)->next(inbox, 2));
+  EXPECT_EQ((*first)->next(inbox).code, Errc::illegal_state) << "acknowledged already";
+  for (const char *want : {"1", "2"}) {
+    auto m = (*sub)->next_msg(5s);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ(m->data, want);
+  }
+  auto info = js_->consumer_info(s, "nx");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->ack_floor.stream_seq, 1u);
+  EXPECT_EQ(info->num_ack_pending, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, PushConsumerTest,
                          ::testing::Values(JsTransport::tcp, JsTransport::ws),
                          nats::testing::js_transport_name);

@@ -248,3 +248,29 @@ describe('push consumers', () => {
     assert.equal(sessions(), 0);
   });
 });
+
+describe('JsMsg.next', () => {
+  test('acks and has the next messages delivered to the given inbox', async () => {
+    const s = await stream(4);
+    await jsm.consumers.add(s, { durable_name: 'nx', ack_policy: AckPolicy.Explicit });
+    const c = await js.consumers.get(s, 'nx');
+    const first = await c.next({ expires: 2000 });
+    assert.equal(first.seq, 1);
+    const inbox = createInbox();
+    const sub = nc.subscribe(inbox);
+    first.next(inbox, { batch: 2 });
+    const got = [];
+    for await (const m of sub) {
+      got.push(m.string());
+      if (got.length === 2) break;
+    }
+    assert.deepEqual(got, ['m1', 'm2']);
+    const info = await c.info();
+    assert.equal(info.ack_floor.stream_seq, 1, 'the first one is acknowledged');
+    assert.equal(info.num_ack_pending, 2);
+    first.next(inbox);  // already acknowledged: nothing is sent
+    assert.throws(() => { const m = Object.create(first); m._didAck = false; m.next('bad subject'); },
+      (e) => e.name === 'InvalidSubjectError');
+  });
+});
+

@@ -76,6 +76,12 @@ TEST(PushRules, HandGivenOptionsAreChecked) {
   EXPECT_FALSE(nats::js::validate_push_options(o));
 }
 
+TEST(PushRules, AckNextPayloads) {
+  EXPECT_EQ(nats::js::ack_next_payload(0, Ms{0}, false), R"(+NXT {"batch":1})");
+  EXPECT_EQ(nats::js::ack_next_payload(5, Ms{2000}, true),
+            R"(+NXT {"batch":5,"expires":2000000000,"no_wait":true})");
+}
+
 TEST(PushRules, FlowControlAndStalledHeartbeatsAreClassified) {
   using K = nats::js::PullStatus::Kind;
   auto fc = nats::js::classify_pull_status(
@@ -246,6 +252,19 @@ TEST_F(PushTest, OneSessionPerDeliverSubjectUnlessGrouped) {
   EXPECT_EQ(engine().push_start(ctx_, "S", "", options(), peer_.now).error().code,
             Errc::illegal_state)
       << "a bound consumer (no names) is still one per subject";
+}
+
+TEST_F(PushTest, AckNextAcksAndAsksForMoreToTheGivenSubject) {
+  const std::string reply = "$JS.ACK.S.c.1.3.3.1700000000000000000.0";
+  EXPECT_FALSE(engine().js_ack_next(reply, "_INBOX.more", 2, Ms{0}, false));
+  auto pubs = nats_test::published(peer_.written());
+  ASSERT_EQ(pubs.size(), 1u);
+  EXPECT_EQ(pubs[0].subject, reply);
+  EXPECT_EQ(pubs[0].reply, "_INBOX.more") << "where the next messages go";
+  EXPECT_EQ(pubs[0].body, R"(+NXT {"batch":2})");
+  EXPECT_EQ(engine().js_ack_next("", "_INBOX.more", 1, Ms{0}, false).code, Errc::invalid_argument);
+  EXPECT_EQ(engine().js_ack_next(reply, "bad subject", 1, Ms{0}, false).code,
+            Errc::invalid_subject);
 }
 
 TEST_F(PushTest, StopUnsubscribesAndFreesTheDeliverSubject) {

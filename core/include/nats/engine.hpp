@@ -228,6 +228,10 @@ public:
   std::size_t pull_sessions() const { return js_.pulls.size(); }
   /// Acknowledges a message by its reply subject (fire and forget).
   Error js_ack(std::string_view reply, js::AckKind kind, Duration nak_delay = Duration{0});
+  /// Acknowledges and asks for the next `batch` messages to be delivered to
+  /// `deliver_to` (nats.js JsMsg.next: "+NXT {...}" with a reply subject).
+  Error js_ack_next(std::string_view reply, std::string_view deliver_to, std::uint64_t batch,
+                    Duration expires, bool no_wait);
   /// Acknowledges and waits for the server's confirmation: a request ending
   /// in request_reply (confirmed) or request_failed.
   Result<std::uint64_t> js_ack_sync(std::string_view reply, Time now, Duration timeout);

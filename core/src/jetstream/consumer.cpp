@@ -192,6 +192,13 @@ std::string ack_payload(AckKind kind, Millis nak_delay) {
   return "+ACK";
 }
 
+std::string ack_next_payload(std::uint64_t batch, Millis expires, bool no_wait) {
+  std::string out = "+NXT {\"batch\":" + std::to_string(batch == 0 ? 1 : batch);
+  if (expires.count() > 0) out += ",\"expires\":" + std::to_string(ns(expires));
+  if (no_wait) out += ",\"no_wait\":true";
+  return out + "}";
+}
+
 std::string ordered_consumer_config(const OrderedOptions &o, std::string_view name,
                                     std::uint64_t start_seq) {
   std::string out = "{\"name\":" + quoted(name) +

@@ -78,6 +78,22 @@ export class JsMsgImpl {
   term(_reason) { this._ack(ACK_KIND.term); }
 
   /**
+   * Acknowledges and asks the consumer for the next messages (nats.js
+   * next): they are delivered to `subj` (an inbox the caller subscribed
+   * to). opts: {batch (default 1), expires (ms), no_wait}.
+   */
+  next(subj, opts = { batch: 1 }) {
+    if (this._didAck) return;
+    const nc = this._nc;
+    nc._throwIfClosed();
+    const engine = nc._engine;
+    engine.check(engine.c.jsAckNext(String(this.reply), subj ? String(subj) : '',
+      opts.batch || 1, opts.expires > 0 ? opts.expires : 0, !!opts.no_wait));
+    this._didAck = true;
+    nc._scheduleFlush();
+  }
+
+  /**
    * Acknowledges and waits for the server to confirm: true once confirmed,
    * false when already acknowledged (or not a JetStream message).
    */

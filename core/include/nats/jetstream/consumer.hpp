@@ -105,6 +105,10 @@ enum class AckKind : std::uint8_t { ack, nak, working, term };
 /// "+WPI" or "+TERM" (exactly: 2.9 servers ignore "+TERM <reason>").
 std::string ack_payload(AckKind kind, Millis nak_delay = Millis{0});
 
+/// The payload of an ack that also asks for more: `+NXT {"batch":n}`, with
+/// expires (ns) when > 0 and no_wait when set (nats.js JsMsg.next). batch 0: 1.
+std::string ack_next_payload(std::uint64_t batch, Millis expires, bool no_wait);
+
 /// Options of an ordered consumer (nats.js OrderedConsumerOptions).
 struct OrderedOptions {
   std::string name_prefix;     ///< "" : a fresh NUID

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nats/error.hpp"
@@ -84,6 +85,10 @@ public:
   Error term() const;
   /// Acknowledges and waits for the server to confirm (timeout otherwise).
   Error ack_sync(std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  /// Acknowledges and asks the consumer for `batch` more, delivered to
+  /// `deliver_to` (nats.js JsMsg.next; subscribe to it first).
+  Error next(std::string_view deliver_to, std::uint64_t batch = 1,
+             std::chrono::milliseconds expires = std::chrono::milliseconds(0)) const;
   /// True once a terminal acknowledgement was sent.
   bool is_acked() const;
 
