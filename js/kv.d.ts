@@ -50,6 +50,10 @@ export interface KvOptions {
   placement: { cluster?: string; tags?: string[] };
   /** Republish writes to other subjects: {src, dest, headers_only}. */
   republish: { src?: string; dest: string; headers_only?: boolean };
+  /** The bucket's calls' timeout in ms (default: the JetStream context's). */
+  timeout: number;
+  /** Bind without checking or creating the bucket: a missing one fails at first use. */
+  bindOnly: boolean;
 }
 export interface KvStatus {
   bucket: string;
@@ -102,6 +106,6 @@ export type KV = Bucket;
 export declare class Kvm {
   constructor(ncOrJs: NatsConnection | JetStreamClient);
   create(name: string, opts?: Partial<KvOptions>): Promise<KV>;
-  open(name: string): Promise<KV>;
+  open(name: string, opts?: Partial<KvOptions>): Promise<KV>;
   list(): Lister<KvStatus>;
 }

@@ -7,6 +7,7 @@
 #include "consumers_api.hpp"
 #include "headers_api.hpp"
 #include "inbox_api.hpp"
+#include "kv_api.hpp"
 #include "micro_api.hpp"
 #include "partitions_api.hpp"
 #include "probe.hpp"
@@ -116,6 +117,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("objDigestText", &obj_digest_text);
   function("objChunkSize", &obj_chunk_size);
   function("partitionFor", &partition_for);
+  function("kvStreamName", &kv_stream_name);
   function("topicSubjects", &topic_subjects);
   function("partitionCount", &partition_count);
 }

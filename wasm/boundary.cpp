@@ -70,4 +70,11 @@ Result<Headers> decode_staged_headers(std::string_view staged) {
   return h;
 }
 
+emscripten::val failure(const Error &e) {
+  emscripten::val out = emscripten::val::array();
+  out.call<void>("push", static_cast<int>(e.code));
+  out.call<void>("push", e.message);
+  return out;
+}
+
 }  // namespace nats::wasm

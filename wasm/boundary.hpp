@@ -7,11 +7,16 @@
 #include <cstdint>
 #include <string_view>
 
+#include <emscripten/val.h>
+
 #include "nats/engine.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/publish.hpp"
 
 namespace nats::wasm {
+
+/// A failed result for JavaScript: [errc, message] (hosts throw the typed error).
+emscripten::val failure(const Error &e);
 
 /// A non-negative whole count from a JS number (at most 2^53).
 inline Result<std::uint64_t> to_count(double v, std::string_view what) {

@@ -1,21 +1,11 @@
 #include "headers_api.hpp"
 
+#include "boundary.hpp"
 #include "nats/headers.hpp"
 
 namespace nats::wasm {
 
 using emscripten::val;
-
-namespace {
-
-val failure(const Error &e) {
-  val out = val::array();
-  out.call<void>("push", static_cast<int>(e.code));
-  out.call<void>("push", e.message);
-  return out;
-}
-
-}  // namespace
 
 val decode_headers(const std::string &block) {
   auto h = Headers::parse(block);

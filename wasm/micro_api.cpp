@@ -9,13 +9,6 @@ namespace {
 
 using emscripten::val;
 
-val failure(const Error &e) {
-  val out = val::array();
-  out.call<void>("push", static_cast<int>(e.code));
-  out.call<void>("push", e.message);
-  return out;
-}
-
 std::optional<std::string> optional_string(const val &v) {
   if (v.isString()) return v.as<std::string>();
   return std::nullopt;

@@ -26,6 +26,7 @@ set_source_files_properties(
   wasm/abi.cpp
   wasm/auth_api.cpp
   wasm/consumers_api.cpp
+  wasm/kv_api.cpp
   wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/probe.cpp
@@ -47,6 +48,7 @@ add_executable(nats_wasm_core
   wasm/exports.cpp
   wasm/headers_api.cpp
   wasm/inbox_api.cpp
+  wasm/kv_api.cpp
   wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/pending_api.cpp

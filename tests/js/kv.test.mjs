@@ -297,4 +297,18 @@ describe('kv: bucket options', () => {
     await assert.rejects(kvm.create(unique('mirror'), { mirror: { name: 'KV_other' } }), InvalidArgumentError);
     await assert.rejects(kvm.create(unique('comp'), { compression: true }), InvalidArgumentError);
   });
+
+  test('bindOnly binds without a round trip; timeout bounds the bucket\'s calls', async () => {
+    const name = unique('bound');
+    const made = await kvm.create(name);
+    await made.put('k', 'v');
+    const bound = await kvm.open(name, { bindOnly: true });
+    assert.equal(bound.stream, `KV_${name}`);
+    assert.equal((await bound.get('k')).string(), 'v');
+    await assert.rejects(kvm.open('bad.name', { bindOnly: true }), (e) => assertNamedError(e, InvalidNameError));
+    // A direct get of a missing bucket is never answered (nats-server 2.9):
+    // it fails once the bucket's own timeout passes, not the context's 5 s.
+    const missing = await kvm.create(unique('nothere'), { bindOnly: true, allow_direct: true, timeout: 300 });
+    await within(assert.rejects(missing.get('k'), (e) => assertNamedError(e, StreamNotFoundError)), 3000, 'bucket timeout');
+  });
 });

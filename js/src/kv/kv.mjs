@@ -4,7 +4,8 @@
 // subjects, headers, create-over-a-tombstone and watch entries are the
 // engine's (core/src/jetstream/kv.cpp, api_call_kv.cpp, engine_kv.cpp);
 // this file maps names and wraps results.
-import { ERRC, InvalidArgumentError } from '../errors.mjs';
+import { ERRC, InvalidArgumentError, errorFromCode } from '../errors.mjs';
+import { JsContext } from '../jetstream/context.mjs';
 import { AsyncQueue, iterableOf } from '../queue.mjs';
 import { toBytes } from '../bytes.mjs';
 import { NatsConnection } from '../connection.mjs';
@@ -192,8 +193,31 @@ export class Kvm {
     this._ctx = this.js._ctx;
   }
 
-  /** Creates a bucket, or opens it when it exists (its settings stay, as nats.js). */
+  /**
+   * The context a bucket's calls go through: the client's, or with
+   * opts.timeout (ms) one of its own with that timeout.
+   */
+  _bucketCtx(opts) {
+    if (!(opts.timeout > 0)) return this._ctx;
+    return new JsContext(this._ctx.nc, { ...this._ctx.opts, timeout: opts.timeout });
+  }
+
+  /** A bucket taken on trust (nats.js bindOnly): no round trip; a missing one fails at first use. */
+  _bind(name, opts) {
+    const nc = this._ctx.nc;
+    nc._throwIfClosed();
+    const stream = nc._engine.M.kvStreamName(String(name));
+    if (Array.isArray(stream)) throw errorFromCode(stream[0], stream[1]);
+    return new Bucket(this._bucketCtx(opts), String(name), { config: { name: stream, allow_direct: !!opts.allow_direct } });
+  }
+
+  /**
+   * Creates a bucket, or opens it when it exists (its settings stay, as
+   * nats.js). opts.bindOnly: only binds (nothing is created or checked);
+   * opts.timeout: the bucket's calls' timeout in ms.
+   */
   async create(name, opts = {}) {
+    if (opts.bindOnly) return this._bind(name, opts);
     try {
       const info = await this._ctx.call('kv_bucket_create', {
         config: {
@@ -206,17 +230,21 @@ export class Kvm {
           metadata: opts.metadata, markerTTL: opts.markerTTL,
         },
       });
-      return new Bucket(this._ctx, name, info);
+      return new Bucket(this._bucketCtx(opts), name, info);
     } catch (err) {
       if (err.code !== 10058) throw err; // 10058: the stream exists with other settings
-      return this.open(name);
+      return this.open(name, opts);
     }
   }
 
-  /** Opens an existing bucket (StreamNotFoundError when there is none). */
-  async open(name) {
+  /**
+   * Opens an existing bucket (StreamNotFoundError when there is none; with
+   * opts.bindOnly nothing is checked). opts.timeout as for create().
+   */
+  async open(name, opts = {}) {
+    if (opts.bindOnly) return this._bind(name, opts);
     const info = await this._ctx.call('kv_bucket_info', { bucket: name });
-    return new Bucket(this._ctx, name, info);
+    return new Bucket(this._bucketCtx(opts), name, info);
   }
 
   /** Every bucket's status. */
