@@ -230,7 +230,7 @@ describe('store operations', () => {
     await assert.rejects(os.putBlob({ name: 'a' }, byteRamp(20), { previousRevision: one.revision + 100 }),
       (e) => e.code === 10071);
     assert.equal((await streamState(os)).messages, before, 'the refused put left no chunks');
-    const two = await os.putBlob({ name: 'a' }, byteRamp(30), { previousRevision: one.revision });
+    const two = await os.putBlob({ name: 'a' }, byteRamp(30), { previousRevision: one.revision, timeout: 4000 });
     assert.equal(two.size, 30);
     const again = await objm.create(name, { description: 'other settings' });
     assert.deepEqual(await again.getBlob('a'), byteRamp(30));
