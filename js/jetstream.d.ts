@@ -30,6 +30,21 @@ export declare const RepublishHeaders: {
 export declare function isPullConsumer(c: unknown): boolean;
 /** Always false: push consumers are not built here. */
 export declare function isPushConsumer(c: unknown): boolean;
+/** nats.js AdvisoryKind. */
+export declare const AdvisoryKind: {
+  readonly API: 'api_audit'; readonly StreamAction: 'stream_action'; readonly ConsumerAction: 'consumer_action';
+  readonly SnapshotCreate: 'snapshot_create'; readonly SnapshotComplete: 'snapshot_complete';
+  readonly RestoreCreate: 'restore_create'; readonly RestoreComplete: 'restore_complete';
+  readonly MaxDeliver: 'max_deliver'; readonly Terminated: 'terminated'; readonly Ack: 'consumer_ack';
+  readonly StreamLeaderElected: 'stream_leader_elected'; readonly StreamQuorumLost: 'stream_quorum_lost';
+  readonly ConsumerLeaderElected: 'consumer_leader_elected'; readonly ConsumerQuorumLost: 'consumer_quorum_lost';
+};
+export type AdvisoryKind = typeof AdvisoryKind[keyof typeof AdvisoryKind];
+/** One advisory: its kind and the server's JSON. */
+export interface Advisory {
+  kind: AdvisoryKind;
+  data: unknown;
+}
 export declare const StorageType: { readonly File: 'file'; readonly Memory: 'memory' };
 export type StorageType = (typeof StorageType)[keyof typeof StorageType];
 export declare const DiscardPolicy: { readonly Old: 'old'; readonly New: 'new' };
@@ -257,6 +272,8 @@ export declare class JetStreamManagerImpl {
   readonly consumers: ConsumerAPI;
   readonly direct: DirectStreamAPI;
   getAccountInfo(): Promise<JetStreamAccountStats>;
+  /** JetStream's advisories as they happen ($JS.EVENT.ADVISORY.>); stop() or break to unsubscribe. */
+  advisories(): AsyncIterable<Advisory> & { stop(): void };
   getOptions(): JetStreamOptions;
   jetstream(): JetStreamClientImpl;
 }

@@ -29,6 +29,8 @@ const text = [
   freeze('ACK_KIND', abi.ackKinds),
   '/** Record flag bits. */\n',
   freeze('FLAGS', abi.flags),
+  '/** nats.js AdvisoryKind: name → the kind advisories() reports. */\n',
+  freeze('ADVISORY_KIND', abi.advisoryKinds),
   '/** Limits and defaults of the core (KV history, object chunk size). */\n',
   freeze('LIMITS', abi.limits),
   '/** Error codes: {code, name, local, js (nats.js class), py (nats_wasm Python class path)}. */\n',

@@ -1,6 +1,7 @@
 #include "abi.hpp"
 
 #include "nats/engine.hpp"
+#include "nats/jetstream/advisory.hpp"
 #include "nats/jetstream/consumer.hpp"
 #include "records.hpp"
 
@@ -92,6 +93,10 @@ std::string abi_json() {
   num(out, "nak", static_cast<int>(js::AckKind::nak));
   num(out, "working", static_cast<int>(js::AckKind::working));
   num(out, "term", static_cast<int>(js::AckKind::term));
+  out += '}';
+  key(out, "advisoryKinds");
+  out += '{';
+  for (const auto &k : js::kAdvisoryKinds) str(out, k.name, k.kind);
   out += '}';
   key(out, "limits");
   out += '{';

@@ -17,6 +17,7 @@ set_source_files_properties(
   core/src/nkeys.cpp
   core/src/micro/service.cpp
   core/src/micro/service_json.cpp
+  core/src/jetstream/advisory.cpp
   core/src/jetstream/api.cpp
   core/src/jetstream/api_call.cpp
   core/src/jetstream/engine_ordered.cpp

@@ -10,7 +10,7 @@ import { jetstream as natsJsJetstream, jetstreamManager as natsJsManager } from 
 
 import { headers, InvalidNameError, InvalidArgumentError, TimeoutError, AbortError } from '../../js/src/index.mjs';
 import {
-  ConsumerNotFoundError, JetStreamApiError, JetStreamNotEnabled, StreamNotFoundError, AckPolicy,
+  AdvisoryKind, ConsumerNotFoundError, JetStreamApiError, JetStreamNotEnabled, StreamNotFoundError, AckPolicy,
   createTopic, jetstream, jetstreamManager, partitionCount, partitionFor, topicProducer, topicSubjects,
 } from '../../js/src/jetstream/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
@@ -258,6 +258,30 @@ describe('consumers and account', () => {
     } finally {
       await plain.stop();
     }
+  });
+});
+
+describe('advisories', () => {
+  test('advisories() yields each with its AdvisoryKind; stop() unsubscribes', async () => {
+    const advisories = jsm.advisories();
+    await nc.flush();  // subscribed before the actions below
+    const name = unique('ADV');
+    await jsm.streams.add({ name, subjects: [`${name}.>`] });
+    await jsm.consumers.add(name, { durable_name: 'watcher', ack_policy: AckPolicy.Explicit });
+    const seen = new Set();
+    for await (const a of advisories) {
+      assert.ok(Object.values(AdvisoryKind).includes(a.kind), a.kind);
+      assert.equal(typeof a.data.type, 'string');
+      if (a.kind === AdvisoryKind.StreamAction && a.data.stream === name) seen.add(`stream:${a.data.action}`);
+      if (a.kind === AdvisoryKind.ConsumerAction && a.data.stream === name) seen.add(`consumer:${a.data.action}`);
+      if (seen.has('stream:create') && seen.has('consumer:create')) break;
+    }
+    assert.equal(AdvisoryKind.MaxDeliver, 'max_deliver');
+    const subs = nc._engine.c.subscriptionCount();
+    const again = jsm.advisories();
+    assert.equal(nc._engine.c.subscriptionCount(), subs + 1);
+    again.stop();
+    assert.equal(nc._engine.c.subscriptionCount(), subs);
   });
 });
 

@@ -3,7 +3,7 @@ export { jetstream, jetstreamManager, JetStreamClientImpl } from './client.mjs';
 export { JetStreamManagerImpl, ListerImpl } from './manager.mjs';
 export { StoredMsgImpl } from './stored_msg.mjs';
 export {
-  AckPolicy, DeliverPolicy, DiscardPolicy, DirectMsgHeaders, JetStreamApiCodes, JsHeaders, PubHeaders,
+  AckPolicy, AdvisoryKind, DeliverPolicy, DiscardPolicy, DirectMsgHeaders, JetStreamApiCodes, JsHeaders, PubHeaders,
   RepublishHeaders, ReplayPolicy, RetentionPolicy, StorageType, StoreCompression, millis, nanos,
 } from './types.mjs';
 export {

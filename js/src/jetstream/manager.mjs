@@ -1,6 +1,6 @@
 // JetStreamManager (nats.js @nats-io/jetstream): streams, consumers, direct
 // gets and the account, each a call to the engine's API catalogue.
-import { JetStreamApiError, StreamNotFoundError } from '../errors.mjs';
+import { JetStreamApiError, StreamNotFoundError, errorFromCode } from '../errors.mjs';
 import { JetStreamApiCodes } from './types.mjs';
 
 /** A paged listing (nats.js Lister): iterate it, or next() for the items. */
@@ -141,6 +141,34 @@ export class JetStreamManagerImpl {
   }
   /** Account usage, limits and API stats. */
   async getAccountInfo() { return this._ctx.call('account_info', {}); }
+
+  /**
+   * JetStream's advisories as they happen: {kind (AdvisoryKind), data (the
+   * advisory)}. Stop the iterator (break, or stop()) to unsubscribe.
+   */
+  advisories() {
+    const nc = this._ctx.nc;
+    nc._throwIfClosed();
+    const M = nc._engine.M;
+    const sub = nc.subscribe(M.advisorySubject());
+    const iterator = sub[Symbol.asyncIterator]();
+    return {
+      async next() {
+        const r = await iterator.next();
+        if (r.done) return r;
+        const text = r.value.string();
+        const kind = M.advisoryKind(text);
+        if (Array.isArray(kind)) {
+          sub.unsubscribe();
+          throw errorFromCode(kind[0], kind[1]);
+        }
+        return { done: false, value: { kind, data: JSON.parse(text) } };
+      },
+      return() { sub.unsubscribe(); return Promise.resolve({ value: undefined, done: true }); },
+      stop() { sub.unsubscribe(); },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
   getOptions() { return { ...this._ctx.opts }; }
   /** A JetStreamClient with the same options. */
   jetstream() {

@@ -1,5 +1,10 @@
 // JetStream enums and header names, with nats.js v3's names and values.
 
+import { ADVISORY_KIND } from '../../dist/abi.mjs';
+
+/** nats.js AdvisoryKind (the core's table: core/include/nats/jetstream/advisory.hpp). */
+export const AdvisoryKind = ADVISORY_KIND;
+
 /** Consumer acknowledgement policies. */
 export const AckPolicy = Object.freeze({ None: 'none', All: 'all', Explicit: 'explicit', NotSet: '' });
 /** Where a consumer starts. */
