@@ -26,6 +26,13 @@ export interface ObjectStoreMeta {
   options?: ObjectStoreMetaOptions;
   metadata?: Record<string, string>;
 }
+/** nats.js ObjectStorePutOpts. */
+export interface ObjectStorePutOpts {
+  /** ms for each chunk's publish and the info's (default: the context's). */
+  timeout?: number;
+  /** Only over that revision of the object's info (a JetStreamApiError 10071 otherwise). */
+  previousRevision?: number;
+}
 export interface ObjectInfo {
   name: string;
   description: string;
@@ -88,8 +95,8 @@ export declare class ObjectStore {
   readonly name: string;
   readonly stream: string;
   /** previousRevision: only over that revision of the info (a JetStreamApiError 10071 otherwise). */
-  put(meta: ObjectStoreMeta, source: ObjectSource, opts?: { timeout?: number; previousRevision?: number }): Promise<ObjectInfo>;
-  putBlob(meta: ObjectStoreMeta, data: Uint8Array | null, opts?: { timeout?: number; previousRevision?: number }): Promise<ObjectInfo>;
+  put(meta: ObjectStoreMeta, source: ObjectSource, opts?: ObjectStorePutOpts): Promise<ObjectInfo>;
+  putBlob(meta: ObjectStoreMeta, data: Uint8Array | null, opts?: ObjectStorePutOpts): Promise<ObjectInfo>;
   get(name: string): Promise<ObjectResult | null>;
   getBlob(name: string): Promise<Uint8Array | null>;
   info(name: string): Promise<ObjectInfo | null>;
