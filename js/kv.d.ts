@@ -98,6 +98,8 @@ export declare class Bucket {
   watch(opts?: KvWatchOptions): Promise<KvIterator<KvWatchEntry>>;
   keys(filter?: string | string[]): Promise<KvQueuedIterator<string>>;
   history(opts?: { key?: string | string[] }): Promise<KvIterator<KvWatchEntry>>;
+  /** Clears delete/purge markers: history goes; markers older than olderMillis (default 30 min) too. */
+  purgeDeletes(olderMillis?: number): Promise<{ success: boolean; purged: number }>;
   status(): Promise<KvStatus>;
   destroy(): Promise<boolean>;
 }

@@ -118,6 +118,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("objChunkSize", &obj_chunk_size);
   function("partitionFor", &partition_for);
   function("kvStreamName", &kv_stream_name);
+  function("kvPurgeDeletesArgs", &kv_purge_deletes_args);
   function("advisoryKind", &advisory_kind);
   function("advisorySubject", &advisory_subject);
   function("topicSubjects", &topic_subjects);

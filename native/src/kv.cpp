@@ -220,6 +220,29 @@ Result<KvEntry> KeyValue::get(std::string_view key, std::optional<std::uint64_t>
   return e;
 }
 
+Result<std::uint64_t> KeyValue::purge_deletes(std::chrono::milliseconds older_than) {
+  KvWatchOptions o;
+  o.headers_only = true;
+  auto entries = initial_entries(">", o);
+  if (!entries) return entries.error();
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  const auto now = duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  std::uint64_t purged = 0;
+  for (const auto &e : *entries) {
+    const auto created = duration_cast<milliseconds>(e.created.time_since_epoch());
+    auto args = kv::purge_deletes_args(bucket_, e.key, e.operation, created.count(), now.count(),
+                                       older_than.count());
+    if (!args) continue;  // the key has a value
+    auto r = js_->call_json(js::ApiOp::stream_purge, *args);
+    if (!r) return r.error();
+    auto p = js::purge_response_from_json(*r);
+    if (!p) return p.error();
+    purged += p->purged;
+  }
+  return purged;
+}
+
 Result<KvStatus> KeyValue::status() {
   auto r =
       js_->call_json(js::ApiOp::kv_bucket_info, "{\"bucket\":" + js::json_quote(bucket_) + "}");

@@ -311,4 +311,21 @@ describe('kv: bucket options', () => {
     const missing = await kvm.create(unique('nothere'), { bindOnly: true, allow_direct: true, timeout: 300 });
     await within(assert.rejects(missing.get('k'), (e) => assertNamedError(e, StreamNotFoundError)), 3000, 'bucket timeout');
   });
+
+  test('purgeDeletes clears delete and purge markers and never a value', async () => {
+    const kv = await kvm.create(unique('pd'), { history: 5 });
+    for (const key of ['gone', 'wiped', 'kept']) {
+      await kv.put(key, '1');
+      await kv.put(key, '2');
+    }
+    await kv.delete('gone');
+    await kv.purge('wiped');
+    assert.equal((await kv.status()).values, 6);
+    assert.deepEqual(await kv.purgeDeletes(), { success: true, purged: 2 }, 'recent markers stay alone');
+    assert.equal((await kv.status()).values, 4);
+    assert.deepEqual(await kv.purgeDeletes(0), { success: true, purged: 2 }, 'then they go too');
+    assert.equal((await kv.status()).values, 2);
+    assert.equal((await kv.get('kept')).string(), '2');
+    assert.equal(await kv.get('gone'), null);
+  });
 });

@@ -248,3 +248,25 @@ async def test_republish_and_unsupported_bucket_settings():
                      jsx.create_key_value(bucket=unique("TTL"), limit_marker_ttl=5))
     finally:
         await nc.close()
+
+
+async def test_purge_deletes_clears_markers_and_leaves_values():
+    nc, jsx = await connected()
+    try:
+        kv = await jsx.create_key_value(bucket=unique("PD"), history=5)
+        for key in ("gone", "wiped", "kept"):
+            await kv.put(key, b"1")
+            await kv.put(key, b"2")
+        await kv.delete("gone")
+        await kv.purge("wiped")
+        before = (await kv.status()).values
+        assert before == 2 + 1 + 1 + 2, before  # kept: 2, gone: 2 + DEL (history 5), wiped: PURGE only
+        await kv.purge_deletes()  # markers are recent: each stays alone
+        assert (await kv.status()).values == 2 + 1 + 1
+        assert (await kv.get("kept")).value == b"2"
+        await kv.purge_deletes(olderthan=0)  # any age: the markers go too
+        assert (await kv.status()).values == 2, "only the key with a value is left"
+        assert [e.value for e in await kv.history("kept")] == [b"1", b"2"]
+        await expect(jse.KeyNotFoundError, kv.get("gone"))
+    finally:
+        await nc.close()

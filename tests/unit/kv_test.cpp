@@ -309,6 +309,19 @@ TEST_F(KvDirectTimeoutTest, DirectStillAllowedIsATimeout) {
 
 namespace {
 
+TEST(KvRules, PurgeDeletesKeepsRecentMarkersAlone) {
+  using Op = kv::Operation;
+  EXPECT_FALSE(kv::purge_deletes_args("b", "k", Op::put, 0, 10'000, 1'000).has_value())
+      << "a value is never purged";
+  auto recent = kv::purge_deletes_args("b", "a.k", Op::del, 9'500, 10'000, 1'000);
+  ASSERT_TRUE(recent.has_value());
+  EXPECT_EQ(json::parse(*recent), json({{"name", "KV_b"}, {"filter", "$KV.b.a.k"}, {"keep", 1}}));
+  auto old = kv::purge_deletes_args("b", "k", Op::purge, 8'000, 10'000, 1'000);
+  EXPECT_EQ(json::parse(*old)["keep"], 0) << "older than older_than: the marker goes too";
+  auto any = kv::purge_deletes_args("b", "k", Op::del, 10'000, 10'000, 0);
+  EXPECT_EQ(json::parse(*any)["keep"], 0) << "older_than 0: every marker goes (nats.py)";
+}
+
 TEST(KvRules, PlacementAndRepublishGoToTheStreamConfig) {
   kv::BucketConfig c;
   c.bucket = "b";

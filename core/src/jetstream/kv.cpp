@@ -152,4 +152,16 @@ std::optional<Operation> operation_of(std::string_view raw_headers) {
   return std::nullopt;
 }
 
+std::optional<std::string> purge_deletes_args(std::string_view bucket, std::string_view key,
+                                              Operation op, std::int64_t created_ms,
+                                              std::int64_t now_ms, std::int64_t older_than_ms) {
+  if (op == Operation::put) return std::nullopt;
+  // As nats.py: a marker younger than older_than stays (its history goes).
+  const bool recent = older_than_ms > 0 && now_ms - created_ms < older_than_ms;
+  nlohmann::json args = {{"name", stream_name(bucket)},
+                         {"filter", key_subject(bucket, key)},
+                         {"keep", recent ? 1 : 0}};
+  return args.dump();
+}
+
 }  // namespace nats::js::kv

@@ -174,6 +174,32 @@ export class Bucket {
     return this._watch({ key: opts.key, include: KvWatchInclude.AllHistory }, true);
   }
 
+  /**
+   * Clears delete and purge markers (nats.js purgeDeletes, nats.py
+   * purge_deletes): for every key whose latest entry is one, its history
+   * goes, and the marker too once older than olderMillis (default 30 min).
+   * Resolves {success, purged}. Which entries and what to keep are the
+   * core's rule (kv::purge_deletes_args); keys whose latest entry is a
+   * value are never touched.
+   */
+  async purgeDeletes(olderMillis = 30 * 60 * 1000) {
+    const M = this._ctx.nc._engine.M;
+    const markers = [];
+    for await (const e of await this._watch({ headers_only: true }, true)) {
+      if (e.operation !== 'PUT') markers.push(e);
+    }
+    const at = Date.now();
+    let purged = 0;
+    for (const e of markers) {
+      const args = M.kvPurgeDeletesArgs(this.bucket, e.key, OPERATIONS.indexOf(e.operation),
+        e.created.getTime(), at, olderMillis);
+      if (Array.isArray(args)) throw errorFromCode(args[0], args[1]);
+      if (args === null) continue;
+      purged += (await this._ctx.call('stream_purge', JSON.parse(args))).purged ?? 0;
+    }
+    return { success: true, purged };
+  }
+
   /** The bucket's settings and size (nats.js KvStatus). */
   async status() {
     return statusOf(this.bucket, await this._ctx.call('kv_bucket_info', { bucket: this.bucket }));

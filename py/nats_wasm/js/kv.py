@@ -151,6 +151,14 @@ class KeyValue:
         await _ffi.settle(_ffi.call(self._js.purge, key))
         return True
 
+    async def purge_deletes(self, olderthan: int = 30 * 60) -> bool:
+        """Removes delete and purge markers (nats.py): for every key whose
+        latest entry is one, its history goes, and the marker too once it
+        is older than ``olderthan`` seconds. Keys with a value are never
+        touched."""
+        await _ffi.settle(_ffi.call(self._js.purgeDeletes, float(olderthan) * 1000))
+        return True
+
     async def status(self) -> BucketStatus:
         import js as _js  # type: ignore[import-not-found]
 

@@ -43,7 +43,7 @@ struct BucketConfig {
   std::int64_t max_bytes = -1;
   std::string storage = "file";  ///< file or memory
   std::int64_t replicas = 1;
-  bool allow_direct = true;  ///< reads by direct get (2.9 servers support it)
+  bool allow_direct = true;    ///< reads by direct get (2.9 servers support it)
   std::string placement_json;  ///< the stream's placement ({cluster, tags}) as JSON, or ""
   std::string republish_json;  ///< the stream's republish ({src, dest, headers_only}), or ""
 };
@@ -54,6 +54,15 @@ Result<std::string> stream_config_json(const BucketConfig &config);
 /// What a write says.
 enum class Operation : std::uint8_t { put, del, purge };
 std::string_view operation_name(Operation op);  ///< "PUT", "DEL", "PURGE"
+
+/// purge_deletes (nats.py; nats.js purgeDeletes): for a key whose latest
+/// entry is a delete or purge marker written at `created_ms`, the
+/// stream_purge arguments that clear it: keep 1 (the marker alone) while it
+/// is younger than `older_than`, else keep 0 (nothing left). nullopt for a
+/// put. Times are Unix ms.
+std::optional<std::string> purge_deletes_args(std::string_view bucket, std::string_view key,
+                                              Operation op, std::int64_t created_ms,
+                                              std::int64_t now_ms, std::int64_t older_than_ms);
 
 /// The headers of a write: none for a put; KV-Operation for delete and
 /// purge (purge also rolls the subject up); an expected last revision

@@ -157,6 +157,13 @@ public:
   /// The bucket's settings and size (bucket_not_found once it is deleted).
   Result<KvStatus> status();
 
+  /// Clears delete and purge markers (nats.py purge_deletes, nats.js
+  /// purgeDeletes): every key whose latest entry is one loses its history,
+  /// and the marker too once older than `older_than`. Keys with a value are
+  /// never touched. Returns how many messages went.
+  Result<std::uint64_t> purge_deletes(
+      std::chrono::milliseconds older_than = std::chrono::minutes(30));
+
 private:
   friend class JetStream;
   KeyValue(std::shared_ptr<JetStream> js, std::string bucket, bool direct)
