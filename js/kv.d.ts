@@ -54,7 +54,28 @@ export interface KvOptions {
   timeout: number;
   /** Bind without checking or creating the bucket: a missing one fails at first use. */
   bindOnly: boolean;
+  /** Keys and values transformed before they are stored and after they are read. */
+  codec: KvCodecs;
 }
+/** nats.js KvKeyCodec: applied to each token of a key ('*' and '>' are left alone). */
+export interface KvKeyCodec {
+  encode(k: string): string;
+  decode(k: string): string;
+}
+/** nats.js KvPayloadCodec. */
+export interface KvPayloadCodec {
+  encode(v: Payload): Uint8Array;
+  decode(d: Uint8Array): Uint8Array;
+}
+/** nats.js KvCodecs. */
+export interface KvCodecs {
+  key: KvKeyCodec;
+  value: KvPayloadCodec;
+}
+/** Base64 keys, token by token (nats.js Base64KeyCodec). */
+export declare function Base64KeyCodec(): KvKeyCodec;
+/** Keys and values as they are (nats.js NoopKvCodecs). */
+export declare function NoopKvCodecs(): KvCodecs;
 export interface KvStatus {
   bucket: string;
   values: number;

@@ -11,7 +11,8 @@ import { Kvm as NatsJsKvm } from '@nats-io/kv';
 
 import { InvalidArgumentError, InvalidNameError, NatsError } from '../../js/src/index.mjs';
 import { JetStreamApiError, StreamNotFoundError } from '../../js/src/jetstream/index.mjs';
-import { Kvm, KvWatchInclude } from '../../js/src/kv/index.mjs';
+import { Base64KeyCodec, Kvm, KvWatchInclude, NoopKvCodecs } from '../../js/src/kv/index.mjs';
+import { toBytes } from '../../js/src/bytes.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { Connections, assertNamedError, within } from './helpers.mjs';
 
@@ -327,5 +328,30 @@ describe('kv: bucket options', () => {
     assert.equal((await kv.status()).values, 2);
     assert.equal((await kv.get('kept')).string(), '2');
     assert.equal(await kv.get('gone'), null);
+  });
+
+  test('codecs: keys stored base64 token by token, values through the value codec', async () => {
+    const name = unique('codec');
+    const flip = (b) => Uint8Array.from(b, (x) => x ^ 0xff);
+    const codec = { key: Base64KeyCodec(), value: { encode: (v) => flip(toBytes(v)), decode: flip } };
+    const kv = await kvm.create(name, { codec, history: 3 });
+    await kv.put('users.john', 'profile');
+    assert.equal((await kv.get('users.john')).string(), 'profile');
+    const plain = await kvm.open(name);  // the same bucket without the codec sees what is stored
+    const stored = [];
+    for await (const k of await plain.keys()) stored.push(k);
+    assert.deepEqual(stored, [`${btoa('users')}.${btoa('john')}`]);
+    assert.deepEqual((await plain.get(stored[0])).value, flip(new TextEncoder().encode('profile')));
+    const watched = await take(await kv.watch({ key: 'users.*' }), 1);
+    assert.equal(watched[0].key, 'users.john');
+    assert.equal(watched[0].string(), 'profile');
+    const keys = [];
+    for await (const k of await kv.keys('users.>')) keys.push(k);
+    assert.deepEqual(keys, ['users.john']);
+    await kv.delete('users.john');
+    assert.equal((await kv.get('users.john')).operation, 'DEL');
+    const noop = NoopKvCodecs();
+    assert.deepEqual(noop.value.encode('a'), new TextEncoder().encode('a'));
+    assert.equal(noop.key.decode('k'), 'k');
   });
 });

@@ -12,6 +12,7 @@ import { NatsConnection } from '../connection.mjs';
 import { jetstream } from '../jetstream/client.mjs';
 import { orderedItems, orderedRead } from '../jetstream/ordered_read.mjs';
 import { ListerImpl } from '../jetstream/manager.mjs';
+import { BucketCodec } from './codecs.mjs';
 
 const decoder = new TextDecoder();
 const OPERATIONS = ['PUT', 'DEL', 'PURGE'];
@@ -60,8 +61,9 @@ function statusOf(bucket, si) {
 /** A key-value bucket (nats.js KV). */
 export class Bucket {
   /** @param {import('../jetstream/context.mjs').JsContext} ctx */
-  constructor(ctx, bucket, info) {
+  constructor(ctx, bucket, info, codec) {
     this._ctx = ctx;
+    this._codec = new BucketCodec(codec);
     this.bucket = bucket;
     this.stream = info?.config?.name ?? '';
     this.direct = !!info?.config?.allow_direct;
@@ -70,7 +72,8 @@ export class Bucket {
   // One write through the context's publish window; resolves with the revision.
   _write(key, data, op, expected, timeout) {
     const ctx = this._ctx;
-    const payload = toBytes(data);
+    const payload = op === 0 ? this._codec.encodeValue(data) : toBytes(data);
+    key = this._codec.encodeKey(key);
     return new Promise((resolve, reject) => {
       ctx.enqueue({
         send: (t) => {
@@ -91,8 +94,8 @@ export class Bucket {
   put(key, data, opts = {}) { return this._write(key, data, 0, opts.previousSeq, opts.timeout); }
   /** Stores a value only if the key has none (never written, deleted or purged). */
   async create(key, data) {
-    const ack = await this._ctx.start('kv_create', { bucket: this.bucket, key: String(key), direct: this.direct },
-      0, false, toBytes(data)).promise;
+    const ack = await this._ctx.start('kv_create', { bucket: this.bucket, key: this._codec.encodeKey(key), direct: this.direct },
+      0, false, this._codec.encodeValue(data)).promise;
     return ack.seq;
   }
   /** Stores a value only if the key's last revision is `version`. */
@@ -111,11 +114,14 @@ export class Bucket {
    */
   async get(key, opts = {}) {
     try {
+      const raw = this._codec.encodeKey(key);
       const m = await this._ctx.call('kv_get', {
-        bucket: this.bucket, key: String(key), direct: this.direct, revision: opts.revision,
+        bucket: this.bucket, key: raw, direct: this.direct, revision: opts.revision,
       });
-      return new KvEntryImpl(this.bucket, String(key), m.data, m.seq, m.time,
+      const e = new KvEntryImpl(this.bucket, String(key), this._codec.decodeValue(m.data), m.seq, m.time,
         OPERATIONS[m._kvOperation] ?? 'PUT', 0);
+      e.rawKey = raw;
+      return e;
     } catch (err) {
       if (err.errc === 'key_not_found') return null;
       throw err;
@@ -140,12 +146,16 @@ export class Bucket {
     if (keys.length > 1) {
       throw new InvalidArgumentError('one key filter per watch (nats-server 2.9)', { code: 'invalid_argument' });
     }
-    const id = nc._engine.id(nc._engine.c.kvWatch(ctx.id, this.bucket, String(keys[0]), INCLUDE[opts.include ?? ''],
+    const id = nc._engine.id(nc._engine.c.kvWatch(ctx.id, this.bucket, this._codec.encodeKey(keys[0]), INCLUDE[opts.include ?? ''],
       !!opts.headers_only, ignoreOf(opts), opts.resumeFromRevision ?? 0, now()));
     const read = await orderedRead(nc, id);
     return orderedItems(nc, read, {
-      map: (m, isUpdate) => new KvEntryImpl(this.bucket, m.subject, m.data, m.seq, m.time,
-        OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate),
+      map: (m, isUpdate) => {
+        const e = new KvEntryImpl(this.bucket, this._codec.decodeKey(m.subject), this._codec.decodeValue(m.data),
+          m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate);
+        e.rawKey = m.subject;
+        return e;
+      },
       marker: !!opts.marker, endWhenCaughtUp, onCaughtUp: opts.initializedFn, signal: opts.signal,
     });
   }
@@ -191,7 +201,7 @@ export class Bucket {
     const at = Date.now();
     let purged = 0;
     for (const e of markers) {
-      const args = M.kvPurgeDeletesArgs(this.bucket, e.key, OPERATIONS.indexOf(e.operation),
+      const args = M.kvPurgeDeletesArgs(this.bucket, e.rawKey, OPERATIONS.indexOf(e.operation),
         e.created.getTime(), at, olderMillis);
       if (Array.isArray(args)) throw errorFromCode(args[0], args[1]);
       if (args === null) continue;
@@ -234,7 +244,7 @@ export class Kvm {
     nc._throwIfClosed();
     const stream = nc._engine.M.kvStreamName(String(name));
     if (Array.isArray(stream)) throw errorFromCode(stream[0], stream[1]);
-    return new Bucket(this._bucketCtx(opts), String(name), { config: { name: stream, allow_direct: !!opts.allow_direct } });
+    return new Bucket(this._bucketCtx(opts), String(name), { config: { name: stream, allow_direct: !!opts.allow_direct } }, opts.codec);
   }
 
   /**
@@ -256,7 +266,7 @@ export class Kvm {
           metadata: opts.metadata, markerTTL: opts.markerTTL,
         },
       });
-      return new Bucket(this._bucketCtx(opts), name, info);
+      return new Bucket(this._bucketCtx(opts), name, info, opts.codec);
     } catch (err) {
       if (err.code !== 10058) throw err; // 10058: the stream exists with other settings
       return this.open(name, opts);
@@ -270,7 +280,7 @@ export class Kvm {
   async open(name, opts = {}) {
     if (opts.bindOnly) return this._bind(name, opts);
     const info = await this._ctx.call('kv_bucket_info', { bucket: name });
-    return new Bucket(this._bucketCtx(opts), name, info);
+    return new Bucket(this._bucketCtx(opts), name, info, opts.codec);
   }
 
   /** Every bucket's status. */
