@@ -50,6 +50,8 @@ export interface ConnectionOptions {
   waitOnFirstConnect?: boolean;
   /** Do not add the servers a cluster announces (default false). */
   ignoreClusterUpdates?: boolean;
+  /** Keep reconnecting after the same authorization error twice in a row (otherwise the connection closes). */
+  ignoreAuthErrorAbort?: boolean;
   /** Try servers in the given order (default: shuffled). */
   noRandomize?: boolean;
   /** Bytes of publishes held while reconnecting (default 2 MiB); past it publish throws OutboundBufferLimitError. */

@@ -79,6 +79,7 @@ Connection::Built Connection::build(const val &opts) {
   o.no_randomize = opts["noRandomize"].isTrue();
   o.ignore_cluster_updates = opts["ignoreClusterUpdates"].isTrue();
   o.wait_on_first_connect = opts["waitOnFirstConnect"].isTrue();
+  o.ignore_auth_error_abort = opts["ignoreAuthErrorAbort"].isTrue();
   if (opts["reconnectBufferSize"].isNumber()) {
     auto n = to_count(opts["reconnectBufferSize"].as<double>(), "reconnectBufferSize");
     if (!n && !error) error = n.error();

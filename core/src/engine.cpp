@@ -170,6 +170,7 @@ void Engine::enter(State to) {
     case State::handshaking: send_connect(); break;
     case State::connected:
       connect_deadline_.reset();
+      auth_errors_in_a_row_ = 0;
       if (options_.ping_interval.count() > 0) next_ping_ = now_ + options_.ping_interval;
       pool_.connected();
       if (ever_connected_) {
@@ -512,6 +513,17 @@ void Engine::handle_err(std::string_view text) {
   if (err.code == Errc::stale_connection && state_ == State::connected) {
     lost(std::move(err));  // the server gave up on us: a reconnect may fix it
     return;
+  }
+  if (err.code == Errc::authorization_violation && ever_connected_ && options_.allow_reconnect) {
+    // Credentials that worked may be refused for a while (a server restarting
+    // with its accounts still loading): one refusal is one failed attempt.
+    // The same refusal twice in a row is taken as final (nats.js), unless
+    // ignore_auth_error_abort.
+    if (++auth_errors_in_a_row_ < 2 || options_.ignore_auth_error_abort) {
+      emit(EventType::error, 0, err);  // each refusal is reported (nats.py error_cb)
+      lost(std::move(err));
+      return;
+    }
   }
   fail(std::move(err));
 }

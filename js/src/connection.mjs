@@ -55,6 +55,7 @@ export class NatsConnection {
       reconnectTimeWait: opts.reconnectTimeWait ?? 2000, reconnectJitter: opts.reconnectJitter ?? 100,
       reconnectJitterTLS: opts.reconnectJitterTLS ?? 1000, noRandomize: !!opts.noRandomize,
       ignoreClusterUpdates: !!opts.ignoreClusterUpdates, waitOnFirstConnect: !!opts.waitOnFirstConnect,
+      ignoreAuthErrorAbort: !!opts.ignoreAuthErrorAbort,
       reconnectBufferSize: opts.reconnectBufferSize,
     });
     this._engine.checkConfig();

@@ -86,7 +86,9 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                           maxReconnectAttempts=max_reconnect_attempts,
                           reconnectTimeWait=_ffi.ms(reconnect_time_wait, "reconnect_time_wait"),
                           noRandomize=bool(dont_randomize), reconnectBufferSize=pending_size,
-                          ignoreClusterUpdates=bool(ignore_cluster_updates))
+                          ignoreClusterUpdates=bool(ignore_cluster_updates),
+                          # nats.py retries a refused reconnect like any other.
+                          ignoreAuthErrorAbort=True)
     if password is not None:
         setattr(opts, "pass", password)
     auth_fields = _auth.fields_source(nkeys_seed=nkeys_seed, nkeys_seed_str=nkeys_seed_str,

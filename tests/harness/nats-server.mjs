@@ -251,7 +251,7 @@ async function terminate(child) {
 function makeHandle(state) {
   let stopping = null;
   const { port, wsPort, dir } = state;
-  return {
+  const handle = {
     port,
     wsPort,
     tcpUrl: `nats://${HOST}:${port}`,
@@ -281,11 +281,21 @@ function makeHandle(state) {
       }
       throw new Error(`nats-server did not restart on ${port}/${wsPort}`);
     },
+    /**
+     * kill -9, then starts it again on the same ports with its config
+     * changed by edit(text) (e.g. other credentials).
+     */
+    async restartWithConfig(edit) {
+      await writeFile(state.confFile, edit(await readFile(state.confFile, 'utf8')));
+      await handle.kill();
+      await handle.restart();
+    },
     stop() {
       stopping ??= terminate(state.child).then(() => rm(dir, { recursive: true, force: true }));
       return stopping;
     },
   };
+  return handle;
 }
 
 /** @param {number} ms */

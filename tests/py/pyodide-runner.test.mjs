@@ -145,6 +145,15 @@ before(async () => {
         kill: () => s.kill(), restart: () => s.restart(),
       };
     },
+    // A token server ("s3cr3t-token") whose token a test can change: it
+    // restarts on the same ports with the new one.
+    startTokenServer: async () => {
+      const s = await startServer('token.conf');
+      return {
+        wsUrl: s.wsUrl, stop: () => s.stop(),
+        restartWithToken: (token) => s.restartWithConfig((text) => text.replace(/token: "[^"]*"/, `token: "${token}"`)),
+      };
+    },
     // A 3-node cluster: {nodes: [{name, wsUrl, kill, restart, lameDuck}], stop}.
     startCluster: async () => {
       const c = await startCluster(3);

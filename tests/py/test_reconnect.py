@@ -296,3 +296,32 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
         await cluster.stop()
 
 test_cluster_discovery_node_and_leader_loss_and_lame_duck.timeout = 150
+
+
+async def test_refused_reconnects_are_retried_as_nats_py_does():
+    server = await js.natsTestEnv.startTokenServer()
+    calls = Calls()
+    refusals = []
+
+    async def on_error(e):
+        if isinstance(e, errors.AuthorizationError):
+            refusals.append(e)
+            calls.order.append("refused")
+            calls._changed.set()
+
+    nc = await nats_wasm.connect(server.wsUrl, token="s3cr3t-token", error_cb=on_error,
+                                 reconnected_cb=calls.cb("reconnected"),
+                                 closed_cb=calls.cb("closed"), **FAST)
+    try:
+        await server.restartWithToken("another-token")
+        await calls.wait_for("refused", 3, timeout=30)
+        assert not nc.is_closed and "closed" not in calls.order, "still trying"
+        await server.restartWithToken("s3cr3t-token")
+        await calls.wait_for("reconnected", 1, timeout=30)
+        assert nc.is_connected
+        await nc.flush()
+    finally:
+        await nc.close()
+        await server.stop()
+
+test_refused_reconnects_are_retried_as_nats_py_does.timeout = 90

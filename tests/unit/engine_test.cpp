@@ -992,16 +992,19 @@ TEST(EngineEofTest, EofClosesWithConnectionLostWithoutReconnect) {
 }
 
 TEST_F(EngineTest, ErrJustBeforeEofWins) {
-  peer_.handshake();
-  ASSERT_TRUE(engine().subscribe("foo").ok());
+  nats::Options o;
+  o.allow_reconnect = false;  // (with reconnects, one refusal is one failed attempt)
+  ScriptedPeer peer(o);
+  peer.handshake();
+  ASSERT_TRUE(peer.engine().subscribe("foo").ok());
   // Not drained before EOF: the engine must parse these last bytes itself.
-  peer_.send(msg("foo", 1, "last") + "-ERR 'Authorization Violation'\r\n");
-  engine().transport_closed(Time{0});
-  auto evs = peer_.events();
+  peer.send(msg("foo", 1, "last") + "-ERR 'Authorization Violation'\r\n");
+  peer.engine().transport_closed(Time{0});
+  auto evs = peer.events();
   EXPECT_EQ(nats_test::summaries(evs),
             (Transcript{"message 1 last", "subscription_closed 1 authorization_violation",
                         "closed 0 authorization_violation"}));
-  EXPECT_EQ(engine().last_error().code, Errc::authorization_violation);
+  EXPECT_EQ(peer.engine().last_error().code, Errc::authorization_violation);
 }
 
 TEST_F(EngineTest, EofRightAfterFinalDrainPongIsCleanClose) {

@@ -425,6 +425,7 @@ private:
   detail::Backoff backoff_;
   bool ever_connected_ = false;         ///< a handshake completed once: losses reconnect
   std::size_t first_failures_ = 0;      ///< failed first-connect attempts
+  int auth_errors_in_a_row_ = 0;        ///< authorization errors since the last handshake
   std::uint64_t attempts_ = 0;          ///< reconnect attempts since the connection was lost
   std::optional<Time> attempt_at_;      ///< when the next attempt starts (reconnecting)
   std::optional<Time> probe_deadline_;  ///< check_connection()'s PONG is due

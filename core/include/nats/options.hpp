@@ -76,6 +76,10 @@ struct Options {
   bool no_randomize = false;            ///< keep the given order (else shuffled)
   bool ignore_cluster_updates = false;  ///< do not add servers announced by the cluster
   bool wait_on_first_connect = false;   ///< keep trying the first connect like a reconnect
+  /// After a connection was up, an authorization error is one failed attempt;
+  /// the same error twice in a row ends the connection (nats.js), unless
+  /// this is set: then it is retried like any other failure (nats.py).
+  bool ignore_auth_error_abort = false;
   /// Bytes of publishes held while reconnecting; over it a publish fails
   /// with outbound_buffer_full (0: none are held).
   std::size_t reconnect_buffer_size = 2 * 1024 * 1024;
