@@ -155,7 +155,15 @@ export interface StreamInfo {
   cluster?: ClusterInfo;
   mirror?: { name: string; lag: number; active: Nanos };
   sources?: { name: string; lag: number; active: Nanos }[];
+  /** Clustered servers: this stream and its mirrors, nearest first. */
+  alternates?: StreamAlternate[];
   [field: string]: unknown;
+}
+/** nats.js StreamAlternate. */
+export interface StreamAlternate {
+  name: string;
+  domain?: string;
+  cluster: string;
 }
 /** Consumer config (wire names, durations in nanoseconds). */
 export interface ConsumerConfig {
@@ -262,6 +270,10 @@ export interface Stream {
   /** A consumer of this stream: by name, or an ordered one. */
   getConsumer(name?: string | Partial<OrderedConsumerOptions>): Promise<Consumer>;
   getPushConsumer(name?: string | Partial<OrderedConsumerOptions>): Promise<PushConsumer>;
+  /** The streams holding this one's messages (itself and its mirrors), nearest first. */
+  alternates(): Promise<StreamAlternate[]>;
+  /** The nearest alternate, or this stream. */
+  best(): Promise<Stream>;
   info(cached?: boolean, opts?: { subjects_filter?: string }): Promise<StreamInfo>;
   getMessage(query: { seq?: number; last_by_subj?: string }): Promise<StoredMsg | null>;
   deleteMessage(seq: number, erase?: boolean): Promise<boolean>;

@@ -1,0 +1,47 @@
+// Streams in a 3-node cluster (real nats-servers on loopback): a stream's
+// alternates (itself and its mirrors, as the server ranks them) and best().
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { jetstreamManager } from '../../js/src/jetstream/index.mjs';
+import { startCluster } from '../harness/nats-server.mjs';
+import { Connections } from './helpers.mjs';
+
+const conns = new Connections();
+let cluster;
+let jsm;
+
+before(async () => {
+  cluster = await startCluster(3);
+  const nc = await conns.connect(cluster.nodes[0].wsUrl);
+  // Until the cluster elected its JetStream meta leader, API requests go
+  // unanswered: retry with a short timeout.
+  for (let i = 0; ; i++) {
+    try {
+      jsm = await jetstreamManager(nc, { timeout: 1000 });
+      await jsm.streams.add({ name: 'ORIG', subjects: ['orig.>'] });
+      break;
+    } catch (err) {
+      if (i >= 30) throw err;
+    }
+  }
+});
+after(async () => {
+  await conns.closeAll();
+  await cluster?.stop();
+});
+
+test('alternates are the stream and its mirrors; best() is the first the server ranks', async () => {
+  const orig = await jsm.streams.get('ORIG');
+  assert.deepEqual(await orig.alternates(), [], 'no mirror yet: none');
+  assert.equal(await orig.best(), orig, 'no alternates: itself');
+  await jsm.streams.add({ name: 'MIRROR', mirror: { name: 'ORIG' } });
+  const alternates = await orig.alternates();
+  assert.deepEqual(alternates.map((a) => a.name).sort(), ['MIRROR', 'ORIG']);
+  assert.ok(alternates.every((a) => a.cluster === 'wasm-test'), JSON.stringify(alternates));
+  const best = await orig.best();
+  assert.equal(best.name, alternates[0].name);
+  assert.equal((await best.info(true)).config.name, alternates[0].name);
+  const mirror = await jsm.streams.get('MIRROR');
+  assert.deepEqual((await mirror.alternates()).map((a) => a.name), [], 'a mirror has no alternates of its own');
+});
