@@ -171,6 +171,8 @@ void Engine::resume_session() {
     it->second.heartbeats_missed = 0;
     if (it->second.ordered != 0) {
       ordered_reset(id);
+    } else if (it->second.options.mode == js::PullMode::push) {
+      push_flow_control(id);  // replies held while down, if consumed meanwhile
     } else {
       pull_refill(id);
     }

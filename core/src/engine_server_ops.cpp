@@ -91,6 +91,14 @@ void Engine::handle_err(std::string_view text) {
       fail_requests(err, nullptr);
     } else if (err.operation == "subscription") {
       for (auto sid : subs_.matching(err.subject, err.queue)) close_subscription(sid, err);
+      // A consumer's inbox or deliver subject refused: nothing will come.
+      std::vector<std::uint64_t> refused;
+      for (const auto &[id, s] : js_.pulls) {
+        if (s.sid != 0 && s.inbox == err.subject && s.push_queue == err.queue)
+          refused.push_back(id);
+      }
+      std::sort(refused.begin(), refused.end());
+      for (auto id : refused) pull_finish(id, err);
     } else {
       fail_requests(err, &err.subject);
     }

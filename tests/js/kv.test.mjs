@@ -350,6 +350,15 @@ describe('kv: bucket options', () => {
     assert.deepEqual(keys, ['users.john']);
     await kv.delete('users.john');
     assert.equal((await kv.get('users.john')).operation, 'DEL');
+    // A strict value codec (it throws on an empty value) is applied only when
+    // a value is read: headers-only listings and markers never call it.
+    const strict = { key: Base64KeyCodec(), value: { encode: toBytes, decode: (d) => { if (!d.length) throw new Error('empty'); return d; } } };
+    const kv2 = await kvm.open(name, { codec: strict });
+    await kv2.put('a', 'x');
+    const listed = [];
+    for await (const k of await kv2.keys()) listed.push(k);
+    assert.deepEqual(listed, ['a']);
+    assert.deepEqual(await kv2.purgeDeletes(0), { success: true, purged: 2 }, 'users.john: its value and its DEL marker');
     const noop = NoopKvCodecs();
     assert.deepEqual(noop.value.encode('a'), new TextEncoder().encode('a'));
     assert.equal(noop.key.decode('k'), 'k');

@@ -115,6 +115,29 @@ TEST_F(PublishRetryTest, ATimeoutIsRetriedAnApiErrorIsNot) {
   EXPECT_EQ(only[0].id, once);
 }
 
+TEST_F(PublishRetryTest, ALostConnectionIsAnAttemptAndItIsSentAgainOnceBack) {
+  auto id = publish(2);
+  ASSERT_EQ(pubs().size(), 1u);
+  peer_.now = Time{10};
+  engine().transport_closed(Time{10});
+  for (const auto &ev : peer_.all_events()) {
+    EXPECT_NE(ev.type, EventType::js_pub_ack) << "attempts left: no failure yet";
+  }
+  // Reconnect (the first attempt comes at once), then the retry goes out.
+  engine().handle_timeout(Time{10});
+  engine().transport_opened(Time{10});
+  peer_.feed(nats_test::kInfo);
+  peer_.written();
+  peer_.feed("PONG\r\n");
+  engine().handle_timeout(Time{10});
+  auto again = pubs();
+  ASSERT_EQ(again.size(), 1u);
+  auto evs = peer_.feed(nats_test::msg(again[0].reply, 1, R"({"stream":"S","seq":1})"));
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].id, id);
+  EXPECT_FALSE(evs[0].error);
+}
+
 TEST_F(PublishRetryTest, ACloseWhileARetryWaitsEndsIt) {
   auto id = publish(5);
   EXPECT_TRUE(no_responders(pubs()[0]).empty());

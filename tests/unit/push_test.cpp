@@ -221,8 +221,9 @@ TEST_F(PushTest, ADeletedConsumerNotifiesOrEndsTheSessionWhenAsked) {
   ASSERT_EQ(sub.size(), 1u);
   const auto sid = std::stoull(sub[0].substr(sub[0].rfind(' ') + 1));
   evs = peer_.feed(nats_test::hmsg("d.2", sid, "NATS/1.0 409 Consumer Deleted\r\n\r\n", ""));
-  EXPECT_EQ(types(evs), (std::vector<std::string>{"pull_status:consumer_deleted",
-                                                  "pull_done!consumer_deleted"}));
+  EXPECT_EQ(types(evs),
+            (std::vector<std::string>{"pull_status:consumer_deleted", "pull_done!js_status_error"}))
+      << "nats.js ends it with a JetStreamStatusError";
   EXPECT_EQ(evs[1].id, id);
 }
 
@@ -265,6 +266,66 @@ TEST_F(PushTest, AckNextAcksAndAsksForMoreToTheGivenSubject) {
   EXPECT_EQ(engine().js_ack_next("", "_INBOX.more", 1, Ms{0}, false).code, Errc::invalid_argument);
   EXPECT_EQ(engine().js_ack_next(reply, "bad subject", 1, Ms{0}, false).code,
             Errc::invalid_subject);
+}
+
+TEST_F(PushTest, AStalledHeartbeatAnswersAQueuedFlowControlOnce) {
+  auto id = start(options());
+  peer_.feed(data(1, 1) + status("NATS/1.0 100 FlowControl Request\r\n\r\n", "$JS.FC.S.c.1"));
+  peer_.feed(status("NATS/1.0 100 Idle Heartbeat\r\nNats-Consumer-Stalled: $JS.FC.S.c.1\r\n\r\n"));
+  ASSERT_EQ(nats_test::published(peer_.written()).size(), 1u);
+  EXPECT_FALSE(engine().pull_consumed(id, 1, 40));
+  EXPECT_TRUE(nats_test::published(peer_.written()).empty()) << "answered already";
+}
+
+TEST_F(PushTest, ARecreatedConsumerRedeliversWhatTheOldOneHadAcked) {
+  start(options());
+  auto first = peer_.feed(data(1, 1));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_FALSE(engine().js_ack(first[0].msg.reply, nats::js::AckKind::ack));
+  peer_.written();
+  peer_.feed(status("NATS/1.0 409 Consumer Deleted\r\n\r\n"));
+  // Made anew under the same name: stream sequence 1 again is news to it.
+  auto again = peer_.feed(data(1, 1));
+  ASSERT_EQ(types(again), (std::vector<std::string>{"js_msg"}));
+  EXPECT_TRUE(nats_test::published(peer_.written()).empty()) << "not acked behind the user's back";
+}
+
+TEST_F(PushTest, ARefusedDeliverSubjectEndsTheSession) {
+  auto id = start(options("g"));
+  auto evs =
+      peer_.feed("-ERR 'Permissions Violation for Subscription to \"d.1\" using queue \"g\"'\r\n");
+  bool done = false;
+  for (const auto &e : evs) {
+    if (e.type == EventType::pull_done && e.id == id) {
+      done = true;
+      EXPECT_EQ(e.error.code, Errc::permission_violation);
+    }
+  }
+  EXPECT_TRUE(done);
+  EXPECT_EQ(engine().pull_sessions(), 0u);
+}
+
+TEST_F(PushTest, FlowControlHeldWhileDownIsAnsweredOnceReconnected) {
+  auto o = options();
+  o.idle_heartbeat = Ms{1000};
+  auto id = start(o);
+  peer_.feed(data(1, 1) + status("NATS/1.0 100 FlowControl Request\r\n\r\n", "$JS.FC.S.c.9"));
+  peer_.now = Time{100};
+  engine().transport_closed(Time{100});
+  peer_.all_events();
+  EXPECT_FALSE(engine().pull_consumed(id, 1, 40));  // consumed while down
+  auto at = engine().next_deadline();
+  ASSERT_TRUE(at.has_value());
+  EXPECT_LT(*at, Time{2000}) << "the reconnect attempt, not a heartbeat deadline";
+  peer_.now = *at;
+  engine().handle_timeout(*at);
+  engine().transport_opened(*at);
+  peer_.feed(nats_test::kInfo);
+  peer_.written();
+  peer_.feed("PONG\r\n");
+  auto pubs = nats_test::published(peer_.written());
+  ASSERT_EQ(pubs.size(), 1u);
+  EXPECT_EQ(pubs[0].subject, "$JS.FC.S.c.9");
 }
 
 TEST_F(PushTest, StopUnsubscribesAndFreesTheDeliverSubject) {

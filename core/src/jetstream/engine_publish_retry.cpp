@@ -13,7 +13,11 @@ bool Engine::js_publish_retry_later(std::uint64_t pub_id, const Error &error) {
   auto pub = js_.pubs.find(pub_id);
   if (pub == js_.pubs.end()) return false;
   auto &p = pub->second;
-  const bool retryable = error.code == Errc::no_responders || error.code == Errc::timeout;
+  // A lost connection counts as an attempt that timed out (nats.js's request
+  // would): it is sent again once reconnected. Without a msg id the stream
+  // may then store it twice if the first one had landed.
+  const bool retryable = error.code == Errc::no_responders || error.code == Errc::timeout ||
+                         error.code == Errc::connection_lost;
   if (!retryable || p.retries_left == 0 || state_ == State::closed) return false;
   --p.retries_left;
   p.retry_at = now_ + js::publish_retry_delay(p.attempt);

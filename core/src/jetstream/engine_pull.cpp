@@ -459,7 +459,9 @@ std::optional<Time> Engine::pull_next_deadline() const {
   for (const auto &[id, s] : js_.pulls) {
     if (s.retry_at && (!best || *s.retry_at < *best)) best = s.retry_at;
     if (s.end_at && s.sid != 0 && (!best || *s.end_at < *best)) best = s.end_at;
-    if (s.sid != 0 && s.options.idle_heartbeat.count() != 0 &&
+    // While reconnecting heartbeats are not watched (pull_timeouts skips
+    // them), so their deadlines must not wake the host either.
+    if (s.sid != 0 && s.options.idle_heartbeat.count() != 0 && wire_up() &&
         (!best || s.heartbeat_deadline < *best)) {
       best = s.heartbeat_deadline;
     }

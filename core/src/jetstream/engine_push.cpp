@@ -4,6 +4,8 @@
 // answered only once the host consumed what came before it (so a slow
 // reader stalls the server instead of filling memory), stalled-consumer
 // heartbeats, and statuses that notify instead of ending a request.
+#include <vector>
+
 #include "nats/engine.hpp"
 
 namespace nats {
@@ -60,16 +62,22 @@ void Engine::push_on_status(std::uint64_t id, const js::PullStatus &st, std::str
     case Kind::heartbeat:
       pull_notify(id, "heartbeat", {}, st.last_consumer_seq, st.last_stream_seq);
       // The server waits on a flow-control reply it never got (lost with a
-      // connection): an empty message to this subject lets it go on.
-      if (!st.stalled.empty() && wire_up()) write_publish(st.stalled, {}, {}, {});
+      // connection): an empty message to this subject lets it go on, and the
+      // same reply, if still queued here, is not sent again.
+      if (!st.stalled.empty() && wire_up()) {
+        write_publish(st.stalled, {}, {}, {});
+        std::erase_if(s.flow_control, [&](const auto &fc) { return fc.first == st.stalled; });
+      }
       return;
     default: break;
   }
   const bool deleted = st.kind == Kind::consumer_deleted;
   pull_notify(id, deleted ? "consumer_deleted" : "debug", st.description,
               static_cast<std::uint64_t>(st.code));
+  // A consumer made anew under this name owes us nothing it had acked.
+  if (deleted) forget_acks(s.stream, s.consumer, 0);
   if (s.options.abort_on_missing_resource) {
-    Error e{deleted ? Errc::consumer_deleted : Errc::js_status_error, st.description};
+    Error e{Errc::js_status_error, st.description};  // nats.js: JetStreamStatusError
     e.status = st.code;
     pull_finish(id, std::move(e));
   }

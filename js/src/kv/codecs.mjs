@@ -41,5 +41,6 @@ export class BucketCodec {
   encodeKey(key) { return this._key ? tokens(key, (t) => this._key.encode(t)) : String(key); }
   decodeKey(key) { return this._key ? tokens(key, (t) => this._key.decode(t)) : key; }
   encodeValue(v) { return toBytes(this._value ? this._value.encode(v ?? new Uint8Array(0)) : v); }
-  decodeValue(v) { return this._value ? this._value.decode(v) : v; }
+  /** The value decoder for entries (null without a value codec). */
+  valueDecoder() { return this._value ? (v) => this._value.decode(v) : null; }
 }

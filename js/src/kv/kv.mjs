@@ -24,16 +24,25 @@ const INCLUDE = { '': 0, history: 1, updates: 2 }; // kv::WatchInclude
 
 /** A key-value entry (nats.js KvEntry). */
 class KvEntryImpl {
-  constructor(bucket, key, value, revision, created, operation, delta, isUpdate) {
+  /** decode: the bucket's value codec, applied when the value is first read (as nats.js). */
+  constructor(bucket, key, value, revision, created, operation, delta, isUpdate, decode) {
     this.bucket = bucket;
     this.key = key;
     this.rawKey = key;
-    this.value = value;
+    this._raw = value;
+    this._decode = decode;
     this.revision = revision;
     this.created = created;
     this.operation = operation;
     this.delta = delta;
     if (isUpdate !== undefined) this.isUpdate = isUpdate;
+  }
+  get value() {
+    if (this._decode) {
+      this._raw = this._decode(this._raw);
+      this._decode = null;
+    }
+    return this._raw;
   }
   get length() { return this.value.length; }
   string() { return decoder.decode(this.value); }
@@ -118,8 +127,8 @@ export class Bucket {
       const m = await this._ctx.call('kv_get', {
         bucket: this.bucket, key: raw, direct: this.direct, revision: opts.revision,
       });
-      const e = new KvEntryImpl(this.bucket, String(key), this._codec.decodeValue(m.data), m.seq, m.time,
-        OPERATIONS[m._kvOperation] ?? 'PUT', 0);
+      const e = new KvEntryImpl(this.bucket, String(key), m.data, m.seq, m.time,
+        OPERATIONS[m._kvOperation] ?? 'PUT', 0, undefined, this._codec.valueDecoder());
       e.rawKey = raw;
       return e;
     } catch (err) {
@@ -151,8 +160,8 @@ export class Bucket {
     const read = await orderedRead(nc, id);
     return orderedItems(nc, read, {
       map: (m, isUpdate) => {
-        const e = new KvEntryImpl(this.bucket, this._codec.decodeKey(m.subject), this._codec.decodeValue(m.data),
-          m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate);
+        const e = new KvEntryImpl(this.bucket, this._codec.decodeKey(m.subject), m.data,
+          m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate, this._codec.valueDecoder());
         e.rawKey = m.subject;
         return e;
       },
@@ -166,13 +175,17 @@ export class Bucket {
     const seen = new Set();
     const out = new AsyncQueue();
     (async () => {
-      for await (const e of it) {
-        if (!seen.has(e.key)) {
-          seen.add(e.key);
-          out.push(e.key);
+      try {
+        for await (const e of it) {
+          if (!seen.has(e.key)) {
+            seen.add(e.key);
+            out.push(e.key);
+          }
         }
+        out.end(null);
+      } catch (err) {
+        out.end(err);  // e.g. a key codec that throws: the caller's iteration fails
       }
-      out.end(null);
     })();
     const keys = iterableOf(out, () => it.stop());
     keys.stop = () => it.stop();
@@ -235,7 +248,14 @@ export class Kvm {
    */
   _bucketCtx(opts) {
     if (!(opts.timeout > 0)) return this._ctx;
-    return new JsContext(this._ctx.nc, { ...this._ctx.opts, timeout: opts.timeout });
+    // One engine context per timeout (contexts live as long as the connection).
+    const cache = (this._ctx._byTimeout ??= new Map());
+    let ctx = cache.get(opts.timeout);
+    if (!ctx) {
+      ctx = new JsContext(this._ctx.nc, { ...this._ctx.opts, timeout: opts.timeout });
+      cache.set(opts.timeout, ctx);
+    }
+    return ctx;
   }
 
   /** A bucket taken on trust (nats.js bindOnly): no round trip; a missing one fails at first use. */

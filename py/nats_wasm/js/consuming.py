@@ -206,7 +206,14 @@ class ConsumingMixin:
                 raise errors.Error(f"consumer '{info.name}' has no deliver subject")
         auto_ack = cb is not None and not manual_ack and \
             str(getattr(consumer.info.config.ack_policy, "value", consumer.info.config.ack_policy)) != "none"
-        return JetStreamSubscription(self._nc, consumer, subject, queue or "", cb, auto_ack)
+        try:
+            return JetStreamSubscription(self._nc, consumer, subject, queue or "", cb, auto_ack)
+        except core_errors.Error as e:
+            if e.code != "illegal_state":
+                raise
+            # The core's binding refusals (queue vs deliver group, already
+            # bound): nats.py raises them as nats.js.errors.Error.
+            raise errors.Error(str(e)) from e
 
     async def subscribe_bind(self, stream: str, config: api.ConsumerConfig, consumer: str,
                              cb: Optional[Callback] = None, manual_ack: bool = False,
