@@ -29,6 +29,8 @@ const text = [
   freeze('ACK_KIND', abi.ackKinds),
   '/** Record flag bits. */\n',
   freeze('FLAGS', abi.flags),
+  '/** Discovery reply types by verb (io.nats.micro.v1; nats.js ServiceResponseType). */\n',
+  freeze('MICRO_RESPONSE_TYPE', abi.microResponseTypes),
   '/** nats.js AdvisoryKind: name → the kind advisories() reports. */\n',
   freeze('ADVISORY_KIND', abi.advisoryKinds),
   '/** Limits and defaults of the core (KV history, object chunk size). */\n',

@@ -3,6 +3,7 @@
 #include "nats/engine.hpp"
 #include "nats/jetstream/advisory.hpp"
 #include "nats/jetstream/consumer.hpp"
+#include "nats/micro/service.hpp"
 #include "records.hpp"
 
 namespace nats::wasm {
@@ -93,6 +94,12 @@ std::string abi_json() {
   num(out, "nak", static_cast<int>(js::AckKind::nak));
   num(out, "working", static_cast<int>(js::AckKind::working));
   num(out, "term", static_cast<int>(js::AckKind::term));
+  out += '}';
+  key(out, "microResponseTypes");
+  out += '{';
+  for (auto v : {micro::Verb::ping, micro::Verb::info, micro::Verb::stats}) {
+    str(out, micro::verb_name(v), micro::response_type(v));
+  }
   out += '}';
   key(out, "advisoryKinds");
   out += '{';

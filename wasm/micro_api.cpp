@@ -98,9 +98,11 @@ val micro_group(const std::string &parent_prefix, const val &parent_queue, const
   return out;
 }
 
-val micro_control_subject(int verb, const std::string &name, const std::string &id) {
+val micro_control_subject(int verb, const std::string &name, const std::string &id,
+                          const std::string &prefix) {
   if (verb < 0 || verb > 2) return failure({Errc::invalid_argument, "unknown discovery verb"});
-  auto s = micro::control_subject(static_cast<micro::Verb>(verb), name, id);
+  auto s = micro::control_subject(static_cast<micro::Verb>(verb), name, id,
+                                  prefix.empty() ? micro::kApiPrefix : std::string_view(prefix));
   return s ? val(*s) : failure(s.error());
 }
 

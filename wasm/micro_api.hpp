@@ -42,7 +42,9 @@ private:
 emscripten::val micro_group(const std::string &parent_prefix, const emscripten::val &parent_queue,
                             const std::string &name, const emscripten::val &queue);
 /// $SRV.<VERB>[.<name>[.<id>]] (verb 0 PING, 1 INFO, 2 STATS), or [errc, message].
-emscripten::val micro_control_subject(int verb, const std::string &name, const std::string &id);
+/// ("" prefix: $SRV.)
+emscripten::val micro_control_subject(int verb, const std::string &name, const std::string &id,
+                                      const std::string &prefix);
 /// The wire header block of an error reply (Uint8Array), or [errc, message].
 emscripten::val micro_error_headers(const std::string &code, const std::string &description);
 /// How a reply reads: [0 data | 1 end | 2 error, code, description]. `raw`

@@ -10,9 +10,9 @@ import { errorHeaders } from './services/service_msg.mjs';
 
 export { ServiceClient, requestStream } from './services/client.mjs';
 
-/** $SRV.<VERB>[.<name>[.<id>]] (verb 0 PING, 1 INFO, 2 STATS). */
-export function controlSubject(verb, name, id) {
-  const s = coreIfLoaded().microControlSubject(verb, name, id);
+/** <prefix>.<VERB>[.<name>[.<id>]] (verb 0 PING, 1 INFO, 2 STATS; prefix "" is $SRV). */
+export function controlSubject(verb, name, id, prefix) {
+  const s = coreIfLoaded().microControlSubject(verb, name, id, prefix ?? '');
   if (Array.isArray(s)) throw errorFromCode(s[0], s[1]);
   return s;
 }

@@ -312,6 +312,19 @@ describe('services: interop with nats.js', () => {
   });
 });
 
+test('ServiceClient with another discovery prefix asks there; a wildcard prefix is refused', async () => {
+  const nc = await conns.connect(srv.wsUrl);
+  const sub = nc.subscribe('my.srv.PING', { callback: (_e, m) => m.respond(JSON.stringify({ type: ServiceResponseType.PING, name: 'x' })) });
+  await nc.flush();
+  const replies = [];
+  for await (const r of await new Svcm(nc).client({ strategy: 'stall', maxWait: 2000 }, 'my.srv').ping()) replies.push(r);
+  assert.deepEqual(replies.map((r) => r.name), ['x']);
+  assert.equal(ServiceResponseType.PING, 'io.nats.micro.v1.ping_response');
+  await assert.rejects(async () => { for await (const _ of await new Svcm(nc).client(undefined, 'my.*').info()); },
+    (e) => e instanceof InvalidArgumentError);
+  sub.unsubscribe();
+});
+
 test('error replies keep the caller\'s own headers', async () => {
   const svc = await svcm.add({ name: unique('hdr'), version: '1.0.0' });
   const subject = unique('hdr');

@@ -130,6 +130,12 @@ async def test_nats_py_constants_are_the_cores():
     try:
         limits = nc._mod.abi.LIMITS
         assert (KV_MAX_HISTORY, OBJ_DEFAULT_CHUNK_SIZE) == (limits.kvMaxHistory, limits.objChunkSize)
+        from nats_wasm.micro import INFO_RESPONSE, PING_RESPONSE, STATS_RESPONSE, ServiceVerb, control_subject
+        types = nc._mod.abi.MICRO_RESPONSE_TYPE
+        assert (PING_RESPONSE, INFO_RESPONSE, STATS_RESPONSE) == (types.PING, types.INFO, types.STATS)
+        assert control_subject(ServiceVerb.PING, "svc", prefix="custom.srv") == "custom.srv.PING.svc"
+        await expect(nats_wasm.errors.InvalidArgumentError,
+                     _call(control_subject, ServiceVerb.INFO, None, None, "bad.*"))
         jsx = nc.jetstream()
         from nats_wasm.js import errors as jse
         await expect(jse.KeyHistoryTooLargeError,

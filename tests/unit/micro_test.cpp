@@ -110,6 +110,10 @@ TEST(MicroRules, DiscoverySubjects) {
   EXPECT_EQ(micro::control_subject(micro::Verb::ping, "", "ID1").error().code,
             Errc::invalid_argument);
   EXPECT_EQ(micro::control_subject(micro::Verb::ping, "a.b").error().code, Errc::invalid_name);
+  EXPECT_EQ(*micro::control_subject(micro::Verb::info, "svc", "", "my.srv"), "my.srv.INFO.svc")
+      << "a client's own discovery prefix";
+  EXPECT_EQ(micro::control_subject(micro::Verb::info, "", "", "my.*").error().code,
+            Errc::invalid_argument);
   EXPECT_EQ(micro::control_subject(micro::Verb::ping, "a", "x y").error().code, Errc::invalid_name);
 }
 

@@ -227,8 +227,12 @@ Result<std::size_t> Service::add_endpoint(EndpointConfig config, const Group &gr
   return endpoints_.size() - 1;
 }
 
-Result<std::string> control_subject(Verb verb, std::string_view name, std::string_view id) {
-  std::string out = std::string(kApiPrefix) + "." + std::string(verb_name(verb));
+Result<std::string> control_subject(Verb verb, std::string_view name, std::string_view id,
+                                    std::string_view prefix) {
+  if (Error e = validate_publish_subject(prefix)) {
+    return Error{Errc::invalid_argument, "discovery prefix: " + e.message};
+  }
+  std::string out = std::string(prefix) + "." + std::string(verb_name(verb));
   if (name.empty()) {
     if (!id.empty()) return Error{Errc::invalid_argument, "a service id needs a service name"};
     return out;

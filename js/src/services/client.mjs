@@ -12,12 +12,12 @@ export class ServiceClient {
   /**
    * @param {import('../connection.mjs').NatsConnection} nc
    * @param {object} [opts] requestMany options; default {strategy: 'stall', maxWait: 2000} (nats.js)
-   * @param {string} [prefix] only '$SRV' is supported
+   * @param {string} [prefix] the discovery subjects' prefix ($SRV); the core checks it
    */
   constructor(nc, opts, prefix = '$SRV') {
     this.nc = nc;
     this.opts = opts ?? { strategy: 'stall', maxWait: 2000 };
-    if (prefix !== '$SRV') throw errorFromCode(7, `discovery prefix '${prefix}' is not supported (only $SRV)`);
+    this.prefix = String(prefix);
   }
   /** Every service (or those named, or one instance) answering PING. */
   ping(name = '', id = '') { return this._q('PING', name, id); }
@@ -27,7 +27,7 @@ export class ServiceClient {
   stats(name = '', id = '') { return this._q('STATS', name, id); }
 
   async _q(verb, name, id) {
-    const subject = coreIfLoaded().microControlSubject(VERB_CODES[verb], String(name), String(id));
+    const subject = coreIfLoaded().microControlSubject(VERB_CODES[verb], String(name), String(id), this.prefix);
     if (Array.isArray(subject)) throw errorFromCode(subject[0], subject[1]);
     const replies = await this.nc.requestMany(subject, undefined, this.opts);
     return (async function* parsed() {

@@ -2,6 +2,7 @@
 // endpoints. Names, subjects, queue groups, discovery replies and stats are
 // the core's (core/src/micro/); this file subscribes, calls handlers and
 // replies.
+import { MICRO_RESPONSE_TYPE } from '../../dist/abi.mjs';
 import { coreIfLoaded } from '../core.mjs';
 import { errorFromCode } from '../errors.mjs';
 import { Endpoint } from './endpoint.mjs';
@@ -9,12 +10,8 @@ import { ServiceClient } from './client.mjs';
 
 /** Discovery verbs (nats.js ServiceVerb). */
 export const ServiceVerb = Object.freeze({ PING: 'PING', STATS: 'STATS', INFO: 'INFO' });
-/** Discovery reply types (nats.js ServiceResponseType). */
-export const ServiceResponseType = Object.freeze({
-  STATS: 'io.nats.micro.v1.stats_response',
-  INFO: 'io.nats.micro.v1.info_response',
-  PING: 'io.nats.micro.v1.ping_response',
-});
+/** Discovery reply types (nats.js ServiceResponseType): the core's. */
+export const ServiceResponseType = MICRO_RESPONSE_TYPE;
 const VERBS = ['PING', 'INFO', 'STATS'];
 
 function check(out) {

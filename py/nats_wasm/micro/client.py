@@ -59,15 +59,19 @@ class ServiceClient:
     """Finds running services: ``await client.ping()`` → every service's
     ServicePing (or those of ``name``, or one instance ``name``/``id``).
     Replies are collected until none came for ``stall`` seconds (at most
-    ``timeout``), as nats.js's ServiceClient does."""
+    ``timeout``), as nats.js's ServiceClient does. ``prefix``: the
+    discovery subjects' prefix ($SRV), as nats.js's ServiceClient takes it."""
 
-    def __init__(self, nc: "Client", *, timeout: float = 2.0, stall: float = 0.3) -> None:
+    def __init__(self, nc: "Client", *, timeout: float = 2.0, stall: float = 0.3,
+                 prefix: str = "$SRV") -> None:
         self._nc = nc
         self._timeout = timeout
         self._stall = stall
+        self._prefix = prefix
 
     async def _query(self, verb: int, name: Optional[str], id: Optional[str]) -> list[dict[str, Any]]:
-        subject = _ffi.call(self._nc._mod.pyodide.micro.controlSubject, verb, name or "", id or "")
+        subject = _ffi.call(self._nc._mod.pyodide.micro.controlSubject, verb, name or "", id or "",
+                            self._prefix)
         out = []
         async for msg in self._nc.request_many(subject, b"", timeout=self._timeout,
                                                stall=self._stall):

@@ -47,18 +47,15 @@ _VERB_CODES = {ServiceVerb.PING: 0, ServiceVerb.INFO: 1, ServiceVerb.STATS: 2}
 
 def control_subject(verb: ServiceVerb, name: Optional[str] = None, id: Optional[str] = None,
                     prefix: Optional[str] = None) -> str:
-    """The subject of a discovery request: $SRV.<VERB>[.<name>[.<id>]]
-    (the core's rule; only the $SRV prefix)."""
+    """The subject of a discovery request: <prefix>.<VERB>[.<name>[.<id>]]
+    (the core's rule; the prefix is $SRV unless given)."""
     from .. import _loader
 
-    if prefix not in (None, DEFAULT_PREFIX):
-        raise errors.InvalidArgumentError(f"discovery prefix '{prefix}' is not supported",
-                                          "invalid_argument")
     mod = _loader._module
     if mod is None:
         raise errors.Error("control_subject needs the engine: connect first", "illegal_state")
     return str(_ffi.call(mod.pyodide.micro.controlSubject, _VERB_CODES[ServiceVerb(verb)],
-                         name or "", id or ""))
+                         name or "", id or "", prefix or ""))
 
 
 @dataclass

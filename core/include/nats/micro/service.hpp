@@ -155,10 +155,12 @@ Reply classify_reply(const Headers *headers, std::size_t payload_size);
 /// The same from a raw header block ("" when none).
 Reply classify_reply(std::string_view raw_headers, std::size_t payload_size);
 
-/// The subject of a discovery request: $SRV.<VERB>[.<name>[.<id>]] (an id
-/// needs a name; both are checked).
-Result<std::string> control_subject(Verb verb, std::string_view name = {},
-                                    std::string_view id = {});
+/// The subject of a discovery request: <prefix>.<VERB>[.<name>[.<id>]]
+/// (an id needs a name; both are checked). The prefix is $SRV unless a
+/// client asks another (nats.js ServiceClient, nats.py control_subject); it
+/// must be a subject without wildcards.
+Result<std::string> control_subject(Verb verb, std::string_view name = {}, std::string_view id = {},
+                                    std::string_view prefix = kApiPrefix);
 
 /// Checks a service or endpoint name (letters, digits, '-', '_').
 Error validate_name(std::string_view what, std::string_view name);
