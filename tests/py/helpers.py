@@ -1,5 +1,25 @@
 """Shared helpers for the Python tests (not a test module: no test_ prefix)."""
 
+import os
+
+_n = [0]
+
+
+def unique(prefix):
+    """A name no other test (or run) uses: <prefix>_<pid>_<n>."""
+    _n[0] += 1
+    return f"{prefix}_{os.getpid()}_{_n[0]}"
+
+
+async def connected(url=None):
+    """A connection to the suite's server (or url) and its JetStream context."""
+    import js
+    import nats_wasm
+
+    nc = await nats_wasm.connect(url or js.natsTestEnv.wsUrl)
+    return nc, nc.jetstream()
+
+
 
 async def expect(exc_type, awaitable, why=""):
     """Awaits and returns the exception of exc_type it must raise."""

@@ -5,25 +5,12 @@ metadata, recovery and cancellation (the engine's pull count goes to 0)."""
 
 import asyncio
 import datetime
-import os
 
 import js
 import nats_wasm
-from helpers import expect
+from helpers import connected, expect, unique
 from nats_wasm import errors
 from nats_wasm.js import api, errors as jse
-
-_n = [0]
-
-
-def unique(prefix):
-    _n[0] += 1
-    return f"{prefix}_{os.getpid()}_{_n[0]}"
-
-
-async def connected(url=None):
-    nc = await nats_wasm.connect(url or js.natsTestEnv.wsUrl)
-    return nc, nc.jetstream()
 
 
 async def new_stream(jsx, count=0, **cfg):

@@ -4,26 +4,13 @@ messages, the account, error classes, partitions, interop with nats.js."""
 
 import asyncio
 import json
-import os
 
 import js
 import nats_wasm
-from helpers import expect
+from helpers import connected, expect, unique
 from nats_wasm import errors
 from nats_wasm.js import api, errors as jse
 from nats_wasm.js.partitions import create_topic, partition_count, partition_for, topic_producer
-
-_n = [0]
-
-
-def unique(prefix):
-    _n[0] += 1
-    return f"{prefix}_{os.getpid()}_{_n[0]}"
-
-
-async def connected():
-    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
-    return nc, nc.jetstream()
 
 
 async def new_stream(jsx, **cfg):

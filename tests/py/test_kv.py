@@ -4,25 +4,12 @@ errors, keys and history, watches with nats.py's None marker, interop
 with nats.js's KV."""
 
 import asyncio
-import os
 
 import js
 import nats_wasm
-from helpers import expect
+from helpers import connected, expect, unique
 from nats_wasm import errors
 from nats_wasm.js import errors as jse
-
-_n = [0]
-
-
-def unique(prefix):
-    _n[0] += 1
-    return f"{prefix}_{os.getpid()}_{_n[0]}"
-
-
-async def connected():
-    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
-    return nc, nc.jetstream()
 
 
 async def test_put_get_create_update_delete_purge():

@@ -6,23 +6,15 @@ interop with nats.js's services in both directions."""
 
 import asyncio
 import json
-import os
 
 import js
 import nats_wasm
-from helpers import expect
+from helpers import expect, unique
 from nats_wasm import errors
 from nats_wasm.micro import (
     EndpointConfig, ServiceClient, ServiceConfig, ServiceError, ServiceStats, add_service,
     request_stream,
 )
-
-_n = [0]
-
-
-def unique(prefix):
-    _n[0] += 1
-    return f"{prefix}_{os.getpid()}_{_n[0]}"
 
 
 def assert_schema(verb, reply):

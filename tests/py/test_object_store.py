@@ -9,21 +9,13 @@ import base64
 import hashlib
 import io
 import json
-import os
 import tracemalloc
 
 import js
 import nats_wasm
-from helpers import expect
+from helpers import connected, expect, unique
 from nats_wasm.js import errors as jse
 from nats_wasm.js.object_store import ObjectMeta, ObjectMetaOptions
-
-_n = [0]
-
-
-def unique(prefix):
-    _n[0] += 1
-    return f"{prefix}_{os.getpid()}_{_n[0]}"
 
 
 def digest_of(data: bytes) -> str:
@@ -32,11 +24,6 @@ def digest_of(data: bytes) -> str:
 
 def ramp(n: int) -> bytes:
     return bytes(i & 0xFF for i in range(n))
-
-
-async def connected():
-    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
-    return nc, nc.jetstream()
 
 
 async def test_round_trips_at_the_chunk_edges():

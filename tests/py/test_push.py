@@ -5,24 +5,9 @@ rules on binding to an existing consumer; the engine's session count goes
 back to 0."""
 
 import asyncio
-import os
 
-import js
-import nats_wasm
-from helpers import expect
+from helpers import connected, expect, unique
 from nats_wasm.js import api, errors as jse
-
-_n = [0]
-
-
-def unique(prefix):
-    _n[0] += 1
-    return f"{prefix}_{os.getpid()}_{_n[0]}"
-
-
-async def connected():
-    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
-    return nc, nc.jetstream()
 
 
 async def new_stream(jsx, count=0, size=None):
