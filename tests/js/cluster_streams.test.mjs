@@ -31,7 +31,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-test('alternates are the stream and its mirrors; best() is the first the server ranks', async () => {
+test('alternates are the stream and its mirrors; best() is one of them', async () => {
   const orig = await jsm.streams.get('ORIG');
   assert.deepEqual(await orig.alternates(), [], 'no mirror yet: none');
   assert.equal(await orig.best(), orig, 'no alternates: itself');
@@ -39,9 +39,11 @@ test('alternates are the stream and its mirrors; best() is the first the server 
   const alternates = await orig.alternates();
   assert.deepEqual(alternates.map((a) => a.name).sort(), ['MIRROR', 'ORIG']);
   assert.ok(alternates.every((a) => a.cluster === 'wasm-test'), JSON.stringify(alternates));
+  // The server ranks equally near alternates in no fixed order: best() is
+  // one of them, as a handle on that stream.
   const best = await orig.best();
-  assert.equal(best.name, alternates[0].name);
-  assert.equal((await best.info(true)).config.name, alternates[0].name);
+  assert.ok(['MIRROR', 'ORIG'].includes(best.name), best.name);
+  assert.equal((await best.info(true)).config.name, best.name);
   const mirror = await jsm.streams.get('MIRROR');
   assert.deepEqual((await mirror.alternates()).map((a) => a.name), [], 'a mirror has no alternates of its own');
 });
