@@ -56,6 +56,8 @@ export interface KvOptions {
   bindOnly: boolean;
   /** Keys and values transformed before they are stored and after they are read. */
   codec: KvCodecs;
+  /** Make this bucket a read replica of another ({name}: the bucket, with or without KV_); writes to it are refused. */
+  mirror: { name: string };
 }
 /** nats.js KvKeyCodec: applied to each token of a key ('*' and '>' are left alone). */
 export interface KvKeyCodec {

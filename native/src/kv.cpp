@@ -40,12 +40,18 @@ std::string key_args(std::string_view bucket, std::string_view key, bool direct)
 // kv_bucket_create's arguments (api.hpp documents them).
 std::string bucket_config_args(const kv::BucketConfig &c) {
   const auto num = [](std::int64_t v) { return std::to_string(v); };
-  return "{\"config\":{\"bucket\":" + js::json_quote(c.bucket) +
-         ",\"description\":" + js::json_quote(c.description) + ",\"history\":" + num(c.history) +
-         ",\"ttl\":" + num(c.ttl.count()) + ",\"max_value_size\":" + num(c.max_value_size) +
-         ",\"max_bytes\":" + num(c.max_bytes) + ",\"storage\":" + js::json_quote(c.storage) +
-         ",\"replicas\":" + num(c.replicas) +
-         ",\"allow_direct\":" + (c.allow_direct ? "true" : "false") + "}}";
+  std::string out =
+      "{\"config\":{\"bucket\":" + js::json_quote(c.bucket) +
+      ",\"description\":" + js::json_quote(c.description) + ",\"history\":" + num(c.history) +
+      ",\"ttl\":" + num(c.ttl.count()) + ",\"max_value_size\":" + num(c.max_value_size) +
+      ",\"max_bytes\":" + num(c.max_bytes) + ",\"storage\":" + js::json_quote(c.storage) +
+      ",\"replicas\":" + num(c.replicas) +
+      ",\"allow_direct\":" + (c.allow_direct ? "true" : "false");
+  // Placement and republish are JSON already; the core checks them.
+  if (!c.placement_json.empty()) out += ",\"placement\":" + c.placement_json;
+  if (!c.republish_json.empty()) out += ",\"republish\":" + c.republish_json;
+  if (!c.mirror.empty()) out += ",\"mirror\":" + js::json_quote(c.mirror);
+  return out + "}}";
 }
 
 // RFC 3339 ("2024-05-01T10:20:30.123456789Z", or with a ±hh:mm offset) as a

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { Kvm as NatsJsKvm } from '@nats-io/kv';
 
-import { InvalidArgumentError, InvalidNameError, NatsError } from '../../js/src/index.mjs';
+import { InvalidArgumentError, InvalidNameError, InvalidOperationError, NatsError } from '../../js/src/index.mjs';
 import { JetStreamApiError, StreamNotFoundError } from '../../js/src/jetstream/index.mjs';
 import { Base64KeyCodec, Kvm, KvWatchInclude, NoopKvCodecs } from '../../js/src/kv/index.mjs';
 import { toBytes } from '../../js/src/bytes.mjs';
@@ -295,7 +295,7 @@ describe('kv: bucket options', () => {
     for await (const m of sub) { got = m; break; }
     assert.equal(got.string(), 'v1');
     assert.equal(got.headers.get('Nats-Subject'), `$KV.${name}.k`);
-    await assert.rejects(kvm.create(unique('mirror'), { mirror: { name: 'KV_other' } }), InvalidArgumentError);
+    await assert.rejects(kvm.create(unique('mirror'), { mirror: { name: 'other', domain: 'hub' } }), InvalidArgumentError);
     await assert.rejects(kvm.create(unique('comp'), { compression: true }), InvalidArgumentError);
   });
 
@@ -362,5 +362,30 @@ describe('kv: bucket options', () => {
     const noop = NoopKvCodecs();
     assert.deepEqual(noop.value.encode('a'), new TextEncoder().encode('a'));
     assert.equal(noop.key.decode('k'), 'k');
+  });
+
+  test('a mirrored bucket is a read replica: the source\'s keys, and writes refused', async () => {
+    const name = unique('msrc');
+    const source = await kvm.create(name, { history: 5 });
+    await source.put('a.b', 'one');
+    const mirror = await kvm.create(unique('mirror'), { mirror: { name } });
+    const st = await mirror.status();
+    assert.equal(st.streamInfo.config.mirror.name, `KV_${name}`);
+    assert.equal(st.streamInfo.config.mirror_direct, true);
+    const [first] = await take(await mirror.watch({ key: 'a.>' }), 1);  // mirrored by now
+    assert.equal(first.key, 'a.b');
+    assert.equal(first.string(), 'one');
+    assert.equal((await mirror.get('a.b')).string(), 'one');
+    const keys = [];
+    for await (const k of await mirror.keys()) keys.push(k);
+    assert.deepEqual(keys, ['a.b']);
+    for (const write of [() => mirror.put('a.b', 'x'), () => mirror.delete('a.b'), () => mirror.create('n', 'x')]) {
+      await assert.rejects(write(), (e) => assertNamedError(e, InvalidOperationError) && e.message.includes(name));
+    }
+    const reopened = await kvm.open(mirror.bucket);  // the engine learns it from the info
+    await assert.rejects(reopened.put('z', 'x'), (e) => assertNamedError(e, InvalidOperationError));
+    await source.put('a.c', 'two');
+    const [later] = await take(await reopened.watch({ key: 'a.c' }), 1);
+    assert.equal(later.string(), 'two');
   });
 });

@@ -230,7 +230,8 @@ async def test_republish_and_unsupported_bucket_settings():
         msg = await sub.next_msg(timeout=5)
         assert msg.data == b"v1" and msg.headers["Nats-Subject"] == f"$KV.{name}.k"
         await expect(errors.InvalidArgumentError,
-                     jsx.create_key_value(bucket=unique("MIRROR"), mirror={"name": "KV_x"}))
+                     jsx.create_key_value(bucket=unique("MIRROR"),
+                                          mirror={"name": "x", "external": {"api": "$JS.hub.API"}}))
         await expect(errors.InvalidArgumentError,
                      jsx.create_key_value(bucket=unique("TTL"), limit_marker_ttl=5))
     finally:
@@ -257,3 +258,27 @@ async def test_purge_deletes_clears_markers_and_leaves_values():
         await expect(jse.KeyNotFoundError, kv.get("gone"))
     finally:
         await nc.close()
+
+
+async def test_a_mirrored_bucket_is_a_read_replica():
+    from nats_wasm.js import api
+
+    nc, jsx = await connected()
+    try:
+        name = unique("MSRC")
+        source = await jsx.create_key_value(bucket=name, history=5)
+        await source.put("a.b", b"one")
+        mirror = await jsx.create_key_value(bucket=unique("MIR"), mirror=api.StreamSource(name=name))
+        watcher = await mirror.watch("a.>")
+        entry = None
+        while entry is None:  # None: the initial values are out (maybe none yet)
+            entry = await watcher.updates(timeout=10)
+        assert (entry.key, entry.value) == ("a.b", b"one")
+        await watcher.stop()
+        assert (await mirror.get("a.b")).value == b"one"
+        await expect(errors.Error, mirror.put("a.b", b"x"))
+        status = await mirror.status()
+        assert status.stream_info.config.mirror.name == f"KV_{name}"
+    finally:
+        await nc.close()
+

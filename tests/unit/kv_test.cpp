@@ -309,6 +309,23 @@ TEST_F(KvDirectTimeoutTest, DirectStillAllowedIsATimeout) {
 
 namespace {
 
+TEST(KvRules, AMirrorCopiesItsSourceAndHasNoSubjects) {
+  kv::BucketConfig c;
+  c.bucket = "replica";
+  c.mirror = "orders";
+  auto cfg = json::parse(*kv::stream_config_json(c));
+  EXPECT_FALSE(cfg.contains("subjects"));
+  EXPECT_EQ(cfg["mirror"], json({{"name", "KV_orders"}}));
+  EXPECT_EQ(cfg["mirror_direct"], true);
+  c.mirror = "replica";
+  EXPECT_EQ(kv::stream_config_json(c).error().code, Errc::invalid_argument);
+  auto m = kv::mirror_of(R"({"config":{"name":"KV_replica","mirror":{"name":"KV_orders"}}})");
+  EXPECT_EQ(m.bucket, "replica");
+  EXPECT_EQ(m.source, "orders");
+  EXPECT_EQ(kv::mirror_of(R"({"config":{"name":"KV_plain"}})").source, "");
+  EXPECT_EQ(kv::mirror_of(R"({"config":{"name":"ORDERS"}})").bucket, "") << "not a bucket";
+}
+
 TEST(KvRules, PurgeDeletesKeepsRecentMarkersAlone) {
   using Op = kv::Operation;
   EXPECT_FALSE(kv::purge_deletes_args("b", "k", Op::put, 0, 10'000, 1'000).has_value())

@@ -405,6 +405,10 @@ private:
   /// Forgets the acks remembered for a consumer: when no session but
   /// `except` consumes it any more, or at once with except 0 (deleted).
   void forget_acks(const std::string &stream, const std::string &consumer, std::uint64_t except);
+  // jetstream/engine_kv.cpp: a bucket's info says whether it mirrors another.
+  void kv_note_bucket(std::uint64_t context, std::string_view stream_info_json);
+  /// The bucket whose keys `bucket` holds: its mirror source, or itself.
+  std::string kv_keys_of(std::uint64_t context, std::string_view bucket) const;
   // jetstream/engine_push.cpp
   void push_on_status(std::uint64_t session, const js::PullStatus &status, std::string_view reply);
   void push_flow_control(std::uint64_t session);

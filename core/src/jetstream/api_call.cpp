@@ -512,7 +512,8 @@ bool JsApiCall::State::on_direct(std::string_view headers, std::string_view payl
 }
 
 Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std::string prefix,
-                                   std::string payload) {
+                                   std::string payload,
+                                   const std::map<std::string, std::string> *kv_mirrors) {
   auto state = std::make_unique<State>();
   state->op = op;
   state->prefix = std::move(prefix);
@@ -524,6 +525,11 @@ Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std
   // nlohmann's typed reads throw on a wrong type ({"merge":"yes"}): that is
   // the caller's bad argument, never an exception out of the engine.
   try {
+    if (kv_mirrors != nullptr && !kv_mirrors->empty() &&
+        (op == ApiOp::kv_get || op == ApiOp::kv_create)) {
+      auto it = kv_mirrors->find(state->args.value("bucket", std::string()));
+      if (it != kv_mirrors->end()) state->kv_source = it->second;
+    }
     if (Error e = state->prepare()) return e;
   } catch (const json::exception &e) {
     return Error{Errc::invalid_argument, std::string("JetStream arguments: ") + e.what()};

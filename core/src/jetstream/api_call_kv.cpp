@@ -46,8 +46,21 @@ Error JsApiCall::State::prepare_kv() {
     c.storage = cfg->value("storage", std::string("file"));
     c.replicas = cfg->value("replicas", std::int64_t{1});
     c.allow_direct = cfg->value("allow_direct", true);
+    if (auto m = cfg->find("mirror"); m != cfg->end() && !m->is_null()) {
+      // nats.js: {name, domain?, external?}; the name with or without KV_.
+      if (m->is_string()) {
+        c.mirror = m->get<std::string>();
+      } else if (m->is_object()) {
+        c.mirror = m->value("name", std::string());
+        if (m->contains("external") || !m->value("domain", std::string()).empty()) {
+          return bad("mirrors of buckets in other domains are not supported");
+        }
+      }
+      if (auto b = kv::bucket_of_stream(c.mirror); !b.empty()) c.mirror = b;
+      if (c.mirror.empty()) return bad("mirror needs the name of the bucket to mirror");
+    }
     // Settings this client cannot honour are errors, never silently dropped.
-    for (const char *unsupported : {"mirror", "sources", "compression", "metadata", "markerTTL"}) {
+    for (const char *unsupported : {"sources", "compression", "metadata", "markerTTL"}) {
       auto it = cfg->find(unsupported);
       if (it != cfg->end() && !it->is_null() && *it != false && *it != "none" && *it != "") {
         return bad(std::string(unsupported) + " is not supported for buckets here");
@@ -74,6 +87,12 @@ Error JsApiCall::State::prepare_kv() {
   }
   const std::string key = args.value("key", std::string());
   if (Error e = kv::validate_key(key)) return e;
+  // A mirror's keys are its source's; writes to it are refused.
+  const std::string keys_of = kv_source.empty() ? bucket : kv_source;
+  if (op == ApiOp::kv_create && !kv_source.empty()) {
+    return {Errc::illegal_state,
+            "bucket '" + bucket + "' mirrors '" + kv_source + "': write to '" + kv_source + "'"};
+  }
   const bool direct = args.value("direct", false);
   const bool read = op == ApiOp::kv_get || kv_phase == kReadLast;
   if (read) {
@@ -82,10 +101,11 @@ Error JsApiCall::State::prepare_kv() {
     const bool at = op == ApiOp::kv_get && revision != args.end() && revision->is_number_unsigned();
     if (direct && !at) {
       // The subject form: no body.
-      subject = api("DIRECT.GET." + stream + "." + kv::key_subject(bucket, key));
+      subject = api("DIRECT.GET." + stream + "." + kv::key_subject(keys_of, key));
       body.clear();
     } else {
-      json b = at ? json{{"seq", *revision}} : json{{"last_by_subj", kv::key_subject(bucket, key)}};
+      json b =
+          at ? json{{"seq", *revision}} : json{{"last_by_subj", kv::key_subject(keys_of, key)}};
       subject = api((direct ? "DIRECT.GET." : "STREAM.MSG.GET.") + stream);
       body = dump(b);
     }
@@ -160,7 +180,7 @@ bool JsApiCall::State::kv_read(std::string_view headers, std::string_view reply,
     return true;
   }
   // At a revision, the message there may be another key's.
-  if (stored_msg.subject != kv::key_subject(bucket, key)) {
+  if (stored_msg.subject != kv::key_subject(kv_source.empty() ? bucket : kv_source, key)) {
     stored = false;
     return finish(key_not_found(key));
   }

@@ -68,6 +68,7 @@ struct JsApiCall::State {
   int kv_phase = 0;
   Error kv_first_error;
   bool kv_checking = false;  ///< kv_get: a direct read timed out, the stream info is read
+  std::string kv_source;     ///< the bucket a mirrored bucket's keys belong to ("": its own)
 
   std::string api(std::string_view rest) const { return prefix + "." + std::string(rest); }
   void page_request();

@@ -22,7 +22,7 @@ Result<std::uint64_t> Engine::js_context(const js::ContextOptions &options) {
   auto prefix = js::api_prefix(options);
   if (!prefix) return prefix.error();
   std::uint64_t id = js_.next_context++;
-  js_.contexts.emplace(id, detail::JsContext{options, std::move(*prefix), 0});
+  js_.contexts.emplace(id, detail::JsContext{options, std::move(*prefix), 0, {}});
   return id;
 }
 
@@ -48,7 +48,8 @@ Result<std::uint64_t> Engine::js_api(std::uint64_t context, js::ApiOp op,
     return Error{Errc::invalid_argument, "no JetStream context " + std::to_string(context)};
   }
   if (timeout.count() < 0) return Error{Errc::invalid_argument, "timeout must be >= 0"};
-  auto call = detail::JsApiCall::start(op, args_json, ctx->second.prefix, std::string(payload));
+  auto call = detail::JsApiCall::start(op, args_json, ctx->second.prefix, std::string(payload),
+                                       &ctx->second.kv_mirrors);
   if (!call) return call.error();
   std::uint64_t id = detail::take_id(js_.next_op, [&](std::uint64_t i) { return js_.in_use(i); });
   const Duration t = timeout.count() > 0 ? timeout : ctx->second.options.timeout;
@@ -153,6 +154,9 @@ bool Engine::js_finish_call(std::uint64_t call_id, Event &event) {
   } else {
     event.type = EventType::js_result;
     event.text = call.take_result();
+    if (call.op() == js::ApiOp::kv_bucket_create || call.op() == js::ApiOp::kv_bucket_info) {
+      kv_note_bucket(it->second.context, event.text);
+    }
   }
   js_.calls.erase(it);
   return true;

@@ -102,6 +102,15 @@ Result<std::string> stream_config_json(const BucketConfig &c) {
               {"allow_direct", c.allow_direct},
               {"max_consumers", -1}};
   if (!c.description.empty()) cfg["description"] = c.description;
+  if (!c.mirror.empty()) {
+    // A mirror has no subjects of its own; it answers direct gets for the
+    // source's stream too (mirror_direct), and its own (allow_direct).
+    if (Error e = validate_bucket(c.mirror)) return e;
+    if (c.mirror == c.bucket) return Error{Errc::invalid_argument, "a bucket cannot mirror itself"};
+    cfg.erase("subjects");
+    cfg["mirror"] = {{"name", stream_name(c.mirror)}};
+    cfg["mirror_direct"] = true;
+  }
   // Placement and republish go to the server as given (objects only).
   for (auto [key, text] :
        {std::pair{"placement", &c.placement_json}, std::pair{"republish", &c.republish_json}}) {
@@ -162,6 +171,20 @@ std::optional<std::string> purge_deletes_args(std::string_view bucket, std::stri
                          {"filter", key_subject(bucket, key)},
                          {"keep", recent ? 1 : 0}};
   return args.dump();
+}
+
+BucketMirror mirror_of(std::string_view stream_info_json) {
+  const auto j = json::parse(stream_info_json, nullptr, false);
+  if (!j.is_object()) return {};
+  const json &cfg = j.contains("config") ? j["config"] : j;
+  if (!cfg.is_object() || !cfg.contains("name") || !cfg["name"].is_string()) return {};
+  BucketMirror out;
+  out.bucket = bucket_of_stream(cfg["name"].get<std::string>());
+  if (out.bucket.empty()) return {};
+  if (auto m = cfg.find("mirror"); m != cfg.end() && m->is_object()) {
+    out.source = bucket_of_stream(m->value("name", std::string()));
+  }
+  return out;
 }
 
 }  // namespace nats::js::kv

@@ -34,7 +34,8 @@ class KeyValueMixin:
     async def create_key_value(self, config: Optional[Any] = None, **params: Any) -> "KeyValue":
         """Creates a bucket: bucket, history (1..64), ttl (seconds),
         max_value_size, max_bytes, storage, replicas, description, direct,
-        placement, republish. mirror, sources, compression, metadata and
+        placement, republish, mirror (a read replica of another bucket:
+        writes to it are refused). sources, compression, metadata and
         limit_marker_ttl are not supported: setting one is
         InvalidArgumentError."""
         from .kv import key_value

@@ -3,6 +3,7 @@
 /// publishes in flight, and which mux request belongs to which of them.
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -18,6 +19,8 @@ struct JsContext {
   js::ContextOptions options;
   std::string prefix;         ///< "$JS.API" or "$JS.<domain>.API"
   std::size_t in_flight = 0;  ///< publishes waiting for their ack
+  /// Buckets seen to mirror another (bucket → source), from their infos.
+  std::map<std::string, std::string> kv_mirrors;
 };
 
 /// An API call and the context it runs in.

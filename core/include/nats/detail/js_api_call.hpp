@@ -3,6 +3,7 @@
 /// arguments, names the request(s) to send, and folds the replies — pages of
 /// a list, the info fetched before a merged update — into one result.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,9 +16,11 @@ namespace nats::detail {
 class JsApiCall {
 public:
   /// Checks `args_json` for `op` and prepares the first request. `payload`
-  /// is the value a key-value write carries (kv_create).
+  /// is the value a key-value write carries (kv_create); `kv_mirrors` the
+  /// context's mirrored buckets (bucket → source), for key-value reads.
   static Result<JsApiCall> start(js::ApiOp op, std::string_view args_json, std::string prefix,
-                                 std::string payload = {});
+                                 std::string payload = {},
+                                 const std::map<std::string, std::string> *kv_mirrors = nullptr);
   JsApiCall(JsApiCall &&) noexcept;
   JsApiCall &operator=(JsApiCall &&) noexcept;
   ~JsApiCall();

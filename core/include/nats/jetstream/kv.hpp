@@ -46,7 +46,19 @@ struct BucketConfig {
   bool allow_direct = true;    ///< reads by direct get (2.9 servers support it)
   std::string placement_json;  ///< the stream's placement ({cluster, tags}) as JSON, or ""
   std::string republish_json;  ///< the stream's republish ({src, dest, headers_only}), or ""
+  /// The bucket this one mirrors ("": none). A mirror is a read replica: its
+  /// stream copies the source's, its keys are the source's, and writes to it
+  /// are refused (they belong to the source, whose revisions differ).
+  std::string mirror;
 };
+
+/// From a bucket's stream info (or config) JSON: the bucket, and the bucket
+/// it mirrors ("" when none). Both "" when it is not a bucket's stream.
+struct BucketMirror {
+  std::string bucket;
+  std::string source;
+};
+BucketMirror mirror_of(std::string_view stream_info_json);
 
 /// The stream config JSON of a bucket; invalid_argument for a bad history.
 Result<std::string> stream_config_json(const BucketConfig &config);
