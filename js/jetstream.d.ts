@@ -428,8 +428,8 @@ export interface PushConsumerOptions {
   /** A deleted consumer (409 on the deliver subject) ends the session with an error. */
   abort_on_missing_resource?: boolean;
 }
-/** A push consumer: the server delivers to its deliver subject (flow control is answered as messages are consumed). */
-export declare class PushConsumerImpl {
+/** nats.js PushConsumer's surface. */
+declare class PushConsumerBase {
   readonly stream: string;
   readonly name: string;
   isPullConsumer(): boolean;
@@ -441,16 +441,10 @@ export declare class PushConsumerImpl {
   /** InvalidOperationError for a bound consumer. */
   delete(): Promise<boolean>;
 }
+/** A push consumer: the server delivers to its deliver subject (flow control is answered as messages are consumed). */
+export declare class PushConsumerImpl extends PushConsumerBase {}
 /** An ordered consumer with the PushConsumer surface (it reads through the engine's ordered consumer). */
-export declare class OrderedPushConsumerImpl {
-  readonly stream: string;
-  readonly name: string;
-  isPullConsumer(): boolean;
-  isPushConsumer(): boolean;
-  consume(opts?: PushConsumerOptions): Promise<ConsumerMessages>;
-  info(cached?: boolean): Promise<ConsumerInfo>;
-  delete(): Promise<boolean>;
-}
+export declare class OrderedPushConsumerImpl extends PushConsumerBase {}
 export type PushConsumer = PushConsumerImpl | OrderedPushConsumerImpl;
 /** nats.js BoundPushConsumerOptions: the consumer's deliver subject, group and heartbeat (ns). */
 export interface BoundPushConsumerOptions {

@@ -15,6 +15,16 @@
 
 namespace nats::wasm {
 
+/// Catches anything at the boundary: a C++ exception must never reach JS.
+template <typename F, typename R>
+R guarded(F &&f, R on_exception) {
+  try {
+    return f();
+  } catch (...) {
+    return on_exception;
+  }
+}
+
 /// A failed result for JavaScript: [errc, message] (hosts throw the typed error).
 emscripten::val failure(const Error &e);
 

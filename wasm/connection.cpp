@@ -12,16 +12,6 @@ namespace {
 
 using emscripten::val;
 
-// Catches anything at the boundary: a C++ exception must never reach JS.
-template <typename F, typename R>
-R guarded(F &&f, R on_exception) {
-  try {
-    return f();
-  } catch (...) {
-    return on_exception;
-  }
-}
-
 std::string read_string(const val &obj, const char *key) {
   val v = obj[key];
   return v.isString() ? v.as<std::string>() : std::string();
@@ -376,79 +366,6 @@ double Connection::js_publish(double context, std::size_t subject_len, std::size
       -static_cast<double>(exception_code()));
 }
 
-double Connection::kv_write(double context, const std::string &bucket, const std::string &key,
-                            int op, double expected, std::size_t payload_len, double now) {
-  return guarded(
-      [&] {
-        auto ctx = to_count(context, "context");
-        if (!ctx) return -static_cast<double>(code(ctx.error()));
-        if (op < 0 || op > static_cast<int>(js::kv::Operation::purge)) {
-          return -static_cast<double>(code({Errc::invalid_argument, "unknown KV operation"}));
-        }
-        std::optional<std::uint64_t> rev;
-        if (expected >= 0) {
-          auto e = to_count(expected, "revision");
-          if (!e) return -static_cast<double>(code(e.error()));
-          rev = *e;
-        }
-        auto r = engine_.kv_write(*ctx, bucket, key, std::string_view(stage_.data(), payload_len),
-                                  static_cast<js::kv::Operation>(op), rev, to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
-double Connection::kv_watch(double context, const std::string &bucket, const std::string &keys,
-                            int include, bool headers_only, int ignore, double resume, double now) {
-  return guarded(
-      [&] {
-        auto ctx = to_count(context, "context");
-        auto from = to_count(resume, "resumeFromRevision");
-        if (!ctx) return -static_cast<double>(code(ctx.error()));
-        if (!from) return -static_cast<double>(code(from.error()));
-        if (include < 0 || include > static_cast<int>(js::kv::WatchInclude::updates_only)) {
-          return -static_cast<double>(code({Errc::invalid_argument, "unknown watch include"}));
-        }
-        if (ignore < 0 || ignore > static_cast<int>(js::kv::Ignore::deletes_and_purges)) {
-          return -static_cast<double>(code({Errc::invalid_argument, "unknown watch ignore"}));
-        }
-        auto r = engine_.kv_watch(*ctx, bucket, keys, static_cast<js::kv::WatchInclude>(include),
-                                  headers_only, static_cast<js::kv::Ignore>(ignore), *from,
-                                  to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
-double Connection::obj_put_chunk(double context, const std::string &bucket, const std::string &nuid,
-                                 std::size_t payload_len, double now) {
-  return guarded(
-      [&] {
-        auto ctx = to_count(context, "context");
-        if (!ctx) return -static_cast<double>(code(ctx.error()));
-        auto r = engine_.obj_put_chunk(*ctx, bucket, nuid,
-                                       std::string_view(stage_.data(), payload_len), to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
-double Connection::obj_read(double context, const std::string &bucket, const std::string &nuid,
-                            int include, double now) {
-  return guarded(
-      [&] {
-        auto ctx = to_count(context, "context");
-        if (!ctx) return -static_cast<double>(code(ctx.error()));
-        if (include < 0 || include > static_cast<int>(js::obj::Include::history)) {
-          return -static_cast<double>(code({Errc::invalid_argument, "unknown include"}));
-        }
-        auto r = engine_.obj_read(*ctx, bucket, nuid, static_cast<js::obj::Include>(include),
-                                  to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
 double Connection::js_pending(double context) const {
   return static_cast<double>(engine_.js_pending(static_cast<std::uint64_t>(context)));
 }
@@ -457,87 +374,6 @@ int Connection::js_cancel(double id) {
   auto i = to_count(id, "id");
   if (!i) return code(i.error());
   return code(engine_.js_cancel(*i));
-}
-
-double Connection::pull_start(double context, const std::string &stream,
-                              const std::string &consumer, val opts, double now) {
-  return guarded(
-      [&] {
-        auto o = pull_options_from(opts);
-        if (!o) return -static_cast<double>(code(o.error()));
-        auto r = engine_.pull_start(static_cast<std::uint64_t>(context), stream, consumer, *o,
-                                    to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
-int Connection::pull_consumed(double session, double msgs, double bytes) {
-  auto m = to_count(msgs, "msgs");
-  auto b = to_count(bytes, "bytes");
-  if (!m) return code(m.error());
-  if (!b) return code(b.error());
-  return code(engine_.pull_consumed(static_cast<std::uint64_t>(session), *m, *b));
-}
-
-int Connection::pull_stop(double session) {
-  return code(engine_.pull_stop(static_cast<std::uint64_t>(session)));
-}
-
-double Connection::ordered_create(double context, const std::string &stream, val opts, double now) {
-  return guarded(
-      [&] {
-        auto o = ordered_options_from(opts);
-        if (!o) return -static_cast<double>(code(o.error()));
-        auto r =
-            engine_.ordered_create(static_cast<std::uint64_t>(context), stream, *o, to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
-double Connection::ordered_pull(double ordered, val opts, double now) {
-  return guarded(
-      [&] {
-        auto o = pull_options_from(opts);
-        if (!o) return -static_cast<double>(code(o.error()));
-        auto r = engine_.ordered_pull(static_cast<std::uint64_t>(ordered), *o, to_time(now));
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
-}
-
-int Connection::ordered_delete(double ordered) {
-  return code(engine_.ordered_delete(static_cast<std::uint64_t>(ordered)));
-}
-
-std::string Connection::ordered_name(double ordered) const {
-  return engine_.ordered_name(static_cast<std::uint64_t>(ordered));
-}
-
-int Connection::js_ack(std::size_t reply_len, int kind, double delay_ms) {
-  return guarded(
-      [&] {
-        if (kind < 0 || kind > static_cast<int>(js::AckKind::term)) {
-          return code({Errc::invalid_argument, "unknown ack kind"});
-        }
-        auto d = to_duration(delay_ms, "delay");
-        if (!d) return code(d.error());
-        return code(engine_.js_ack(std::string_view(stage_.data(), reply_len),
-                                   static_cast<js::AckKind>(kind), *d));
-      },
-      exception_code());
-}
-
-double Connection::js_ack_sync(std::size_t reply_len, double now, double timeout) {
-  return guarded(
-      [&] {
-        auto t = to_duration(timeout, "timeout");
-        if (!t) return -static_cast<double>(code(t.error()));
-        auto r = engine_.js_ack_sync(std::string_view(stage_.data(), reply_len), to_time(now), *t);
-        return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));
-      },
-      -static_cast<double>(exception_code()));
 }
 
 val Connection::last_error() const {

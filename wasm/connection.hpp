@@ -130,7 +130,7 @@ public:
   /// A fetch/consume on stream/consumer; its session id or -Errc.
   double pull_start(double context, const std::string &stream, const std::string &consumer,
                     emscripten::val opts, double now);
-  /// A push session (wasm/push_api.cpp): on the consumer of `info_json`
+  /// A push session (wasm/consumer_sessions.cpp): on the consumer of `info_json`
   /// (its ConsumerInfo), or with info_json "" on the bound consumer that
   /// `opts` describes. Its session id or -Errc.
   double push_start(double context, const std::string &info_json, emscripten::val opts, double now);

@@ -31,7 +31,6 @@ set_source_files_properties(
   wasm/micro_api.cpp
   wasm/partitions_api.cpp
   wasm/probe.cpp
-  wasm/push_api.cpp
   DIRECTORY ${CMAKE_SOURCE_DIR}
   PROPERTIES COMPILE_OPTIONS "-Oz")
 
@@ -55,8 +54,9 @@ add_executable(nats_wasm_core
   wasm/pending_api.cpp
   wasm/pool_api.cpp
   wasm/probe.cpp
-  wasm/push_api.cpp
-  wasm/records.cpp)
+  wasm/consumer_sessions.cpp
+  wasm/records.cpp
+  wasm/stores_calls.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)
 target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions)
 set_target_properties(nats_wasm_core PROPERTIES SUFFIX ".mjs")

@@ -232,22 +232,10 @@ TEST_F(PushTest, OneSessionPerDeliverSubjectUnlessGrouped) {
   auto again = engine().push_start(ctx_, "S", "c", options(), peer_.now);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::illegal_state);
-  auto g1 = engine().push_start(
-      ctx_, "S", "c",
-      [&] {
-        auto o = options("g");
-        o.deliver_subject = "d.9";
-        return o;
-      }(),
-      peer_.now);
-  auto g2 = engine().push_start(
-      ctx_, "S", "c",
-      [&] {
-        auto o = options("g");
-        o.deliver_subject = "d.9";
-        return o;
-      }(),
-      peer_.now);
+  auto grouped = options("g");
+  grouped.deliver_subject = "d.9";
+  auto g1 = engine().push_start(ctx_, "S", "c", grouped, peer_.now);
+  auto g2 = engine().push_start(ctx_, "S", "c", grouped, peer_.now);
   EXPECT_TRUE(g1.ok());
   EXPECT_TRUE(g2.ok()) << "a queue group is shared by design";
   EXPECT_EQ(engine().push_start(ctx_, "S", "", options(), peer_.now).error().code,

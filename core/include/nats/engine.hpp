@@ -336,6 +336,7 @@ private:
   void queue(Event event) { events_.push_back(std::move(event)); }
   /// Queues an event of `type` for `id` (error and text optional).
   void emit(EventType type, std::uint64_t id, Error error = {}, std::string text = {});
+  // engine_server_ops.cpp
   bool handle_op(const Op &op, Event &event);
   void handle_info(std::string_view json);
   void handle_err(std::string_view text);
@@ -375,8 +376,8 @@ private:
   // jetstream/engine_jetstream.cpp
   bool js_on_reply(std::uint64_t mux_id, const Op &op, Event &event);
   void js_on_failed(std::uint64_t mux_id, const Error &error);
-  // A publish that got no responders or timed out, with attempts left:
-  // true when it waits for its retry (no event yet).
+  // jetstream/engine_publish_retry.cpp: true when the publish waits for a
+  // retry (no event yet).
   bool js_publish_retry_later(std::uint64_t pub_id, const Error &error);
   void js_publish_retries(Time now);
   std::optional<Time> js_publish_next_retry() const;
@@ -395,11 +396,13 @@ private:
   void pull_finish(std::uint64_t session, Error error);
   void pull_notify(std::uint64_t session, std::string_view type, std::string detail = {},
                    std::uint64_t a = 0, std::uint64_t b = 0);
+  // jetstream/engine_pull_recovery.cpp
   void pull_recover(std::uint64_t session);
   void pull_timeouts(Time now);
   std::optional<Time> pull_next_deadline() const;
   void pull_call_done(std::uint64_t owner, std::uint64_t call, const Error &error,
                       const std::string &result);
+  // jetstream/engine_acks.cpp
   void remember_ack(std::string_view reply, js::AckKind kind);
   bool acked_before(detail::PullSession &session, std::uint64_t stream_seq) const;
   /// Forgets the acks remembered for a consumer: when no session but

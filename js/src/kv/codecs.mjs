@@ -37,10 +37,12 @@ export class BucketCodec {
   constructor(codecs) {
     this._key = codecs?.key ?? null;
     this._value = codecs?.value ?? null;
+    // One decoder for every entry (entries decode lazily through it).
+    this._valueDecoder = this._value ? (v) => this._value.decode(v) : null;
   }
   encodeKey(key) { return this._key ? tokens(key, (t) => this._key.encode(t)) : String(key); }
   decodeKey(key) { return this._key ? tokens(key, (t) => this._key.decode(t)) : key; }
   encodeValue(v) { return toBytes(this._value ? this._value.encode(v ?? new Uint8Array(0)) : v); }
   /** The value decoder for entries (null without a value codec). */
-  valueDecoder() { return this._value ? (v) => this._value.decode(v) : null; }
+  valueDecoder() { return this._valueDecoder; }
 }
