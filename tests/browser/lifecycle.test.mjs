@@ -50,6 +50,11 @@ describe('browser lifecycle (Chromium)', () => {
         // just created may not be yet (seen once under load in CI).
         await page.bringToFront();
         await page.waitForFunction(() => document.visibilityState === 'visible', null, { timeout: 10_000 });
+        // Becoming visible may itself have started a check (a real
+        // visibilitychange). A check already in flight makes the next one a
+        // no-op, and its PONG can still arrive before the pause: a flush
+        // waits for every PONG owed (they come in order), so none is.
+        await page.evaluate(() => window.nc.flush());
         nats.pause();
         const { t0, visibility } = await page.evaluate(() => {
           document.dispatchEvent(new Event('visibilitychange'));
@@ -65,6 +70,7 @@ describe('browser lifecycle (Chromium)', () => {
         nats.resume();
         await statusCount(page, 'reconnect', 1, 15_000);
         // pageshow (back/forward cache) does the same.
+        await page.evaluate(() => window.nc.flush());
         nats.pause();
         await page.evaluate(() => window.dispatchEvent(new Event('pageshow')));
         await statusCount(page, 'disconnect', 2, 20_000);
