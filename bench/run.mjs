@@ -1,6 +1,6 @@
 // nats-wasm vs nats.js, same machine, same run.
 //   npm run bench               full: 4 payload sizes, Node + Pyodide + Chromium, 5 repetitions
-//   npm run bench -- --quick    ~1 minute: 128 B pub/pubsub/req in Node, pubsub in Pyodide, 3 repetitions
+//   npm run bench -- --quick    ~2 minutes: 128 B in Node (core and JetStream), Pyodide and Chromium, 3 repetitions
 // Options: --reps N, --only <regexp over "host/test/size">.
 // Every measurement runs in a fresh process (Node, Pyodide under Node) or a
 // fresh page (Chromium), the two clients alternating. Prints one JSON line per
@@ -50,6 +50,8 @@ function plan() {
     add('py', 'pubsub', 128, 20_000);
     add('py', 'js_pub_win', 128, 5_000);
     add('py', 'js_consume', 128, 10_000);
+    add('browser', 'pub', 128, 100_000);
+    add('browser', 'pubsub', 128, 30_000);
   } else {
     for (const size of [16, 128, 1024, 16384]) {
       add('node', 'pub', size, PUB_N[size]);
@@ -73,6 +75,8 @@ function plan() {
     add('browser', 'pub', 128, 200_000);
     add('browser', 'pubsub', 128, 50_000);
     add('browser', 'pubsub', 16384, 1_000);
+    add('browser', 'js_pub_win', 128, 10_000);
+    add('browser', 'js_consume', 128, 20_000);
   }
   return cases.filter((c) => !ONLY || ONLY.test(`${c.host}/${c.test}/${c.size}`));
 }
@@ -83,12 +87,14 @@ async function runProcess(script, spec) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-async function esbuildNatsJs() {
+/** Bundles an entry for the browser, minified, as a user's bundler would. */
+async function bundle(entry, name) {
   await mkdir(path.join(HERE, '.build'), { recursive: true });
-  const out = path.join(HERE, '.build/natsjs.bundle.mjs');
+  const out = path.join(HERE, '.build', name);
   const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [path.join(HERE, 'natsjs-entry.mjs')], bundle: true, format: 'esm',
-    platform: 'browser', minify: true, logLevel: 'warning', outfile: out });
+  await esbuild.build({ entryPoints: [path.join(HERE, entry)], bundle: true, format: 'esm',
+    platform: 'browser', minify: true, logLevel: 'warning', outfile: out,
+    external: ['ws', 'node:*'] });
   return out;
 }
 
@@ -129,7 +135,8 @@ const median = (xs) => {
 };
 
 const cases = plan();
-const natsjsBundle = await esbuildNatsJs();
+const natsjsBundle = await bundle('natsjs-entry.mjs', 'natsjs.bundle.mjs');
+const ourBundle = await bundle('natswasm-entry.mjs', 'natswasm.bundle.mjs');
 const server = await startServer('default.conf');
 const browser = cases.some((c) => c.host === 'browser') ? new Browser() : null;
 const results = []; // {host, test, size, client, ...numbers}
@@ -186,7 +193,7 @@ for (const c of cases) {
 }
 
 const ourWasm = await gzSize(path.join(REPO, 'js/dist/nats_wasm_core.wasm'));
-const ourJs = await gzSize(path.join(REPO, 'js/dist/nats_wasm.bundle.mjs'));
+const ourJs = await gzSize(ourBundle);
 const theirs = await gzSize(natsjsBundle);
 summary.size_gz = Number(((ourWasm.gz + ourJs.gz) / theirs.gz).toFixed(3));
 const sizes = { 'nats-wasm_wasm_gz': ourWasm.gz, 'nats-wasm_js_gz': ourJs.gz, 'nats.js_bundle_gz': theirs.gz };

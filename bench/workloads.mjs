@@ -107,7 +107,7 @@ let streamCounter = 0;
 /** A memory stream for one measurement, bounded so big payloads cannot fill the server. */
 async function benchStream(lib, nc) {
   const jsm = await lib.jetstreamManager(nc);
-  const name = `BENCH_${process.pid ?? 0}_${Date.now()}_${++streamCounter}`;
+  const name = `BENCH_${globalThis.process?.pid ?? 0}_${Date.now()}_${++streamCounter}`;
   await jsm.streams.add({ name, subjects: [`${name}.>`], storage: 'memory', max_bytes: 32 << 20 });
   return { jsm, name, subject: `${name}.x` };
 }

@@ -3,6 +3,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "json_parse.hpp"
 #include "nats/server_info.hpp"
 
 namespace nats {
@@ -43,8 +44,14 @@ void read(const nlohmann::json &j, const char *key, T &out) {
 
 }  // namespace
 
+namespace detail {
+nlohmann::json parse_json(std::string_view text) {
+  return nlohmann::json::parse(text.data(), text.data() + text.size(), nullptr, false);
+}
+}  // namespace detail
+
 Result<ServerInfo> parse_server_info(std::string_view json) {
-  auto j = nlohmann::json::parse(json, nullptr, false);
+  auto j = detail::parse_json(json);
   if (j.is_discarded() || !j.is_object()) {
     return Error{Errc::protocol_error, "INFO is not a JSON object"};
   }

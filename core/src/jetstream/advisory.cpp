@@ -3,11 +3,12 @@
 #include "nats/jetstream/advisory.hpp"
 
 #include <nlohmann/json.hpp>
+#include "../json_parse.hpp"
 
 namespace nats::js {
 
 Result<std::string> advisory_kind(std::string_view text) {
-  const auto j = nlohmann::json::parse(text, nullptr, false);
+  const auto j = nats::detail::parse_json(text);
   const auto type = j.is_object() ? j.find("type") : j.end();
   if (!j.is_object() || type == j.end() || !type->is_string()) {
     return Error{Errc::protocol_error, "not a JetStream advisory (no \"type\")"};

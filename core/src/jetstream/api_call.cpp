@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "../json_parse.hpp"
 #include "api_call_state.hpp"
 #include "nats/base64.hpp"
 #include "nats/detail/js_api_call.hpp"
@@ -302,7 +303,7 @@ Error JsApiCall::State::prepare() {
 }
 
 bool JsApiCall::State::on_json(std::string_view payload) {
-  json reply = json::parse(payload, nullptr, false);
+  json reply = nats::detail::parse_json(payload);
   if (reply.is_discarded() || !reply.is_object()) {
     return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
   }
@@ -414,7 +415,7 @@ bool JsApiCall::State::probe_next(const std::string &stream) {
   auto probe = search->next_probe();
   if (!probe) {
     const js::DeliverStart start = search->result();
-    deliver = json::parse(js::deliver_start_json(start));
+    deliver = nats::detail::parse_json(js::deliver_start_json(start));
     return false;
   }
   json cfg = {{"deliver_policy", "by_start_sequence"},
@@ -444,7 +445,8 @@ bool JsApiCall::State::on_resolve(const json &reply, std::string_view payload) {
       const auto msgs = st.value("messages", std::uint64_t{0});
       const bool dense = last == 0 || (last >= first && last - first + 1 == msgs);
       if (start_offset.kind != js::Offset::Kind::from_end || (start_filter.empty() && dense)) {
-        deliver = json::parse(js::deliver_start_json(js::deliver_start(start_offset, first, last)));
+        deliver = nats::detail::parse_json(
+            js::deliver_start_json(js::deliver_start(start_offset, first, last)));
       } else {
         search.emplace(start_offset.value, first, last);
         if (probe_next(stream)) return false;
@@ -518,7 +520,7 @@ Result<JsApiCall> JsApiCall::start(js::ApiOp op, std::string_view args_json, std
   state->op = op;
   state->prefix = std::move(prefix);
   state->kv_value = std::move(payload);
-  state->args = args_json.empty() ? json::object() : json::parse(args_json, nullptr, false);
+  state->args = args_json.empty() ? json::object() : nats::detail::parse_json(args_json);
   if (state->args.is_discarded() || !state->args.is_object()) {
     return Error{Errc::invalid_argument, "JetStream arguments must be a JSON object"};
   }

@@ -2,6 +2,7 @@
 // a revision, by direct get when the bucket allows it), and create a key
 // only if it has no value — also over a deleted or purged one, by writing
 // after its tombstone, as nats.js and nats.py do.
+#include "../json_parse.hpp"
 #include "api_call_state.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/kv.hpp"
@@ -136,7 +137,7 @@ bool JsApiCall::State::kv_on_check(std::string_view reply, const std::string &bu
   if (auto e = js::api_error_of(reply)) {
     return finish(e->err_code == 10059 ? bucket_not_found(bucket) : std::move(*e));
   }
-  json r = json::parse(reply, nullptr, false);
+  json r = nats::detail::parse_json(reply);
   if (r.is_discarded() || !r.is_object()) {
     return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
   }
@@ -158,7 +159,7 @@ bool JsApiCall::State::kv_read(std::string_view headers, std::string_view reply,
   if (direct) {
     done = on_direct(headers, reply);
   } else {
-    json r = json::parse(reply, nullptr, false);
+    json r = nats::detail::parse_json(reply);
     if (r.is_discarded() || !r.is_object()) {
       return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
     }
@@ -196,7 +197,7 @@ bool JsApiCall::State::on_kv(std::string_view headers, std::string_view reply) {
   if (op == ApiOp::kv_get) return kv_read(headers, reply, bucket, key);
   if (op == ApiOp::kv_bucket_create || op == ApiOp::kv_bucket_info ||
       op == ApiOp::kv_bucket_delete) {
-    json r = json::parse(reply, nullptr, false);
+    json r = nats::detail::parse_json(reply);
     if (r.is_discarded() || !r.is_object()) {
       return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
     }
@@ -223,7 +224,7 @@ bool JsApiCall::State::on_kv(std::string_view headers, std::string_view reply) {
     return false;
   }
   // A PubAck (or its error) for the write.
-  json r = json::parse(reply, nullptr, false);
+  json r = nats::detail::parse_json(reply);
   if (auto e = js::api_error_of(reply)) {
     if (kv_phase == kCreate && kv::is_wrong_last_sequence(e->err_code)) {
       kv_first_error = std::move(*e);

@@ -3,6 +3,7 @@
 // earlier info and purging the chunks it replaced); delete an object.
 // Chunks themselves are publishes (engine_obj.cpp) read back by ordered
 // consumers.
+#include "../json_parse.hpp"
 #include "api_call_state.hpp"
 #include "nats/headers.hpp"
 #include "nats/jetstream/obj.hpp"
@@ -145,7 +146,7 @@ Error JsApiCall::State::prepare_obj() {
 
 bool JsApiCall::State::on_obj(std::string_view /*headers*/, std::string_view reply) {
   const std::string bucket = args.value("bucket", std::string());
-  json r = json::parse(reply, nullptr, false);
+  json r = nats::detail::parse_json(reply);
   if (r.is_discarded() || !r.is_object()) {
     return finish({Errc::protocol_error, "JetStream API reply is not a JSON object"});
   }
@@ -170,7 +171,7 @@ bool JsApiCall::State::on_obj(std::string_view /*headers*/, std::string_view rep
       if (!decode_msg_get(r, obj::stream_name(bucket))) return false;
       if (error) return true;
       stored = false;
-      json info = json::parse(stored_msg.data, nullptr, false);
+      json info = nats::detail::parse_json(stored_msg.data);
       if (!info.is_object())
         return finish({Errc::protocol_error, "an object info that is not JSON"});
       info["revision"] = stored_msg.seq;
@@ -308,7 +309,7 @@ bool JsApiCall::State::on_obj_update(json &reply, const std::optional<Error> &ap
       if (!decode_msg_get(reply, obj::stream_name(bucket))) return false;
       if (error) return true;
       stored = false;
-      info = json::parse(stored_msg.data, nullptr, false);
+      info = nats::detail::parse_json(stored_msg.data);
       if (!info.is_object())
         return finish({Errc::protocol_error, "an object info that is not JSON"});
     }
@@ -327,7 +328,7 @@ bool JsApiCall::State::on_obj_update(json &reply, const std::optional<Error> &ap
   if (api_error) return finish(*api_error);
   if (obj_phase == kUpdWrite) {
     obj_revision = reply.value("seq", std::uint64_t{0});
-    obj_current = json::parse(body, nullptr, false);  // what was written
+    obj_current = nats::detail::parse_json(body);  // what was written
     if (to != name) {
       obj_phase = kUpdPurgeOldName;
       if (Error e = prepare()) return finish(std::move(e));

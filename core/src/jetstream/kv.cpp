@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include "../json_parse.hpp"
 
 namespace nats::js::kv {
 namespace {
@@ -115,7 +116,7 @@ Result<std::string> stream_config_json(const BucketConfig &c) {
   for (auto [key, text] :
        {std::pair{"placement", &c.placement_json}, std::pair{"republish", &c.republish_json}}) {
     if (text->empty()) continue;
-    auto v = json::parse(*text, nullptr, false);
+    auto v = nats::detail::parse_json(*text);
     if (v.is_discarded() || !v.is_object()) {
       return Error{Errc::invalid_argument, std::string(key) + " must be an object"};
     }
@@ -174,7 +175,7 @@ std::optional<std::string> purge_deletes_args(std::string_view bucket, std::stri
 }
 
 BucketMirror mirror_of(std::string_view stream_info_json) {
-  const auto j = json::parse(stream_info_json, nullptr, false);
+  const auto j = nats::detail::parse_json(stream_info_json);
   if (!j.is_object()) return {};
   const json &cfg = j.contains("config") ? j["config"] : j;
   if (!cfg.is_object() || !cfg.contains("name") || !cfg["name"].is_string()) return {};

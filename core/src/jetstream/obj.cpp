@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../json_parse.hpp"
 #include "nats/base64.hpp"
 #include "nats/jetstream/kv.hpp"
 
@@ -56,7 +57,7 @@ Result<std::string> stream_config_json(const StoreConfig &c) {
               {"allow_direct", true}};
   if (!c.description.empty()) cfg["description"] = c.description;
   if (!c.placement_json.empty()) {
-    auto placement = json::parse(c.placement_json, nullptr, false);
+    auto placement = nats::detail::parse_json(c.placement_json);
     if (placement.is_discarded() || !placement.is_object()) {
       return Error{Errc::invalid_argument, "placement must be an object"};
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
+#include "../json_parse.hpp"
 
 namespace nats::js {
 namespace {
@@ -99,7 +100,7 @@ DeliverStart FromEndSearch::result() const {
 }
 
 Result<Offset> offset_from_json(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  json j = nats::detail::parse_json(text);
   if (j.is_discarded() || !j.is_object()) {
     return Error{Errc::invalid_argument, "an offset is a JSON object {kind, value?, time?}"};
   }
@@ -141,7 +142,7 @@ std::string deliver_start_json(const DeliverStart &start) {
 }
 
 Result<DeliverStart> deliver_start_from_json(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  json j = nats::detail::parse_json(text);
   if (j.is_discarded() || !j.is_object() || !j.contains("deliver_policy") ||
       !j["deliver_policy"].is_string()) {
     return Error{Errc::js_bad_reply, "not a deliver start"};

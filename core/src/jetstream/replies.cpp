@@ -3,6 +3,7 @@
 // interface (no DOM, no allocations beyond the stream name).
 #include <nlohmann/json.hpp>
 
+#include "../json_parse.hpp"
 #include "nats/jetstream/api.hpp"
 #include "nats/jetstream/publish.hpp"
 
@@ -85,7 +86,7 @@ private:
 
 std::optional<Error> api_error_of(std::string_view reply_json) {
   if (reply_json.find("\"error\"") == std::string_view::npos) return std::nullopt;
-  json reply = json::parse(reply_json, nullptr, false);
+  json reply = nats::detail::parse_json(reply_json);
   if (reply.is_discarded() || !reply.is_object()) return std::nullopt;
   auto it = reply.find("error");
   if (it == reply.end() || !it->is_object()) return std::nullopt;
@@ -96,7 +97,7 @@ Result<PubAck> parse_pub_ack(std::string_view text) {
   PubAckSax sax;
   const bool ok = json::sax_parse(text, &sax, json::input_format_t::json, false);
   if (!ok || !sax.simple) {
-    json reply = json::parse(text, nullptr, false);
+    json reply = nats::detail::parse_json(text);
     if (reply.is_discarded() || !reply.is_object()) {
       return Error{Errc::protocol_error, "PubAck is not a JSON object"};
     }
@@ -112,7 +113,7 @@ Result<PubAck> parse_pub_ack(std::string_view text) {
 }
 
 std::uint64_t consumer_num_pending(std::string_view info_json) {
-  json j = json::parse(info_json, nullptr, false);
+  json j = nats::detail::parse_json(info_json);
   if (!j.is_object()) return 0;
   auto it = j.find("num_pending");
   return it != j.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../json_parse.hpp"
 #include "nats/jetstream/types.hpp"
 #include "types_fields.hpp"
 
@@ -188,7 +189,7 @@ void decode(const json &j, T &out) {
 // Parses `text` as a JSON object and reads it into a T.
 template <typename T, typename Read>
 Result<T> parse(std::string_view text, std::string_view what, Read read) {
-  json j = json::parse(text, nullptr, false);
+  json j = nats::detail::parse_json(text);
   if (j.is_discarded() || !j.is_object()) {
     return Error{Errc::protocol_error, std::string(what) + " is not a JSON object"};
   }

@@ -2,6 +2,7 @@
 // and configs from hosts.
 #include <nlohmann/json.hpp>
 
+#include "../json_parse.hpp"
 #include "nats/micro/service.hpp"
 
 namespace nats::micro {
@@ -16,7 +17,7 @@ json metadata_json(const Metadata &m) {
 }
 
 Result<json> parse_object(std::string_view text, std::string_view what) {
-  auto j = json::parse(text, nullptr, false);
+  auto j = nats::detail::parse_json(text);
   if (j.is_discarded() || !j.is_object()) {
     return Error{Errc::invalid_argument, std::string(what) + " is not a JSON object"};
   }
@@ -78,7 +79,7 @@ std::string Service::reply_json(Verb verb, const std::vector<std::string> *data)
           ep.num_requests == 0 ? 0 : ep.processing_time / ep.num_requests;
       // The stats handler's JSON; text that is not JSON goes as a string.
       if (data != nullptr && i < data->size() && !(*data)[i].empty()) {
-        auto d = json::parse((*data)[i], nullptr, false);
+        auto d = nats::detail::parse_json((*data)[i]);
         e["data"] = d.is_discarded() ? json((*data)[i]) : d;
       } else {
         e["data"] = nullptr;
