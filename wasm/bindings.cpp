@@ -28,8 +28,6 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
       .function("nonceSigned", &Connection::nonce_signed)
       .function("authFailed", &Connection::auth_failed)
       .function("poll", &Connection::poll)
-      .function("batchPtr", &Connection::batch_ptr)
-      .function("textPtr", &Connection::text_ptr)
       .function("outputPtr", &Connection::output_ptr)
       .function("outputLen", &Connection::output_len)
       .function("consumeOutput", &Connection::consume_output)

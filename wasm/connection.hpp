@@ -32,8 +32,7 @@ public:
   /// Room for n received bytes; write them, then feed(n, now).
   std::uintptr_t receive_ptr(std::size_t n);
   std::size_t feed(std::size_t n, double now);
-  std::uintptr_t batch_ptr() const { return reinterpret_cast<std::uintptr_t>(batch_.words()); }
-  std::uintptr_t text_ptr() const { return reinterpret_cast<std::uintptr_t>(batch_.text()); }
+  const BatchSummary &batch_summary() { return batch_.summary(); }
   std::uintptr_t output_ptr() const {
     return reinterpret_cast<std::uintptr_t>(engine_.pending_output().data());
   }

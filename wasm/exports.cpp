@@ -44,6 +44,10 @@ EMSCRIPTEN_KEEPALIVE int nw_pull_consumed(Connection *c, double session, double 
 EMSCRIPTEN_KEEPALIVE std::size_t nw_feed(Connection *c, std::size_t n, double now) {
   return c->feed(n, now);
 }
+/// batch_summary(): where the last poll's batch is (a BatchSummary, valid until the next poll).
+EMSCRIPTEN_KEEPALIVE std::uintptr_t nw_batch_summary(Connection *c) {
+  return reinterpret_cast<std::uintptr_t>(&c->batch_summary());
+}
 /// receive_ptr(): room for n received bytes.
 EMSCRIPTEN_KEEPALIVE std::uintptr_t nw_receive_ptr(Connection *c, std::size_t n) {
   return c->receive_ptr(n);

@@ -16,6 +16,24 @@ std::uint32_t RecordBatch::add_text(std::string_view s, std::uint32_t *len_word)
   return off;
 }
 
+void RecordBatch::add_body(std::string_view bytes) {
+  if (bytes.empty()) return;
+  const auto lo = ptr32(bytes.data());
+  const auto hi = lo + static_cast<std::uint32_t>(bytes.size());
+  if (lo < bodies_lo_) bodies_lo_ = lo;
+  if (hi > bodies_hi_) bodies_hi_ = hi;
+  bodies_bytes_ += static_cast<std::uint32_t>(bytes.size());
+}
+
+const BatchSummary &RecordBatch::summary() {
+  const bool any = bodies_bytes_ > 0;
+  summary_ = {ptr32(words_.data()), static_cast<std::uint32_t>(count()),
+              ptr32(text_.data()),  static_cast<std::uint32_t>(text_.size()),
+              any ? bodies_lo_ : 0, any ? bodies_hi_ : 0,
+              bodies_bytes_};
+  return summary_;
+}
+
 void RecordBatch::append(const Event &ev) {
   std::size_t at = words_.size();
   words_.resize(at + kWords, 0);
@@ -35,6 +53,8 @@ void RecordBatch::append(const Event &ev) {
     r[kHeadersLen] = static_cast<std::uint32_t>(m.headers.size());
     r[kPayloadPtr] = ptr32(m.payload.data());
     r[kPayloadLen] = static_cast<std::uint32_t>(m.payload.size());
+    add_body(m.headers);
+    add_body(m.payload);
     if (ev.type == EventType::js_msg) {
       r[kNumLo] = static_cast<std::uint32_t>(ev.num);
       r[kNumHi] = static_cast<std::uint32_t>(ev.num >> 32);

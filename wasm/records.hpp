@@ -55,13 +55,31 @@ inline constexpr const char *kWordNames[kWords] = {
     "text2Off", "text2Len",   "text3Off",   "text3Len",   "status",     "errCode",    "operation",
     "numLo",    "numHi",      "num2Lo",     "num2Hi",     "flags"};
 
+/// Where one batch is, for JavaScript to copy it out in three slices
+/// without a pass over the records: the words, the text arena, and the
+/// heap range holding the headers and payloads of its messages.
+struct BatchSummary {
+  std::uint32_t words_ptr;
+  std::uint32_t count;
+  std::uint32_t text_ptr;
+  std::uint32_t text_len;
+  std::uint32_t bodies_lo;     ///< lowest header/payload pointer of a message (0 when none)
+  std::uint32_t bodies_hi;     ///< one past the highest
+  std::uint32_t bodies_bytes;  ///< their total length (a gap-free range has hi - lo == bytes)
+};
+
 /// A batch of records plus the text they refer to.
 class RecordBatch {
 public:
   void clear() {
     words_.clear();
     text_.clear();
+    bodies_lo_ = UINT32_MAX;
+    bodies_hi_ = 0;
+    bodies_bytes_ = 0;
   }
+  /// The summary JavaScript reads after each poll (valid until the next one).
+  const BatchSummary &summary();
   /// Appends one event.
   void append(const Event &ev);
   std::size_t count() const { return words_.size() / kWords; }
@@ -70,8 +88,13 @@ public:
 
 private:
   std::uint32_t add_text(std::string_view s, std::uint32_t *len_word);
+  void add_body(std::string_view bytes);
   std::vector<std::uint32_t> words_;
   std::string text_;
+  std::uint32_t bodies_lo_ = UINT32_MAX;
+  std::uint32_t bodies_hi_ = 0;
+  std::uint32_t bodies_bytes_ = 0;
+  BatchSummary summary_{};
 };
 
 }  // namespace nats::wasm

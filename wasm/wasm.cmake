@@ -3,7 +3,12 @@
 
 # C++ exceptions never cross to JS (bindings catch them); wasm-native
 # exception handling costs nothing on the happy path (TOOLCHAIN.md).
-target_compile_options(nats_core PRIVATE -fwasm-exceptions)
+# _LIBCPP_DISABLE_EXTERN_TEMPLATE: emscripten's prebuilt libc++ is built for
+# size, and std::string's members are extern templates compiled there, so
+# every append/resize/push_back was an out-of-line call into code that calls
+# even size() out of line. Instantiated in our files instead, they inline:
+# publishes went from 2.2M to 3.5M msgs/s (128 B) for 7 KB gzipped.
+target_compile_options(nats_core PRIVATE -fwasm-exceptions -D_LIBCPP_DISABLE_EXTERN_TEMPLATE)
 
 # What runs once per call, not per message, is built for size: JSON, the
 # JetStream/KV/object-store API calls, services, auth, reconnection and the
@@ -80,7 +85,7 @@ add_executable(nats_wasm_core
   wasm/records.cpp
   wasm/stores_calls.cpp)
 target_link_libraries(nats_wasm_core PRIVATE nats_core)
-target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions)
+target_compile_options(nats_wasm_core PRIVATE ${NATS_WARNINGS} -fwasm-exceptions -D_LIBCPP_DISABLE_EXTERN_TEMPLATE)
 set_target_properties(nats_wasm_core PROPERTIES SUFFIX ".mjs")
 target_link_options(nats_wasm_core PRIVATE
   --bind

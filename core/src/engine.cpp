@@ -220,6 +220,7 @@ void Engine::enter_closed() {
   mux_.clear();
   js_.calls.clear();
   js_.pubs.clear();
+  js_.pubs_waiting_retry = 0;
   js_.by_mux.clear();
   for (auto &[id, ctx] : js_.contexts) ctx.in_flight = 0;
   flushes_.clear();

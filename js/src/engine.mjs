@@ -211,33 +211,18 @@ export class CoreEngine {
    */
   readBatch(n) {
     const M = this.M;
-    const base = this.c.batchPtr() >>> 2;
-    const recs = M.HEAPU32.slice(base, base + n * W);
-    let textEnd = 0;
-    let lo = Infinity;
-    let hi = 0;
-    let bodies = 0;
-    for (let r = 0; r < recs.length; r += W) {
-      const hl = recs[r + REC.headersLen];
-      const pl = recs[r + REC.payloadLen];
-      if ((recs[r + REC.flags] & FLAGS.arenaBody) !== 0) {
-        // Owned bytes (a stored message) sit in the text arena.
-        textEnd = Math.max(textEnd, recs[r + REC.headersPtr] + hl, recs[r + REC.payloadPtr] + pl);
-      } else if (hl > 0 || pl > 0) {
-        const hp = recs[r + REC.headersPtr];
-        const pp = recs[r + REC.payloadPtr];
-        if (hl > 0) { lo = Math.min(lo, hp); hi = Math.max(hi, hp + hl); }
-        if (pl > 0) { lo = Math.min(lo, pp); hi = Math.max(hi, pp + pl); }
-        bodies += hl + pl;
-      }
-      const type = recs[r + REC.type];
-      if (type === EV.message || type === EV.request_reply) continue;
-      for (const [off, len] of TEXT_FIELDS) {
-        if (recs[r + len] > 0) textEnd = Math.max(textEnd, recs[r + off] + recs[r + len]);
-      }
-    }
-    const textBase = this.c.textPtr();
-    const text = textEnd > 0 ? M.HEAPU8.slice(textBase, textBase + textEnd) : EMPTY;
+    // The engine summarizes the batch as it builds it (wasm/records.hpp
+    // BatchSummary): no pass over the records here.
+    const p = M._nw_batch_summary(this.h) >>> 2;
+    const H = M.HEAPU32;
+    const base = H[p] >>> 2;
+    const textPtr = H[p + 2];
+    const textLen = H[p + 3];
+    const lo = H[p + 4];
+    const hi = H[p + 5];
+    const bodies = H[p + 6];
+    const recs = H.slice(base, base + n * W);
+    const text = textLen > 0 ? M.HEAPU8.slice(textPtr, textPtr + textLen) : EMPTY;
     // Headers and payloads of the whole batch are copied out of the heap at
     // once; each message gets a view (an ArrayBuffer per message was the
     // largest receive cost). They sit together in the receive buffer; if
@@ -291,7 +276,6 @@ export function decodeString(heap, ptr, len) {
   return utf8.decode(heap.subarray(ptr, ptr + len));
 }
 
-const TEXT_FIELDS = [[REC.textOff, REC.textLen], [REC.text2Off, REC.text2Len], [REC.text3Off, REC.text3Len]];
 
 /** A snapshot of one batch of event records (CoreEngine.readBatch). */
 export class Batch {

@@ -117,6 +117,7 @@ Error Engine::js_cancel(std::uint64_t id) {
     if (auto ctx = js_.contexts.find(p->second.context); ctx != js_.contexts.end()) {
       --ctx->second.in_flight;
     }
+    if (p->second.retry_at) --js_.pubs_waiting_retry;
     js_.pubs.erase(p);
     return {};
   }

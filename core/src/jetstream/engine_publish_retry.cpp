@@ -21,11 +21,13 @@ bool Engine::js_publish_retry_later(std::uint64_t pub_id, const Error &error) {
   if (!retryable || p.retries_left == 0 || state_ == State::closed) return false;
   --p.retries_left;
   p.retry_at = now_ + js::publish_retry_delay(p.attempt);
+  ++js_.pubs_waiting_retry;
   ++p.attempt;
   return true;
 }
 
 void Engine::js_publish_retries(Time now) {
+  if (js_.pubs_waiting_retry == 0) return;
   std::vector<std::uint64_t> due;
   for (const auto &[id, p] : js_.pubs) {
     if (p.retry_at && *p.retry_at <= now) due.push_back(id);
@@ -34,6 +36,7 @@ void Engine::js_publish_retries(Time now) {
   for (auto id : due) {
     auto &p = js_.pubs.at(id);
     p.retry_at.reset();
+    --js_.pubs_waiting_retry;
     detail::MuxEntry m;
     m.strategy = ReplyStrategy::single;
     m.max_deadline = now + p.timeout;
@@ -52,6 +55,7 @@ void Engine::js_publish_retries(Time now) {
 }
 
 std::optional<Time> Engine::js_publish_next_retry() const {
+  if (js_.pubs_waiting_retry == 0) return std::nullopt;
   std::optional<Time> best;
   for (const auto &[id, p] : js_.pubs) {
     if (p.retry_at && (!best || *p.retry_at < *best)) best = p.retry_at;
@@ -60,11 +64,13 @@ std::optional<Time> Engine::js_publish_next_retry() const {
 }
 
 void Engine::js_publish_fail_waiting(const Error &error) {
+  if (js_.pubs_waiting_retry == 0) return;
   std::vector<std::uint64_t> waiting;
   for (const auto &[id, p] : js_.pubs) {
     if (p.retry_at) waiting.push_back(id);
   }
   std::sort(waiting.begin(), waiting.end());
+  js_.pubs_waiting_retry = 0;
   for (auto id : waiting) {
     js_.pubs.erase(id);
     emit(EventType::js_pub_ack, id, error);

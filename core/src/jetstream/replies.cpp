@@ -95,7 +95,13 @@ std::optional<Error> api_error_of(std::string_view reply_json) {
 
 Result<PubAck> parse_pub_ack(std::string_view text) {
   PubAckSax sax;
-  const bool ok = json::sax_parse(text, &sax, json::input_format_t::json, false);
+  // Read as unsigned bytes: that input type gives this hot path its own
+  // lexer instantiation, compiled here at -O2. Over chars it shares the
+  // lexer with the -Oz files, and the linker may keep their copy (measured:
+  // 12% of a JetStream publish profile in out-of-line push_backs).
+  const auto *bytes = reinterpret_cast<const std::uint8_t *>(text.data());
+  const bool ok =
+      json::sax_parse(bytes, bytes + text.size(), &sax, json::input_format_t::json, false);
   if (!ok || !sax.simple) {
     json reply = nats::detail::parse_json(text);
     if (reply.is_discarded() || !reply.is_object()) {

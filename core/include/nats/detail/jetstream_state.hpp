@@ -60,6 +60,10 @@ struct JetStreamState {
   std::unordered_map<std::uint64_t, JsContext> contexts;
   std::unordered_map<std::uint64_t, JsCallEntry> calls;
   std::unordered_map<std::uint64_t, JsPubEntry> pubs;
+  /// How many pubs wait for a retry (retry_at set): the host asks for the
+  /// next deadline after every batch of events, and a scan of a full window
+  /// of publishes there was 7% of a JetStream profile.
+  std::size_t pubs_waiting_retry = 0;
   std::unordered_map<std::uint64_t, JsMuxTarget> by_mux;    ///< mux request id → target
   std::unordered_map<std::uint64_t, PullSession> pulls;     ///< by session id
   std::unordered_map<std::uint64_t, OrderedState> ordered;  ///< by ordered consumer id
