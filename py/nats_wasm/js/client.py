@@ -101,7 +101,10 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
                 raise errors.TooManyStalledMsgsError(
                     "stalled with too many outstanding async published messages")
         loop = asyncio.get_running_loop()
-        future: "asyncio.Future[api.PubAck]" = loop.create_future()
+        # A plain asyncio.Future, not loop.create_future(): Pyodide's
+        # PyodideFuture schedules a callback on every set_result (6 us each,
+        # measured; 0.08 us here), once per acknowledged publish.
+        future: "asyncio.Future[api.PubAck]" = asyncio.Future(loop=loop)
         token = self._next_token
         self._next_token += 1
         self._futures[token] = future
