@@ -30,10 +30,10 @@ struct Digits {
   std::string_view view() const { return {buf, len}; }
 };
 
-// The publish lines are written with one resize and plain copies: the
-// std::string members are compiled into the prebuilt libc++ (extern
-// templates), so each append is an out-of-line call; seven per publish were
-// 8% of a pub/sub profile in WebAssembly.
+// A publish's control line is written with one resize and plain copies
+// instead of five appends (with emscripten's prebuilt libc++ each append was
+// an out-of-line call: 8% of a pub/sub profile). The payload is appended
+// after it, so its bytes are not zero-filled first (1.5% at 16 KiB).
 char *grow(std::string &out, std::size_t n) {
   const auto at = out.size();
   out.resize(at + n);
@@ -57,7 +57,7 @@ void encode_pub(std::string &out, std::string_view subject, std::string_view rep
                 std::string_view payload) {
   const Digits size(payload.size());
   const std::size_t reply_len = reply.empty() ? 0 : reply.size() + 1;
-  char *p = grow(out, 4 + subject.size() + reply_len + 1 + size.len + 2 + payload.size() + 2);
+  char *p = grow(out, 4 + subject.size() + reply_len + 1 + size.len + 2);
   p = put(p, "PUB ");
   p = put(p, subject);
   if (!reply.empty()) {
@@ -66,9 +66,9 @@ void encode_pub(std::string &out, std::string_view subject, std::string_view rep
   }
   *p++ = ' ';
   p = put(p, size.view());
-  p = put(p, "\r\n");
-  p = put(p, payload);
   put(p, "\r\n");
+  out.append(payload);
+  out.append("\r\n");
 }
 
 void encode_hpub(std::string &out, std::string_view subject, std::string_view reply,
@@ -76,8 +76,7 @@ void encode_hpub(std::string &out, std::string_view subject, std::string_view re
   const Digits hsize(headers.size());
   const Digits total(headers.size() + payload.size());
   const std::size_t reply_len = reply.empty() ? 0 : reply.size() + 1;
-  char *p = grow(out, 5 + subject.size() + reply_len + 1 + hsize.len + 1 + total.len + 2 +
-                          headers.size() + payload.size() + 2);
+  char *p = grow(out, 5 + subject.size() + reply_len + 1 + hsize.len + 1 + total.len + 2);
   p = put(p, "HPUB ");
   p = put(p, subject);
   if (!reply.empty()) {
@@ -88,10 +87,10 @@ void encode_hpub(std::string &out, std::string_view subject, std::string_view re
   p = put(p, hsize.view());
   *p++ = ' ';
   p = put(p, total.view());
-  p = put(p, "\r\n");
-  p = put(p, headers);
-  p = put(p, payload);
   put(p, "\r\n");
+  out.append(headers);
+  out.append(payload);
+  out.append("\r\n");
 }
 
 void encode_sub(std::string &out, std::string_view subject, std::string_view queue,
