@@ -228,15 +228,18 @@ async def js_pub_win(c, url, size, n, inflight=256):
     nc = await c.connect(url)
     name = f"PYBENCH_{int(time.time() * 1000)}"
     subject = f"{name}.x"
-    await c.add_stream(nc, name, subject)
-    payload = payload_of(size)
-    t0 = time.perf_counter()
-    last = await c.js_pub_win(nc, name, subject, payload, n, inflight)
-    secs = time.perf_counter() - t0
-    if last < n:
-        raise AssertionError(f"last ack seq {last} < {n}")
-    await c.delete_stream(nc, name)
-    await c.close(nc)
+    try:
+        await c.add_stream(nc, name, subject)
+        payload = payload_of(size)
+        t0 = time.perf_counter()
+        last = await c.js_pub_win(nc, name, subject, payload, n, inflight)
+        secs = time.perf_counter() - t0
+        if last < n:
+            raise AssertionError(f"last ack seq {last} < {n}")
+    finally:
+        # Even after a failure: a stream left behind fills the server's
+        # memory store for every later row.
+        await delete_quietly(c, nc, name)
     return {"msgs_per_sec": n / secs, "secs": secs}
 
 
@@ -244,17 +247,27 @@ async def js_consume(c, url, size, n):
     nc = await c.connect(url)
     name = f"PYBENCH_{int(time.time() * 1000)}"
     subject = f"{name}.x"
-    await c.add_stream(nc, name, subject, max(32 << 20, n * (size + 256)))
-    # Filled before timing, with whichever client is measured.
-    await c.js_pub_win(nc, name, subject, payload_of(size), n, 256)
-    t0 = time.perf_counter()
-    seen = await c.js_consume(nc, name, n)
-    secs = time.perf_counter() - t0
-    if seen != n * size:
-        raise AssertionError(f"consumed {seen} bytes, expected {n * size}")
-    await c.delete_stream(nc, name)
-    await c.close(nc)
+    try:
+        await c.add_stream(nc, name, subject, max(32 << 20, n * (size + 256)))
+        # Filled before timing, with whichever client is measured.
+        await c.js_pub_win(nc, name, subject, payload_of(size), n, 256)
+        t0 = time.perf_counter()
+        seen = await c.js_consume(nc, name, n)
+        secs = time.perf_counter() - t0
+        if seen != n * size:
+            raise AssertionError(f"consumed {seen} bytes, expected {n * size}")
+    finally:
+        await delete_quietly(c, nc, name)
     return {"msgs_per_sec": n / secs, "secs": secs}
+
+
+async def delete_quietly(c, nc, name):
+    """Deletes the stream (if it was made) and closes the connection."""
+    try:
+        await c.delete_stream(nc, name)
+    except Exception:
+        pass
+    await c.close(nc)
 
 
 async def run(client, test, url, size, n, window):

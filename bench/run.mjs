@@ -137,7 +137,7 @@ const median = (xs) => {
 const cases = plan();
 const natsjsBundle = await bundle('natsjs-entry.mjs', 'natsjs.bundle.mjs');
 const ourBundle = await bundle('natswasm-entry.mjs', 'natswasm.bundle.mjs');
-const server = await startServer('default.conf');
+const server = await startServer(path.join(HERE, 'server.conf'));
 const browser = cases.some((c) => c.host === 'browser') ? new Browser() : null;
 const results = []; // {host, test, size, client, ...numbers}
 try {

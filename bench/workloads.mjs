@@ -125,99 +125,95 @@ export async function req(connect, url, { size, n }) {
 
 let streamCounter = 0;
 
-/** A memory stream for one measurement, bounded so big payloads cannot fill the server. */
-async function benchStream(lib, nc) {
+/**
+ * Runs fn({nc, jsm, js, name, subject}) on a fresh connection with a memory
+ * stream of its own, bounded so big payloads cannot fill the server, and
+ * deletes the stream afterwards even when fn fails (a stream left behind
+ * would fill the server's memory store for every later row).
+ */
+async function withBenchStream(lib, url, fn) {
+  const nc = await lib.connect(url);
   const jsm = await lib.jetstreamManager(nc);
   const name = `BENCH_${globalThis.process?.pid ?? 0}_${Date.now()}_${++streamCounter}`;
-  await jsm.streams.add({ name, subjects: [`${name}.>`], storage: 'memory', max_bytes: 32 << 20 });
-  return { jsm, name, subject: `${name}.x` };
+  try {
+    await jsm.streams.add({ name, subjects: [`${name}.>`], storage: 'memory', max_bytes: 32 << 20 });
+    return await fn({ nc, jsm, js: lib.jetstream(nc), name, subject: `${name}.x` });
+  } finally {
+    await jsm.streams.delete(name).catch(() => {});
+    await nc.close();
+  }
 }
 
 /** js_pub_sync: n JetStream publishes, each awaited before the next. p50/p99 in µs. */
-export async function js_pub_sync(lib, url, { size, n }) {
-  const nc = await lib.connect(url);
-  const { jsm, name, subject } = await benchStream(lib, nc);
-  const js = lib.jetstream(nc);
-  const payload = makePayload(size);
-  for (let i = 0; i < Math.min(200, n); i++) await js.publish(subject, payload);
-  const lat = new Float64Array(n);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    const ack = await js.publish(subject, payload);
-    lat[i] = (performance.now() - s) * 1000;
-    if (!(ack.seq > 0)) throw new Error('no ack');
-  }
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort();
-  await jsm.streams.delete(name);
-  await nc.close();
-  return { p50_us: percentile(lat, 0.5), p99_us: percentile(lat, 0.99), msgs_per_sec: n / secs, secs };
+export function js_pub_sync(lib, url, { size, n }) {
+  return withBenchStream(lib, url, async ({ js, subject }) => {
+    const payload = makePayload(size);
+    for (let i = 0; i < Math.min(200, n); i++) await js.publish(subject, payload);
+    const lat = new Float64Array(n);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      const ack = await js.publish(subject, payload);
+      lat[i] = (performance.now() - s) * 1000;
+      if (!(ack.seq > 0)) throw new Error('no ack');
+    }
+    const secs = (performance.now() - t0) / 1000;
+    lat.sort();
+    return { p50_us: percentile(lat, 0.5), p99_us: percentile(lat, 0.99), msgs_per_sec: n / secs, secs };
+  });
 }
 
 /** js_pub_win: n JetStream publishes with up to `inflight` (256) unacknowledged. msgs/s. */
-export async function js_pub_win(lib, url, { size, n, inflight = 256 }) {
-  const nc = await lib.connect(url);
-  const { jsm, name, subject } = await benchStream(lib, nc);
-  const js = lib.jetstream(nc);
-  const payload = makePayload(size);
-  const pending = new Array(inflight);
-  let lastSeq = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const slot = i % inflight;
-    if (i >= inflight) lastSeq = (await pending[slot]).seq;
-    pending[slot] = js.publish(subject, payload);
-  }
-  for (let i = Math.max(0, n - inflight); i < n; i++) lastSeq = Math.max(lastSeq, (await pending[i % inflight]).seq);
-  const secs = (performance.now() - t0) / 1000;
-  if (lastSeq < n) throw new Error(`last ack seq ${lastSeq} < ${n}`);
-  await jsm.streams.delete(name);
-  await nc.close();
-  return { msgs_per_sec: n / secs, secs };
-}
-
-/** A bench stream holding n messages of `size` bytes (filled before timing). */
-async function filledStream(lib, nc, size, n) {
-  const made = await benchStream(lib, nc);
-  // Room for every message: the default 32 MiB cap would drop the oldest.
-  await made.jsm.streams.update(made.name, { max_bytes: Math.max(32 << 20, n * (size + 256)) });
-  const js = lib.jetstream(nc);
-  const payload = makePayload(size);
-  const pending = [];
-  for (let i = 0; i < n; i++) {
-    pending.push(js.publish(made.subject, payload));
-    if (pending.length >= 256) await pending.shift();
-  }
-  await Promise.all(pending);
-  return { ...made, js };
+export function js_pub_win(lib, url, { size, n, inflight = 256 }) {
+  return withBenchStream(lib, url, async ({ js, subject }) => {
+    const payload = makePayload(size);
+    const pending = new Array(inflight);
+    let lastSeq = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const slot = i % inflight;
+      if (i >= inflight) lastSeq = (await pending[slot]).seq;
+      pending[slot] = js.publish(subject, payload);
+    }
+    for (let i = Math.max(0, n - inflight); i < n; i++) lastSeq = Math.max(lastSeq, (await pending[i % inflight]).seq);
+    const secs = (performance.now() - t0) / 1000;
+    if (lastSeq < n) throw new Error(`last ack seq ${lastSeq} < ${n}`);
+    return { msgs_per_sec: n / secs, secs };
+  });
 }
 
 /** Consumes n stored messages from a durable pull consumer; with ack, each is acknowledged. */
-async function consumeStored(lib, url, { size, n }, ack) {
-  const nc = await lib.connect(url);
-  const { jsm, name, js } = await filledStream(lib, nc, size, n);
-  await jsm.consumers.add(name, { durable_name: 'bench', ack_policy: ack ? 'explicit' : 'none' });
-  const consumer = await js.consumers.get(name, 'bench');
-  const t0 = performance.now();
-  const messages = await consumer.consume({ max_messages: 512 });
-  let got = 0;
-  let bytes = 0;
-  for await (const m of messages) {
-    bytes += m.data.length;
-    if (ack) m.ack();
-    if (++got === n) break;
-  }
-  if (ack) await nc.flush();
-  const secs = (performance.now() - t0) / 1000;
-  if (bytes !== n * size) throw new Error(`consumed ${bytes} bytes, expected ${n * size}`);
-  if (ack) {
-    const info = await jsm.consumers.info(name, 'bench');
-    if (info.ack_floor.stream_seq !== n) throw new Error(`ack floor ${info.ack_floor.stream_seq} < ${n}`);
-  }
-  await jsm.streams.delete(name);
-  await nc.close();
-  return { msgs_per_sec: n / secs, secs };
+function consumeStored(lib, url, { size, n }, ack) {
+  return withBenchStream(lib, url, async ({ nc, jsm, js, name, subject }) => {
+    // Filled before timing; room for every message (the 32 MiB cap would drop the oldest).
+    await jsm.streams.update(name, { max_bytes: Math.max(32 << 20, n * (size + 256)) });
+    const payload = makePayload(size);
+    const pending = [];
+    for (let i = 0; i < n; i++) {
+      pending.push(js.publish(subject, payload));
+      if (pending.length >= 256) await pending.shift();
+    }
+    await Promise.all(pending);
+    await jsm.consumers.add(name, { durable_name: 'bench', ack_policy: ack ? 'explicit' : 'none' });
+    const consumer = await js.consumers.get(name, 'bench');
+    const t0 = performance.now();
+    const messages = await consumer.consume({ max_messages: 512 });
+    let got = 0;
+    let bytes = 0;
+    for await (const m of messages) {
+      bytes += m.data.length;
+      if (ack) m.ack();
+      if (++got === n) break;
+    }
+    if (ack) await nc.flush();
+    const secs = (performance.now() - t0) / 1000;
+    if (bytes !== n * size) throw new Error(`consumed ${bytes} bytes, expected ${n * size}`);
+    if (ack) {
+      const info = await jsm.consumers.info(name, 'bench');
+      if (info.ack_floor.stream_seq !== n) throw new Error(`ack floor ${info.ack_floor.stream_seq} < ${n}`);
+    }
+    return { msgs_per_sec: n / secs, secs };
+  });
 }
 
 /** js_consume: n stored messages through consume() with no acks. msgs/s. */
