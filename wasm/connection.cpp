@@ -140,12 +140,18 @@ std::size_t Connection::handle_timeout(double now) {
 }
 
 std::uintptr_t Connection::receive_ptr(std::size_t n) {
-  return reinterpret_cast<std::uintptr_t>(engine_.prepare_receive(n).data());
+  receiving_ = engine_.prepare_receive(n).data();
+  return reinterpret_cast<std::uintptr_t>(receiving_);
 }
 
 std::size_t Connection::feed(std::size_t n, double now) {
+  // Messages wholly inside these bytes are handed out by JavaScript as views
+  // of the chunk it fed (records.hpp BatchSummary), not copied back out.
+  batch_.set_fresh(receiving_, n);
   engine_.commit_receive(n, to_time(now));
-  return poll();
+  const auto count = poll();
+  batch_.set_fresh(nullptr, 0);
+  return count;
 }
 
 double Connection::next_deadline() const {

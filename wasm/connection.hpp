@@ -187,6 +187,7 @@ private:
   Error options_error_;
   Engine engine_;
   RecordBatch batch_;
+  const char *receiving_ = nullptr;  ///< where receive_ptr() put the bytes feed() commits
   std::vector<char> stage_;
   std::string error_message_;
 };

@@ -20,6 +20,7 @@ void RecordBatch::add_body(std::string_view bytes) {
   if (bytes.empty()) return;
   const auto lo = ptr32(bytes.data());
   const auto hi = lo + static_cast<std::uint32_t>(bytes.size());
+  if (lo >= fresh_lo_ && hi <= fresh_hi_) return;  // JavaScript has these bytes
   if (lo < bodies_lo_) bodies_lo_ = lo;
   if (hi > bodies_hi_) bodies_hi_ = hi;
   bodies_bytes_ += static_cast<std::uint32_t>(bytes.size());
@@ -30,7 +31,8 @@ const BatchSummary &RecordBatch::summary() {
   summary_ = {ptr32(words_.data()), static_cast<std::uint32_t>(count()),
               ptr32(text_.data()),  static_cast<std::uint32_t>(text_.size()),
               any ? bodies_lo_ : 0, any ? bodies_hi_ : 0,
-              bodies_bytes_};
+              bodies_bytes_,        batch_fresh_lo_,
+              batch_fresh_len_};
   return summary_;
 }
 

@@ -57,15 +57,20 @@ inline constexpr const char *kWordNames[kWords] = {
 
 /// Where one batch is, for JavaScript to copy it out in three slices
 /// without a pass over the records: the words, the text arena, and the
-/// heap range holding the headers and payloads of its messages.
+/// heap range holding the headers and payloads of its messages that must be
+/// copied. Bodies that lie wholly in the bytes just fed (the fresh range)
+/// are not counted there: JavaScript still has those bytes and hands out
+/// views of them instead of copies.
 struct BatchSummary {
   std::uint32_t words_ptr;
   std::uint32_t count;
   std::uint32_t text_ptr;
   std::uint32_t text_len;
-  std::uint32_t bodies_lo;     ///< lowest header/payload pointer of a message (0 when none)
+  std::uint32_t bodies_lo;     ///< lowest header/payload pointer to copy (0 when none)
   std::uint32_t bodies_hi;     ///< one past the highest
   std::uint32_t bodies_bytes;  ///< their total length (a gap-free range has hi - lo == bytes)
+  std::uint32_t fresh_ptr;     ///< where the bytes of the feed behind this batch went (0: none)
+  std::uint32_t fresh_len;
 };
 
 /// A batch of records plus the text they refer to.
@@ -77,9 +82,19 @@ public:
     bodies_lo_ = UINT32_MAX;
     bodies_hi_ = 0;
     bodies_bytes_ = 0;
+    // The feed (if any) this batch is built from, for summary(): the range
+    // itself is cleared as soon as the feed's poll is over.
+    batch_fresh_lo_ = fresh_lo_;
+    batch_fresh_len_ = fresh_hi_ - fresh_lo_;
   }
   /// The summary JavaScript reads after each poll (valid until the next one).
   const BatchSummary &summary();
+  /// The heap range the bytes of the current feed were written to; cleared
+  /// with (nullptr, 0) once that feed's batch is built.
+  void set_fresh(const char *at, std::size_t n) {
+    fresh_lo_ = ptr_of(at);
+    fresh_hi_ = fresh_lo_ + static_cast<std::uint32_t>(n);
+  }
   /// Appends one event.
   void append(const Event &ev);
   std::size_t count() const { return words_.size() / kWords; }
@@ -94,7 +109,14 @@ private:
   std::uint32_t bodies_lo_ = UINT32_MAX;
   std::uint32_t bodies_hi_ = 0;
   std::uint32_t bodies_bytes_ = 0;
+  std::uint32_t fresh_lo_ = 0;
+  std::uint32_t fresh_hi_ = 0;
+  std::uint32_t batch_fresh_lo_ = 0;
+  std::uint32_t batch_fresh_len_ = 0;
   BatchSummary summary_{};
+  static std::uint32_t ptr_of(const char *p) {
+    return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
+  }
 };
 
 }  // namespace nats::wasm

@@ -192,6 +192,10 @@ export class CoreEngine {
     const M = this.M;
     const ptr = M._nw_receive_ptr(this.h, bytes.length);
     M.HEAPU8.set(bytes, ptr); // re-read HEAPU8: receivePtr may grow memory
+    // Kept for readBatch: messages wholly inside these bytes are handed out
+    // as views of them (a socket's chunk is never reused), not copied again.
+    this.fedBytes = bytes;
+    this.fedPtr = ptr;
     return M._nw_feed(this.h, bytes.length, now);
   }
 
@@ -221,15 +225,22 @@ export class CoreEngine {
     const lo = H[p + 4];
     const hi = H[p + 5];
     const bodies = H[p + 6];
+    const freshPtr = H[p + 7];
+    const freshLen = H[p + 8];
     const recs = H.slice(base, base + n * W);
+    // The batch of a feed: its bytes are still here (engine.feed()).
+    const fresh = freshLen > 0 && freshPtr === this.fedPtr && freshLen === this.fedBytes?.length
+      ? this.fedBytes : null;
+    this.fedBytes = null;
     const text = textLen > 0 ? M.HEAPU8.slice(textPtr, textPtr + textLen) : EMPTY;
-    // Headers and payloads of the whole batch are copied out of the heap at
-    // once; each message gets a view (an ArrayBuffer per message was the
-    // largest receive cost). They sit together in the receive buffer; if
-    // they ever did not, they are copied per message instead.
+    // Headers and payloads that are not in the fed bytes (a message that
+    // began in an earlier chunk) are copied out of the heap at once; each
+    // message gets a view (an ArrayBuffer per message was the largest
+    // receive cost). They sit together in the receive buffer; if they ever
+    // did not, they are copied per message instead.
     let copy = null;
     if (bodies > 0 && hi - lo <= 2 * bodies + 65536) copy = M.HEAPU8.slice(lo, hi);
-    return new Batch(this, recs, text, copy, lo);
+    return new Batch(this, recs, text, copy, lo, fresh, freshPtr);
   }
 
   /** A string from `bytes` at off/len; the previous one is reused when equal (stream names). */
@@ -279,13 +290,16 @@ export function decodeString(heap, ptr, len) {
 
 /** A snapshot of one batch of event records (CoreEngine.readBatch). */
 export class Batch {
-  constructor(engine, recs, text, bodies, bodiesAt) {
+  constructor(engine, recs, text, bodies, bodiesAt, fresh = null, freshPtr = 0) {
     this.engine = engine;
     this.M = engine.M;
     this.recs = recs;
     this.text = text;
     this.bodies = bodies;
     this.bodiesAt = bodiesAt;
+    this.fresh = fresh;
+    this.freshPtr = freshPtr;
+    this.freshEnd = fresh === null ? 0 : freshPtr + fresh.length;
     this.count = recs.length / W;
   }
   /** Word `w` of record starting at r. */
@@ -337,6 +351,10 @@ export class Batch {
     if (len === 0) return EMPTY;
     const ptr = this.recs[r + ptrWord];
     if ((this.recs[r + REC.flags] & FLAGS.arenaBody) !== 0) return this.text.subarray(ptr, ptr + len);
+    if (ptr >= this.freshPtr && ptr + len <= this.freshEnd) {
+      const at = ptr - this.freshPtr;
+      return this.fresh.subarray(at, at + len);
+    }
     if (this.bodies !== null) return new Uint8Array(this.bodies.buffer, ptr - this.bodiesAt, len);
     // HEAPU8 is re-read: user code run before may have grown memory.
     return this.M.HEAPU8.slice(ptr, ptr + len);
