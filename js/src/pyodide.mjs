@@ -318,14 +318,18 @@ export function takeJsPacked(messages, max = 4096) {
   return out;
 }
 
-/** Acknowledges by reply subject (kind: an ACK_KIND name); written at once. */
+/**
+ * Acknowledges by reply subject (kind: an ACK_KIND name). Written with the
+ * other writes of this event-loop turn (a consume loop's acks share a
+ * frame), before any later operation's (the engine's output is in order).
+ */
 export function jsAck(nc, reply, kind, delayMs) {
   nc._throwIfClosed();
   const engine = nc._engine;
   const [rl] = engine.stage([reply], []);
   const rc = engine.c.jsAck(rl, ACK_KIND[kind], delayMs || 0);
   engine.check(rc);
-  nc._writeOutput();
+  nc._scheduleFlush();
 }
 
 /** Acknowledges and waits for the server: {promise, cancel}. */
