@@ -340,6 +340,20 @@ export class Batch {
   subject(r) { return this.engine.subject(this.recs[r + REC.subjectPtr], this.recs[r + REC.subjectLen]); }
   /** The reply subject of message record r (heap: during dispatch only). */
   reply(r) { return decodeString(this.M.HEAPU8, this.recs[r + REC.replyPtr], this.recs[r + REC.replyLen]); }
+  /**
+   * The reply subject of message record r as bytes: a view of the fed chunk
+   * when it lies in it, else a copy (the heap is reused after dispatch).
+   */
+  replyBytes(r) {
+    const len = this.recs[r + REC.replyLen];
+    if (len === 0) return EMPTY;
+    const ptr = this.recs[r + REC.replyPtr];
+    if (ptr >= this.freshPtr && ptr + len <= this.freshEnd) {
+      const at = ptr - this.freshPtr;
+      return this.fresh.subarray(at, at + len);
+    }
+    return this.M.HEAPU8.slice(ptr, ptr + len);
+  }
   /** The payload of record r (a view into the batch copy). */
   payload(r) { return this._bytes(r, REC.payloadPtr, REC.payloadLen); }
   /** The raw header block of record r, or null. */

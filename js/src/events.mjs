@@ -144,7 +144,7 @@ const HANDLERS = {
     if (!session) return;
     const size = b.word(r, REC.subjectLen) + b.word(r, REC.replyLen) + b.word(r, REC.headersLen)
       + b.word(r, REC.payloadLen);
-    const m = new JsMsgImpl(nc, b.subject(r), b.reply(r), b.word(r, REC.sid), b.payload(r), b.headers(r),
+    const m = new JsMsgImpl(nc, b.subject(r), b.replyBytes(r), b.word(r, REC.sid), b.payload(r), b.headers(r),
       b.u64(r, REC.numLo), b.word(r, REC.flags) >>> 8, size);
     // Watch entries: the subject is the key and num2 the operation (engine_kv.cpp).
     m._num2 = b.u64(r, REC.num2Lo);

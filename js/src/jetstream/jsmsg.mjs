@@ -9,10 +9,16 @@ const encoder = new TextEncoder();
 
 /** A message delivered by a consumer. */
 export class JsMsgImpl {
+  /**
+   * `reply` is the ack subject as a string or as its bytes: a consume loop
+   * acks from the bytes and most never read the string (decoding it was the
+   * largest JS cost per message after the message itself).
+   */
   constructor(nc, subject, reply, sid, data, rawHeaders, seq, deliveryCount, size) {
     this._nc = nc;
     this.subject = subject;
-    this.reply = reply;
+    this._reply = typeof reply === 'string' ? reply : undefined;
+    this._replyBytes = typeof reply === 'string' ? null : reply;
     this.sid = sid;
     this.data = data;
     this._rawHeaders = rawHeaders;
@@ -23,6 +29,12 @@ export class JsMsgImpl {
     this._size = size;
     this._info = undefined;
     this._didAck = false;
+  }
+
+  /** The ack subject. */
+  get reply() {
+    if (this._reply === undefined) this._reply = decoder.decode(this._replyBytes);
+    return this._reply;
   }
 
   /** Parsed headers, or undefined. */
@@ -58,10 +70,17 @@ export class JsMsgImpl {
     if (this._didAck) return;
     const nc = this._nc;
     nc._throwIfClosed();
-    const reply = String(this.reply);
     const engine = nc._engine;
-    const ptr = engine.stageArea(reply.length * 3);
-    const n = encoder.encodeInto(reply, engine.M.HEAPU8.subarray(ptr, ptr + reply.length * 3)).written;
+    let n;
+    if (this._replyBytes !== null) {
+      n = this._replyBytes.length;
+      const ptr = engine.stageArea(n);
+      engine.M.HEAPU8.set(this._replyBytes, ptr);
+    } else {
+      const reply = String(this.reply);
+      const ptr = engine.stageArea(reply.length * 3);
+      n = encoder.encodeInto(reply, engine.M.HEAPU8.subarray(ptr, ptr + reply.length * 3)).written;
+    }
     const rc = engine.M._nw_js_ack(engine.h, n, kind, delay);
     if (rc < 0) engine.check(-rc);
     if (kind !== ACK_KIND.working) this._didAck = true;
