@@ -16,6 +16,11 @@ std::uint32_t RecordBatch::add_text(std::string_view s, std::uint32_t *len_word)
   return off;
 }
 
+void RecordBatch::set_fresh(const char *at, std::size_t n) {
+  fresh_lo_ = ptr32(at);
+  fresh_hi_ = fresh_lo_ + static_cast<std::uint32_t>(n);
+}
+
 void RecordBatch::add_body(std::string_view bytes) {
   if (bytes.empty()) return;
   const auto lo = ptr32(bytes.data());

@@ -91,10 +91,7 @@ public:
   const BatchSummary &summary();
   /// The heap range the bytes of the current feed were written to; cleared
   /// with (nullptr, 0) once that feed's batch is built.
-  void set_fresh(const char *at, std::size_t n) {
-    fresh_lo_ = ptr_of(at);
-    fresh_hi_ = fresh_lo_ + static_cast<std::uint32_t>(n);
-  }
+  void set_fresh(const char *at, std::size_t n);
   /// Appends one event.
   void append(const Event &ev);
   std::size_t count() const { return words_.size() / kWords; }
@@ -114,9 +111,6 @@ private:
   std::uint32_t batch_fresh_lo_ = 0;
   std::uint32_t batch_fresh_len_ = 0;
   BatchSummary summary_{};
-  static std::uint32_t ptr_of(const char *p) {
-    return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
-  }
 };
 
 }  // namespace nats::wasm
