@@ -112,6 +112,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("freshToken", &fresh_token);
   function("newInbox", &new_inbox);
   function("parseAckReply", &parse_ack_reply);
+  function("pushSubscribeConfig", &push_subscribe_config);
   function("objDigestText", &obj_digest_text);
   function("objChunkSize", &obj_chunk_size);
   function("partitionFor", &partition_for);

@@ -89,6 +89,37 @@ Result<js::OrderedOptions> ordered_options_from(const val &opts) {
   return o;
 }
 
+val push_subscribe_config(const std::string &config_json, const val &request) {
+  auto name =
+      js::push_subscribe_name(string_field(request, "queue"), string_field(request, "durable"));
+  if (!name) return failure(name.error());
+  js::PushSubscribe r;
+  r.subject = string_field(request, "subject");
+  r.queue = string_field(request, "queue");
+  r.name = *name;
+  r.inbox = string_field(request, "inbox");
+  r.flow_control = request["flow_control"].isTrue();
+  std::uint64_t heartbeat = 0;
+  std::uint64_t inactive = 0;
+  if (Error e = count_field(request, "idle_heartbeat", heartbeat)) return failure(e);
+  if (Error e = count_field(request, "inactive_threshold", inactive)) return failure(e);
+  r.idle_heartbeat = js::Nanos{static_cast<std::int64_t>(heartbeat)};
+  r.inactive_threshold = js::Nanos{static_cast<std::int64_t>(inactive)};
+  if (val policy = request["deliver_policy"]; policy.isString()) {
+    r.deliver_policy = js::enum_from_string<js::DeliverPolicy>(policy.as<std::string>());
+    if (!r.deliver_policy) return failure({Errc::invalid_argument, "unknown deliver_policy"});
+  }
+  if (val only = request["headers_only"]; only.isTrue() || only.isFalse()) {
+    r.headers_only = only.isTrue();
+  }
+  auto config = js::push_subscribe_config(config_json, r);
+  if (!config) return failure(config.error());
+  val out = val::object();
+  out.set("name", *name);
+  out.set("config", *config);
+  return out;
+}
+
 val parse_ack_reply(const std::string &reply) {
   auto info = js::parse_ack_reply(reply);
   if (!info) return val::null();

@@ -21,6 +21,12 @@ Result<js::PushOptions> bound_push_options_from(const emscripten::val &opts);
 /// {name_prefix, filter_subject, deliver_policy, opt_start_seq, opt_start_time,
 /// replay_policy, inactive_threshold (ms), headers_only}.
 Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);
+/// nats.py's js.subscribe creating its push consumer: {name, config (JSON)}
+/// from the caller's config JSON and {subject, queue, durable, inbox,
+/// flow_control, idle_heartbeat (ns), deliver_policy, headers_only,
+/// inactive_threshold (ns)}; a failure when they are refused.
+emscripten::val push_subscribe_config(const std::string &config_json,
+                                      const emscripten::val &request);
 /// The delivery info of an ack subject as nats.js's DeliveryInfo, or null.
 emscripten::val parse_ack_reply(const std::string &reply);
 

@@ -48,6 +48,7 @@ set_source_files_properties(
   core/src/jetstream/offset.cpp
   core/src/jetstream/partitions.cpp
   core/src/jetstream/push.cpp
+  core/src/jetstream/push_subscribe.cpp
   core/src/jetstream/types_json.cpp
   wasm/abi.cpp
   wasm/auth_api.cpp

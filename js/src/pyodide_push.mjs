@@ -2,7 +2,22 @@
 // subscribe_bind): JS objects the Python Consumer drives like a pull
 // consumer (consumerStart / takeJsPacked in pyodide.mjs). The rules are the
 // engine's (core/src/jetstream/engine_push.cpp and push.cpp).
+import { coreIfLoaded } from './core.mjs';
+import { errorFromCode } from './errors.mjs';
 import { PushConsumerImpl } from './jetstream/push_consumer.mjs';
+
+/**
+ * nats.py's js.subscribe: the consumer it means and, for when none of that
+ * name exists, the config of the push consumer it creates (the engine's
+ * rule, push_subscribe.cpp). `request`: {subject, queue, durable, inbox,
+ * flow_control, idle_heartbeat and inactive_threshold in ns, deliver_policy,
+ * headers_only}. [name, config JSON].
+ */
+export function subscribeConfig(configJson, request) {
+  const out = coreIfLoaded().pushSubscribeConfig(configJson ?? '', request);
+  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  return [out.name, out.config];
+}
 
 /**
  * A push consumer by name, for nats.py's subscribe: `queue` ("" for none)

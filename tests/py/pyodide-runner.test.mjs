@@ -187,7 +187,10 @@ async function rawSend(port, text) {
 }
 
 const runTest = pyodide.globals.get('__run_test');
-const files = readdirSync(here).filter((f) => /^test_.*\.py$/.test(f)).sort();
+// NATS_PY_TESTS=test_push,test_kv runs only those modules (while working on them).
+const only = process.env.NATS_PY_TESTS ? new Set(process.env.NATS_PY_TESTS.split(',')) : null;
+const files = readdirSync(here).filter((f) => /^test_.*\.py$/.test(f))
+  .filter((f) => !only || only.has(f.replace(/\.py$/, ''))).sort();
 for (const file of files) {
   const moduleName = file.replace(/\.py$/, '');
   const module = pyodide.pyimport(moduleName);

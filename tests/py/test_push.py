@@ -161,3 +161,29 @@ async def test_flow_control_with_a_slow_reader_delivers_everything_in_order():
         assert sessions(nc) == 0
     finally:
         await nc.close()
+
+
+async def test_subscribe_completes_the_callers_config_as_nats_py_does():
+    nc, jsx = await connected()
+    try:
+        s = await new_stream(jsx, 3)
+        given = api.ConsumerConfig(description="mine", max_deliver=4, ack_wait=7.0,
+                                   filter_subject="ignored.by.subscribe")
+        sub = await jsx.subscribe(f"{s}.k", config=given, deliver_policy=api.DeliverPolicy.LAST,
+                                  headers_only=True, inactive_threshold=30.0)
+        info = await sub.consumer_info()
+        c = info.config
+        assert (c.description, c.max_deliver, c.ack_wait) == ("mine", 4, 7.0), "the config's own fields stay"
+        assert c.filter_subject == f"{s}.k", "the subscribe subject is the filter"
+        assert c.deliver_policy == api.DeliverPolicy.LAST and c.headers_only is True
+        assert c.inactive_threshold == 30.0 and not c.flow_control, (c.inactive_threshold, c.flow_control)
+        assert c.durable_name is None and c.deliver_subject.startswith("_INBOX.")
+        msg = await sub.next_msg(timeout=2)
+        assert msg.metadata.sequence.stream == 3 and msg.data == b"", "last, headers only"
+        await sub.unsubscribe()
+        e = await expect(jse.Error, jsx.subscribe(f"{s}.k", queue="workers", durable="other"))
+        assert str(e) == "nats: cannot create queue subscription 'workers' to consumer 'other'" or \
+            "cannot create queue subscription 'workers' to consumer 'other'" in str(e)
+        assert sessions(nc) == 0
+    finally:
+        await nc.close()

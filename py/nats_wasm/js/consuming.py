@@ -11,7 +11,7 @@ from .. import errors as core_errors
 from . import api, errors
 from .consumer import Consumer, Seconds, get_consumer, ordered_options
 from .offset import Offset
-from .push import bound_push_consumer, push_consumer
+from .push import bound_push_consumer, push_consumer, subscribe_config
 from .subscriptions import Callback, JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
@@ -170,9 +170,14 @@ class ConsumingMixin:
                 opt_start_time=config.opt_start_time if config else None,
                 headers_only=headers_only, inactive_threshold=inactive_threshold)
             return JetStreamSubscription(self._nc, consumer, subject, "", cb, False)
-        if queue and durable and queue != durable:
-            raise errors.Error(f"cannot create queue subscription '{queue}' to consumer '{durable}'")
-        name = durable or queue
+        try:
+            name, create = subscribe_config(self._nc, subject, queue, durable, config,
+                                            flow_control, idle_heartbeat, deliver_policy,
+                                            headers_only, inactive_threshold)
+        except core_errors.Error as e:
+            if e.code != "illegal_state":
+                raise
+            raise errors.Error(str(e)) from e  # nats.py's queue/durable clash
         consumer: Optional[Consumer] = None
         if name:
             try:
@@ -182,26 +187,7 @@ class ConsumingMixin:
             except errors.NotFoundError:
                 consumer = None
         if consumer is None:
-            # As nats.py: a push consumer delivering to a fresh inbox.
-            config = config or api.ConsumerConfig()
-            params: dict[str, Any] = {"flow_control": flow_control}
-            if name:
-                params.update(durable_name=config.durable_name or name)
-            if queue and not config.deliver_group:
-                params["deliver_group"] = queue
-            if not config.filter_subjects and not config.filter_subject:
-                params["filter_subject"] = subject
-            if config.deliver_subject is None:
-                params["deliver_subject"] = self._nc.new_inbox()
-            if deliver_policy is not None:
-                params["deliver_policy"] = deliver_policy
-            if headers_only is not None:
-                params["headers_only"] = headers_only
-            if inactive_threshold:
-                params["inactive_threshold"] = inactive_threshold
-            if idle_heartbeat:
-                params["idle_heartbeat"] = idle_heartbeat
-            info = await self.add_consumer(stream, config.evolve(**params))  # type: ignore[attr-defined]
+            info = await self.add_consumer(stream, create)  # type: ignore[attr-defined]
             consumer = await push_consumer(self._nc, self._ctx, stream, info.name, queue or "")
             if consumer is None:
                 raise errors.Error(f"consumer '{info.name}' has no deliver subject")

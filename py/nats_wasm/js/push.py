@@ -34,6 +34,26 @@ async def push_consumer(client: "Client", ctx: Any, stream: str, name: str,
     return Consumer(client, js_consumer, parsed, False)
 
 
+def subscribe_config(client: "Client", subject: str, queue: Optional[str],
+                     durable: Optional[str], config: Optional[api.ConsumerConfig],
+                     flow_control: bool, idle_heartbeat: Optional[float],
+                     deliver_policy: Optional[api.DeliverPolicy], headers_only: Optional[bool],
+                     inactive_threshold: Optional[float]) -> tuple:
+    """nats.py's js.subscribe: (the consumer's name, "" when ephemeral; the
+    config of the push consumer it creates when none of that name exists).
+    Both are the engine's rule (core/src/jetstream/push_subscribe.cpp); a
+    queue that is not the durable is refused (illegal state)."""
+    policy = getattr(deliver_policy, "value", deliver_policy)
+    request = _ffi.js_object(
+        subject=subject, queue=queue or "", durable=durable or "", inbox=client.new_inbox(),
+        flow_control=bool(flow_control), deliver_policy=policy, headers_only=headers_only,
+        idle_heartbeat=api._to_ns(idle_heartbeat) if idle_heartbeat else None,
+        inactive_threshold=api._to_ns(inactive_threshold) if inactive_threshold else None)
+    given = json.dumps(config.as_dict()) if config is not None else ""
+    name, made = _ffi.call(client._mod.pyodide.push.subscribeConfig, given, request)
+    return name, api.ConsumerConfig.from_response(json.loads(made))
+
+
 def bound_push_consumer(client: "Client", ctx: Any, stream: str, name: str,
                         config: api.ConsumerConfig) -> Consumer:
     """nats.py's subscribe_bind: the consumer as ``config`` describes it

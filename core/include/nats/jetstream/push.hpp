@@ -35,4 +35,33 @@ Result<PushOptions> push_options_of(const ConsumerInfo &info, bool abort_on_miss
 /// Checks options given by hand (a bound push consumer).
 Error validate_push_options(const PushOptions &options);
 
+/// What nats.py's `js.subscribe(subject, queue, durable=..., ...)` asks for
+/// when it makes the push consumer itself (none of that name exists yet).
+struct PushSubscribe {
+  std::string subject;  ///< what the caller subscribes to: the filter subject
+  std::string queue;    ///< "": no queue group; else the deliver group
+  std::string name;     ///< push_subscribe_name(); "" for an ephemeral consumer
+  std::string inbox;    ///< the deliver subject, unless the config names one
+  bool flow_control = false;
+  Nanos idle_heartbeat{0};  ///< 0: the config's own
+  std::optional<DeliverPolicy> deliver_policy;
+  std::optional<bool> headers_only;
+  Nanos inactive_threshold{0};  ///< 0: the config's own
+};
+
+/// The consumer `js.subscribe` binds to or creates: with a queue, the queue
+/// names it (the workers share it); else `durable` ("" for an ephemeral
+/// one). illegal_state when both are given and differ, as nats.py refuses.
+Result<std::string> push_subscribe_name(std::string_view queue, std::string_view durable);
+
+/// The config `js.subscribe` creates its push consumer with: the caller's
+/// config (a ConsumerConfig JSON object, "" for none; fields this core does
+/// not model are kept) completed as nats.py completes it. The subscribe
+/// subject is the filter unless the config has `filter_subjects`; the
+/// config's own durable name, deliver group, deliver subject and
+/// headers_only win over the request's; flow control is always the
+/// request's. Invalid subjects, queue or inbox are invalid_argument.
+Result<std::string> push_subscribe_config(std::string_view config_json,
+                                          const PushSubscribe &request);
+
 }  // namespace nats::js
