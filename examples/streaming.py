@@ -160,7 +160,7 @@ async def main(url, report=print_report, duration=None):
         report({"status": "disconnected"})
 
     async def reconnected():
-        report({"status": f"reconnected to {nc.connected_url}"})
+        report({"status": f"reconnected to {nc.connected_url.netloc}"})
 
     nc = await nats_wasm.connect(url, name="streaming demo", max_reconnect_attempts=-1,
                                  disconnected_cb=disconnected, reconnected_cb=reconnected)

@@ -323,7 +323,7 @@ export declare class NatsConnection {
   constructor(M: NatsCoreModule, opts: ConnectionOptions, url: string);
   /** Server INFO (parsed JSON); undefined before the handshake. */
   readonly info: ServerInfo | undefined;
-  /** The server URL this connection uses. */
+  /** The server this connection uses (or tries) as "host:port", as nats.js gives it. */
   getServer(): string;
   /** Drops the connection and reconnects. */
   reconnect(): Promise<void>;
@@ -363,7 +363,7 @@ export declare class NatsConnection {
   closed(): Promise<void | Error>;
   /** True once closed. */
   isClosed(): boolean;
-  /** True while draining. */
+  /** True once drain() started, also after it closed the connection (as nats.js). */
   isDraining(): boolean;
   /** Connection status events; ends when the connection closes. */
   status(): AsyncIterable<Status>;
@@ -389,7 +389,7 @@ export declare class Subscription implements AsyncIterable<Msg> {
   unsubscribe(max?: number): void;
   /** Unsubscribes, delivers what is in flight, then closes. Resolves when closed. */
   drain(): Promise<void>;
-  /** True while a drain runs. */
+  /** True once drain() was called, also after it finished (as nats.js). */
   isDraining(): boolean;
   /** The callback given to subscribe(), if any. */
   readonly callback: ((err: Error | null, msg: Msg) => void) | undefined;
@@ -409,8 +409,8 @@ export declare class Subscription implements AsyncIterable<Msg> {
   getSubject(): string;
   /** The subscription id. */
   getID(): number;
-  /** The auto-unsubscribe limit (0 when none). */
-  getMax(): number;
+  /** The auto-unsubscribe limit (subscribe's max or unsubscribe(n)); undefined when none, as in nats.js. */
+  getMax(): number | undefined;
   /** Waits for at least one message, then takes up to max (default 1024) queued ones; [] once ended. Throws TypeError with a callback. */
   nextBatch(max?: number): Promise<Msg[]>;
   /** Takes up to max (default 1024) messages queued now, without waiting; ended once nothing more will come. Throws the error that ended the subscription, once. */

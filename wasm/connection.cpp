@@ -401,7 +401,7 @@ val Connection::stats() const {
 
 std::string Connection::current_server() const {
   const ServerUrl *u = engine_.current_server();
-  return u ? u->str() : std::string();
+  return u ? u->host_port() : std::string();
 }
 
 }  // namespace nats::wasm

@@ -169,7 +169,7 @@ public:
   double receive_buffered() const { return static_cast<double>(engine_.receive_buffered()); }
   std::string new_inbox() { return engine_.new_inbox(); }
   std::string new_nuid() { return engine_.new_nuid(); }
-  /// The URL of the server in use ("" before connect()).
+  /// The server in use as "host:port" (nats.js getServer; "" before connect()).
   std::string current_server() const;
 
   /// Sets the error message and returns the code (for the raw exports).

@@ -74,7 +74,8 @@ export class NatsConnection {
     /** @type {Set<AsyncQueue>} */
     this._statusQueues = new Set();
     this._info = undefined;
-    this._server = '';
+    this._server = ''; // the URL being used
+    this._listen = ''; // its host:port (getServer)
     this._reconnects = 0;
     this._transport = null;
     this._closedError = undefined;
@@ -133,6 +134,7 @@ export class NatsConnection {
 
   _openTransport(url) {
     this._server = url;
+    this._listen = this._engine.c.currentServer();
     try {
       this._transport = new WsTransport(this._WebSocket, url, {
         onOpen: () => processEvents(this, this._engine.c.transportOpened(now())),
@@ -305,7 +307,8 @@ export class NatsConnection {
   get info() { return this._info; }
 
   /** The server URL this connection uses. */
-  getServer() { return this._server; }
+  /** The server connected to (or being tried) as nats.js gives it: "host:port". */
+  getServer() { return this._listen; }
 
   /**
    * Drops the connection and reconnects (nats.js reconnect()): a
@@ -557,6 +560,7 @@ export class NatsConnection {
   async drain() {
     this._throwIfClosed();
     this._engine.check(this._engine.c.drain()); // a second drain is refused by the engine
+    this._drainStarted = true;
     processEvents(this, this._engine.c.poll());
     await this._closed;
     await this._transportClosedOrSoon();
@@ -582,8 +586,11 @@ export class NatsConnection {
   closed() { return this._closed; }
   /** True once closed. */
   isClosed() { return this._isClosed; }
-  /** True while draining. */
-  isDraining() { return !!this._engine && !this._isClosed && this._engine.c.state() === STATE.draining; }
+  /** True once drain() started, and after it closed the connection, as in nats.js. */
+  isDraining() {
+    if (this._drainStarted) return true;
+    return !!this._engine && !this._isClosed && this._engine.c.state() === STATE.draining;
+  }
 
   /**
    * Connection status events as an async iterable: {type: 'error'|'update'|'ldm'|

@@ -21,7 +21,7 @@ export class Subscription {
     this.sid = sid;
     this._subject = subject;
     this._queueName = opts.queue ?? '';
-    this._max = opts.max ?? 0;
+    this._max = opts.max > 0 ? opts.max : undefined; // nats.js: undefined when unlimited
     this._callback = opts.callback ?? null;
     this._queue = this._callback ? null : new AsyncQueue();
     this._received = 0;
@@ -109,6 +109,8 @@ export class Subscription {
   /** Stops now (max 0), or after max messages in total. */
   unsubscribe(max) {
     if (this._closedFlag) return;
+    // nats.js: getMax() is the new limit.
+    if (max > 0) this._max = max;
     this._nc._unsubscribe(this.sid, max ?? 0);
   }
 
@@ -120,8 +122,8 @@ export class Subscription {
     }
     await this.closed;
   }
-  /** True while a drain runs (until the subscription closes). */
-  isDraining() { return !!this._draining && !this._closedFlag; }
+  /** True once drain() was called, and after it finished, as in nats.js. */
+  isDraining() { return !!this._draining; }
   /** The callback given to subscribe(), if any (nats.js). */
   get callback() { return this._callback ?? undefined; }
 
@@ -146,6 +148,7 @@ export class Subscription {
   /** The subscription id. */
   getID() { return this.sid; }
   /** The auto-unsubscribe limit (0 when none). */
+  /** The message limit (subscribe's max or unsubscribe(n)); undefined when none, as in nats.js. */
   getMax() { return this._max; }
 
   /**

@@ -4,6 +4,7 @@ servers, the server's INFO, counters. A mixin of Client."""
 from __future__ import annotations
 
 from typing import Any, Optional
+from urllib.parse import ParseResult, urlparse
 
 
 class ServerVersion:
@@ -68,14 +69,14 @@ class ClientState:
         return False
 
     @property
-    def servers(self) -> list[str]:
-        """Every server known: given and discovered (URLs)."""
-        return [str(s.url) for s in self._nc.servers()]
+    def servers(self) -> list[ParseResult]:
+        """Every server known, given and discovered, parsed as nats.py gives them."""
+        return [urlparse(str(s.url)) for s in self._nc.servers()]
 
     @property
-    def discovered_servers(self) -> list[str]:
-        """The servers the cluster announced (URLs)."""
-        return [str(s.url) for s in self._nc.servers() if s.implicit]
+    def discovered_servers(self) -> list[ParseResult]:
+        """The servers the cluster announced, parsed as nats.py gives them."""
+        return [urlparse(str(s.url)) for s in self._nc.servers() if s.implicit]
 
     @property
     def last_error(self) -> Optional[BaseException]:
@@ -84,13 +85,17 @@ class ClientState:
 
     @property
     def is_draining(self) -> bool:
-        """True while draining."""
-        return bool(self._nc.isDraining())
+        """True while draining (nats.py: False again once closed)."""
+        return not self.is_closed and bool(self._nc.isDraining())
 
     @property
-    def connected_url(self) -> str:
-        """The server URL."""
-        return str(self._nc.getServer())
+    def connected_url(self) -> Optional[ParseResult]:
+        """The URL of the server connected to, parsed as nats.py gives it
+        (``.geturl()``, ``.netloc``, ``.hostname``, ``.port``); None while
+        not connected."""
+        if not self.is_connected:
+            return None
+        return urlparse(str(self._nc._server))
 
     @property
     def server_info(self) -> dict[str, Any]:

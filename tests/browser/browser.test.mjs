@@ -72,7 +72,7 @@ describe('browser (Chromium)', () => {
 
       // The server treats Chromium as a browser (frames capped at 4096 B).
       assert.match(r.userAgent, /^Mozilla\//);
-      assert.equal(r.server, nats.wsUrl);
+      assert.equal(r.server, new URL(nats.wsUrl).host);
       assert.equal(r.maxPayload, 65536);
       assert.ok(r.errorNames.includes('NoRespondersError') && r.errorNames.includes('MaxPayloadError'));
 

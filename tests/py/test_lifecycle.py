@@ -19,10 +19,15 @@ async def test_flush_rtt_stats_info():
         assert stats["out_msgs"] == 1 and stats["out_bytes"] == 5
         assert nc.server_info["headers"] is True
         assert nc.client_id > 0
-        assert nc.connected_url.startswith("ws://127.0.0.1:")
+        # A ParseResult, as nats.py gives it; None once closed.
+        url = nc.connected_url
+        assert url.scheme == "ws" and url.hostname == "127.0.0.1" and url.port > 0
+        assert url.geturl() == js.natsTestEnv.wsUrl and url.netloc == f"127.0.0.1:{url.port}"
+        assert [s.geturl() for s in nc.servers] == [js.natsTestEnv.wsUrl] and nc.discovered_servers == []
         assert nc.new_inbox().startswith("_INBOX.")
     finally:
         await nc.close()
+    assert nc.connected_url is None and not nc.is_draining
 
 
 async def test_drain_delivers_everything_then_closes():

@@ -259,7 +259,7 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
         reader = asyncio.ensure_future(consume())
         writer = asyncio.ensure_future(produce())
         await progress(20)
-        connected = next(n for n in nodes if n.wsUrl == nc.connected_url)
+        connected = next(n for n in nodes if n.wsUrl == nc.connected_url.geturl())
         await connected.kill()
         node_loss = await progress(1)
         await calls.wait_for("reconnected")
@@ -285,11 +285,11 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
         await leader.restart()
         # Lame duck: the client moves to another server, no error.
         before = calls.order.count("reconnected")
-        here = next(n for n in nodes if n.wsUrl == nc.connected_url)
+        here = next(n for n in nodes if n.wsUrl == nc.connected_url.geturl())
         here.lameDuck()
         await calls.wait_for("ldm")
         await calls.wait_for("reconnected", before + 1, 15)
-        assert nc.connected_url != here.wsUrl and not nc.is_closed
+        assert nc.connected_url.geturl() != here.wsUrl and not nc.is_closed
         assert "discovered" in calls.order or len(nc.discovered_servers) == 2
         await nc.close()
     finally:
