@@ -101,34 +101,34 @@ Error Client::publish(std::string_view subject, std::string_view data, std::stri
 }
 
 Result<std::shared_ptr<Subscription>> Client::subscribe_impl(
-    std::string_view subject, std::string_view queue, std::uint64_t max,
-    std::function<void(const Msg &)> callback) {
+    const std::shared_ptr<detail::ClientImpl> &impl, std::string_view subject,
+    std::string_view queue, std::uint64_t max, std::function<void(const Msg &)> callback) {
   auto state = std::make_shared<detail::SubState>();
   state->callback = std::move(callback);
   std::uint64_t sid = 0;
   {
-    std::lock_guard lock(impl_->mu);
-    auto r = impl_->engine.subscribe(subject, queue, max);
+    std::lock_guard lock(impl->mu);
+    auto r = impl->engine.subscribe(subject, queue, max);
     if (!r) return r.error();
     sid = *r;
     // A queue the user drains is bounded; a callback consumes as it goes.
-    if (!state->callback) impl_->engine.set_pending_limits(sid, kDefaultPendingLimits);
-    impl_->subs.emplace(sid, state);
+    if (!state->callback) impl->engine.set_pending_limits(sid, kDefaultPendingLimits);
+    impl->subs.emplace(sid, state);
   }
-  impl_->kick();
-  return std::shared_ptr<Subscription>(new Subscription(impl_, state, sid));
+  impl->kick();
+  return std::shared_ptr<Subscription>(new Subscription(impl, state, sid));
 }
 
 Result<std::shared_ptr<Subscription>> Client::subscribe(std::string_view subject,
                                                         std::string_view queue, std::uint64_t max) {
-  return subscribe_impl(subject, queue, max, nullptr);
+  return subscribe_impl(impl_, subject, queue, max, nullptr);
 }
 
 Result<std::shared_ptr<Subscription>> Client::subscribe(std::string_view subject,
                                                         std::function<void(const Msg &)> callback,
                                                         std::string_view queue, std::uint64_t max) {
   if (!callback) return Error{Errc::invalid_argument, "callback is empty"};
-  return subscribe_impl(subject, queue, max, std::move(callback));
+  return subscribe_impl(impl_, subject, queue, max, std::move(callback));
 }
 
 Result<Msg> Client::request(std::string_view subject, std::string_view data, milliseconds timeout,

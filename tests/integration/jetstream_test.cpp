@@ -287,6 +287,34 @@ TEST_P(JetStreamApiTcpTest, RawApiAndBadArguments) {
   EXPECT_EQ(nc_->jetstream(bad).error().code, Errc::invalid_argument);
 }
 
+TEST_P(JetStreamApiTcpTest, AdvisoriesYieldTheirKindsAndStopUnsubscribes) {
+  auto advisories = js_->advisories();
+  ASSERT_TRUE(advisories.ok()) << advisories.error().message;
+  ASSERT_FALSE(nc_->flush());  // subscribed before the actions below
+  const std::string name = unique("ADV");
+  make_stream(name);
+  js::ConsumerConfig cc;
+  cc.durable_name = "watcher";
+  ASSERT_TRUE(js_->add_consumer(name, cc).ok());
+  bool stream_created = false;
+  bool consumer_created = false;
+  while (!(stream_created && consumer_created)) {
+    auto a = advisories->next(5s);
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    const bool known = std::any_of(js::kAdvisoryKinds.begin(), js::kAdvisoryKinds.end(),
+                                   [&](const auto &k) { return k.kind == a->kind; });
+    EXPECT_TRUE(known) << a->kind;
+    const bool ours = a->json.find("\"stream\":\"" + name + "\"") != std::string::npos;
+    const bool created = a->json.find("\"action\":\"create\"") != std::string::npos;
+    if (ours && created && a->kind == "stream_action") stream_created = true;
+    if (ours && created && a->kind == "consumer_action") consumer_created = true;
+  }
+  ASSERT_FALSE(advisories->stop());
+  auto after = advisories->next(100ms);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.error().code, Errc::bad_subscription);
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, JetStreamApiTest,
                          ::testing::Values(JsTransport::tcp, JsTransport::ws),
                          nats::testing::js_transport_name);

@@ -183,10 +183,11 @@ public:
   Result<std::shared_ptr<JetStream>> jetstream(js::ContextOptions options = {});
 
 private:
+  friend class JetStream;  // advisories() subscribes through subscribe_impl
   explicit Client(std::shared_ptr<detail::ClientImpl> impl) : impl_(std::move(impl)) {}
-  Result<std::shared_ptr<Subscription>> subscribe_impl(std::string_view subject,
-                                                       std::string_view queue, std::uint64_t max,
-                                                       std::function<void(const Msg &)> callback);
+  static Result<std::shared_ptr<Subscription>> subscribe_impl(
+      const std::shared_ptr<detail::ClientImpl> &impl, std::string_view subject,
+      std::string_view queue, std::uint64_t max, std::function<void(const Msg &)> callback);
   std::shared_ptr<detail::ClientImpl> impl_;
 };
 

@@ -25,6 +25,7 @@
 
 #include "nats/error.hpp"
 #include "nats/headers.hpp"
+#include "nats/jetstream/advisory.hpp"
 #include "nats/jetstream/api.hpp"
 #include "nats/jetstream/publish.hpp"
 #include "nats/jetstream/types.hpp"
@@ -41,6 +42,34 @@ struct Waiter;
 
 /// A message read from a stream (subject, seq, raw headers, data, time).
 using StoredMsg = js::StoredMessage;
+
+/// One JetStream advisory (nats.js jsm.advisories()): its kind, a nats.js
+/// AdvisoryKind value ("stream_action", "consumer_action", "max_deliver",
+/// ...; js::kAdvisoryKinds), and the advisory's JSON as the server sent it.
+struct Advisory {
+  std::string kind;
+  std::string json;
+};
+
+/// JetStream's advisories as they happen, from JetStream::advisories().
+/// Stopping (or dropping the handle) unsubscribes.
+class Advisories {
+public:
+  /// Waits for the next advisory. Errors: timeout; protocol_error for a
+  /// message that is not an advisory (then the stream stops); the reason
+  /// the subscription closed.
+  Result<Advisory> next(std::chrono::milliseconds timeout);
+  /// Unsubscribes: next() then reports the end.
+  Error stop();
+  Advisories(Advisories &&) noexcept = default;
+  Advisories &operator=(Advisories &&) noexcept = default;
+  ~Advisories();
+
+private:
+  friend class JetStream;
+  explicit Advisories(std::shared_ptr<Subscription> sub) : sub_(std::move(sub)) {}
+  std::shared_ptr<Subscription> sub_;
+};
 
 /// The ack of one publish_async(), to wait for when needed.
 class PubAckFuture {
@@ -164,6 +193,10 @@ public:
   Result<std::vector<std::string>> object_store_names();
   /// Every store's status.
   Result<std::vector<ObjectStoreStatus>> object_stores();
+
+  /// JetStream's advisories from now on (nats.js jsm.advisories()), on
+  /// js::kAdvisorySubject; subscribed once this returns.
+  Result<Advisories> advisories();
 
   /// Any API call with JSON arguments (js::ApiOp documents them); the JSON
   /// result. A call that reads a message returns its JSON form (subject,
