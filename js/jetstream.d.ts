@@ -381,7 +381,10 @@ export type ConsumerNotification =
   | { type: 'no_responders'; code: number }
   | { type: 'discard'; messagesLeft: number; bytesLeft: number }
   | { type: 'reset' | 'ordered_consumer_recreated'; name: string }
-  | { type: 'heartbeat'; lastConsumerSequence: number; lastStreamSequence: number };
+  | { type: 'heartbeat'; lastConsumerSequence: number; lastStreamSequence: number }
+  | { type: 'flow_control' }
+  /** A push consumer's reader held too much (no flow control): messages dropped. */
+  | { type: 'slow_consumer'; dropped: number; pending: number };
 
 /** The messages of one fetch or consume. */
 export declare class ConsumerMessagesImpl implements AsyncIterable<JsMsg> {

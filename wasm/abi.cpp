@@ -109,6 +109,8 @@ std::string abi_json() {
   out += '{';
   num(out, "kvMaxHistory", static_cast<int>(js::kv::kMaxHistory));
   num(out, "objChunkSize", static_cast<int>(js::obj::kDefaultChunkSize));
+  num(out, "pushPendingMsgs", static_cast<int>(js::kPushPendingMsgsLimit));
+  num(out, "pushPendingBytes", static_cast<int>(js::kPushPendingBytesLimit));
   out += '}';
   key(out, "strategies");
   out += '{';

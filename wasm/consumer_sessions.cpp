@@ -112,6 +112,7 @@ double Connection::push_start(double context, const std::string &info_json, emsc
       consumer = info->name;
     }
     if (!o) return -static_cast<double>(code(o.error()));
+    if (Error e = push_limits_from(opts, *o)) return -static_cast<double>(code(e));
     auto r =
         engine_.push_start(static_cast<std::uint64_t>(context), stream, consumer, *o, to_time(now));
     return r ? static_cast<double>(*r) : -static_cast<double>(code(r.error()));

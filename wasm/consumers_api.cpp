@@ -70,6 +70,11 @@ Result<js::PushOptions> bound_push_options_from(const val &opts) {
   return o;
 }
 
+Error push_limits_from(const val &opts, js::PushOptions &o) {
+  if (Error e = count_field(opts, "pending_msgs_limit", o.pending_msgs_limit)) return e;
+  return count_field(opts, "pending_bytes_limit", o.pending_bytes_limit);
+}
+
 Result<js::OrderedOptions> ordered_options_from(const val &opts) {
   js::OrderedOptions o;
   o.name_prefix = string_field(opts, "name_prefix");

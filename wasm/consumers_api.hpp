@@ -18,6 +18,9 @@ Result<js::PullOptions> pull_options_from(const emscripten::val &opts);
 /// A bound push consumer's {deliver_subject, deliver_group, idle_heartbeat
 /// (ns), abort_on_missing_resource}, checked.
 Result<js::PushOptions> bound_push_options_from(const emscripten::val &opts);
+/// A push session's {pending_msgs_limit, pending_bytes_limit} (nats.py
+/// js.subscribe's), where given, into `options`.
+Error push_limits_from(const emscripten::val &opts, js::PushOptions &options);
 /// {name_prefix, filter_subject, deliver_policy, opt_start_seq, opt_start_time,
 /// replay_policy, inactive_threshold (ms), headers_only}.
 Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);

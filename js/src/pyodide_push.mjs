@@ -22,11 +22,11 @@ export function subscribeConfig(configJson, request) {
 /**
  * A push consumer by name, for nats.py's subscribe: `queue` ("" for none)
  * must be its deliver group, checked when it starts. {promise of
- * [consumer, info JSON], cancel}.
+ * [consumer, info JSON], cancel}. `limits`: {pending_msgs_limit, pending_bytes_limit}.
  */
-export function get(ctx, stream, name, queue) {
+export function get(ctx, stream, name, queue, limits = {}) {
   const promise = ctx.call('consumer_info', { stream, name }).then((info) => {
-    const c = new PushConsumerImpl(ctx, info, { queue: queue ?? '' });
+    const c = new PushConsumerImpl(ctx, info, { ...limits, queue: queue ?? '' });
     return [c, JSON.stringify(info)];
   });
   promise.catch(() => {});
@@ -37,10 +37,10 @@ export function get(ctx, stream, name, queue) {
 /**
  * nats.py's subscribe_bind: a push consumer known by its config (deliver
  * subject, group and heartbeat in ns); nothing is looked up. The stream and
- * name are kept for the Python side only.
+ * name are kept for the Python side only; `limits` as for get().
  */
-export function bind(ctx, stream, name, config) {
+export function bind(ctx, stream, name, config, limits = {}) {
   const { deliver_subject, deliver_group, idle_heartbeat } = JSON.parse(config);
   const info = { stream_name: stream, name, config: { deliver_subject, deliver_group, idle_heartbeat } };
-  return new PushConsumerImpl(ctx, info, { bound: true });
+  return new PushConsumerImpl(ctx, info, { ...limits, bound: true });
 }

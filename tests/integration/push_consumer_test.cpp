@@ -158,6 +158,44 @@ TEST_P(PushConsumerTest, BoundConsumersAndWhatIsRefused) {
   EXPECT_EQ(js_->pull_sessions(), 0u);
 }
 
+TEST_P(PushConsumerTest, AReaderThatHoldsTooMuchIsToldAndMemoryStaysBounded) {
+  const std::string s = unique("PUSHSLOW");
+  make_stream(s);
+  js::ConsumerConfig none;  // no acks, no flow control: the server never waits
+  none.ack_policy = js::AckPolicy::none;
+  js::PushOptions o;
+  o.deliver_subject = push_durable(s, "SLOW", none);
+  o.pending_msgs_limit = 5;
+  auto bound = js_->bound_push_consumer(o);
+  ASSERT_TRUE(bound.ok());
+  std::mutex mu;
+  std::condition_variable cv;
+  std::uint64_t dropped = 0;
+  ConsumeOptions co;
+  co.status_callback = [&](const ConsumerStatus &st) {
+    if (st.type != "slow_consumer") return;
+    std::lock_guard lock(mu);
+    dropped = st.num;
+    cv.notify_all();
+  };
+  auto stream = bound->messages(co);
+  ASSERT_TRUE(stream.ok()) << stream.error().message;
+  ASSERT_FALSE(nc_->flush());
+  publish_n(s + ".x", 40);
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return dropped > 0; })) << "no slow_consumer";
+  }
+  EXPECT_LE(stream->pending(), 5u);
+  for (std::uint64_t want = 1; want <= 5; ++want) {
+    auto m = stream->next(10s);
+    ASSERT_TRUE(m.ok() && m->has_value());
+    EXPECT_EQ((*m)->seq(), want) << "what was held comes first, in order";
+  }
+  stream->stop();
+  EXPECT_EQ(js_->pull_sessions(), 0u);
+}
+
 TEST_P(PushConsumerTest, AckNextDeliversTheNextMessagesToAnInbox) {
   const std::string s = unique("ACKNXT");
   make_stream(s);

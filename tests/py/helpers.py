@@ -11,12 +11,12 @@ def unique(prefix):
     return f"{prefix}_{os.getpid()}_{_n[0]}"
 
 
-async def connected(url=None):
+async def connected(url=None, **options):
     """A connection to the suite's server (or url) and its JetStream context."""
     import js
     import nats_wasm
 
-    nc = await nats_wasm.connect(url or js.natsTestEnv.wsUrl)
+    nc = await nats_wasm.connect(url or js.natsTestEnv.wsUrl, **options)
     return nc, nc.jetstream()
 
 

@@ -124,13 +124,16 @@ async def _call(fn, *args):
 
 
 async def test_nats_py_constants_are_the_cores():
-    from nats_wasm.js.client import KV_MAX_HISTORY
+    from nats_wasm.js.client import (DEFAULT_JS_SUB_PENDING_BYTES_LIMIT, DEFAULT_JS_SUB_PENDING_MSGS_LIMIT,
+                                     KV_MAX_HISTORY)
     from nats_wasm.js.object_store import OBJ_DEFAULT_CHUNK_SIZE
 
     nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
     try:
         limits = nc._mod.abi.LIMITS
         assert (KV_MAX_HISTORY, OBJ_DEFAULT_CHUNK_SIZE) == (limits.kvMaxHistory, limits.objChunkSize)
+        assert (DEFAULT_JS_SUB_PENDING_MSGS_LIMIT, DEFAULT_JS_SUB_PENDING_BYTES_LIMIT) == \
+            (limits.pushPendingMsgs, limits.pushPendingBytes)
         from nats_wasm.micro import INFO_RESPONSE, PING_RESPONSE, STATS_RESPONSE, ServiceVerb, control_subject
         types = nc._mod.abi.MICRO_RESPONSE_TYPE
         assert (PING_RESPONSE, INFO_RESPONSE, STATS_RESPONSE) == (types.PING, types.INFO, types.STATS)

@@ -7,6 +7,7 @@ back to 0."""
 import asyncio
 
 from helpers import connected, expect, unique
+from nats_wasm import errors as nats_errors
 from nats_wasm.js import api, errors as jse
 
 
@@ -184,6 +185,37 @@ async def test_subscribe_completes_the_callers_config_as_nats_py_does():
         e = await expect(jse.Error, jsx.subscribe(f"{s}.k", queue="workers", durable="other"))
         assert str(e) == "nats: cannot create queue subscription 'workers' to consumer 'other'" or \
             "cannot create queue subscription 'workers' to consumer 'other'" in str(e)
+        assert sessions(nc) == 0
+    finally:
+        await nc.close()
+
+
+async def test_a_reader_that_holds_too_much_gets_slow_consumer_and_memory_stays_bounded():
+    errs = []
+    told = asyncio.Event()
+
+    async def error_cb(e):
+        errs.append(e)
+        told.set()
+
+    nc, jsx = await connected(error_cb=error_cb)
+    try:
+        s = await new_stream(jsx)
+        # No acks and no flow control: the server pushes without waiting.
+        config = api.ConsumerConfig(ack_policy=api.AckPolicy.NONE)
+        sub = await jsx.subscribe(f"{s}.>", config=config, pending_msgs_limit=5)
+        await nc.flush()
+        for i in range(40):
+            await jsx.publish_async(f"{s}.k", b"m%d" % i)
+        await jsx.publish_async_completed()
+        await asyncio.wait_for(told.wait(), 5)
+        e = errs[0]
+        assert isinstance(e, nats_errors.SlowConsumerError) and e.subject == f"{s}.>" and e.sub is sub
+        assert sub.pending_msgs <= 5
+        got = [(await sub.next_msg(timeout=2)).data for _ in range(5)]
+        assert got == [b"m%d" % i for i in range(5)], "what was held comes first, in order"
+        assert len(errs) == 1, "told once per episode"
+        await sub.unsubscribe()
         assert sessions(nc) == 0
     finally:
         await nc.close()

@@ -177,6 +177,38 @@ TEST_F(PushTest, FlowControlIsAnsweredOnlyOnceWhatCameBeforeIsConsumed) {
   EXPECT_EQ(pubs[0].subject, "$JS.FC.S.c.2");
 }
 
+TEST_F(PushTest, WhatTheHostCannotHoldIsDroppedAndToldOncePerEpisode) {
+  auto o = options();
+  o.pending_msgs_limit = 2;
+  auto id = start(o);
+  auto evs = peer_.feed(data(1, 1) + data(2, 2) + data(3, 3) + data(4, 4));
+  EXPECT_EQ(types(evs),
+            (std::vector<std::string>{"js_msg", "js_msg", "pull_status:slow_consumer"}));
+  EXPECT_EQ(evs[2].num, 1u) << "dropped so far";
+  EXPECT_EQ(evs[2].num2, 2u) << "held by the host";
+  EXPECT_TRUE(peer_.written().empty()) << "a dropped message is not acked: it is redelivered";
+  // Room again: the next message is handed out, and a new overflow is told.
+  EXPECT_FALSE(engine().pull_consumed(id, 2, 80));
+  evs = peer_.feed(data(5, 5) + data(6, 6) + data(7, 7));
+  EXPECT_EQ(types(evs),
+            (std::vector<std::string>{"js_msg", "js_msg", "pull_status:slow_consumer"}));
+  EXPECT_EQ(evs[2].num, 3u);
+  // By bytes too, and 0 is no limit.
+  auto b = options();
+  b.deliver_subject = "d.2";
+  b.pending_msgs_limit = 0;
+  b.pending_bytes_limit = 1;
+  auto r = engine().push_start(ctx_, "S", "c2", b, peer_.now);
+  ASSERT_TRUE(r.ok());
+  auto sub = peer_.written();
+  ASSERT_EQ(sub.size(), 1u);
+  const auto sid2 = std::stoull(sub[0].substr(sub[0].rfind(' ') + 1));
+  const std::string ack = "$JS.ACK.S.c2.1.1.1.1700000000000000000.0";
+  evs = peer_.feed(nats_test::msg("S.a", sid2, "xx", ack) + nats_test::msg("S.a", sid2, "y", ack));
+  EXPECT_EQ(types(evs), (std::vector<std::string>{"js_msg", "pull_status:slow_consumer"}))
+      << "one message always fits, however large";
+}
+
 TEST_F(PushTest, AStalledHeartbeatIsAnsweredAndNotified) {
   start(options());
   auto evs = peer_.feed(

@@ -415,6 +415,8 @@ private:
   // jetstream/engine_push.cpp
   void push_on_status(std::uint64_t session, const js::PullStatus &status, std::string_view reply);
   void push_flow_control(std::uint64_t session);
+  /// False (dropped, slow_consumer told) when the host holds too much already.
+  bool push_admit(std::uint64_t session, std::uint64_t size);
   // jetstream/engine_ordered.cpp
   void ordered_reset(std::uint64_t session);
   void ordered_create_next(std::uint64_t ordered, std::uint64_t owner);

@@ -46,6 +46,8 @@ Result<std::uint64_t> Engine::push_start(std::uint64_t context, std::string_view
   s.options.abort_on_missing_resource = options.abort_on_missing_resource;
   s.inbox = options.deliver_subject;
   s.push_queue = options.deliver_group;
+  s.limit_msgs = options.pending_msgs_limit;
+  s.limit_bytes = options.pending_bytes_limit;
   js_.pulls.emplace(id, std::move(s));
   pull_subscribe(id);
   return id;
@@ -81,6 +83,22 @@ void Engine::push_on_status(std::uint64_t id, const js::PullStatus &st, std::str
     e.status = st.code;
     pull_finish(id, std::move(e));
   }
+}
+
+bool Engine::push_admit(std::uint64_t id, std::uint64_t size) {
+  auto &s = js_.pulls.at(id);
+  const bool over = (s.limit_msgs > 0 && s.unconsumed_msgs >= s.limit_msgs) ||
+                    (s.limit_bytes > 0 && s.unconsumed_msgs > 0 &&  // one always fits
+                     s.unconsumed_bytes + size > s.limit_bytes);
+  if (!over) return true;
+  // The server pushes without waiting (no flow control, or it is not
+  // answered yet): what the host cannot hold is dropped, once told per episode.
+  ++s.dropped;
+  if (!s.drop_reported) {
+    s.drop_reported = true;
+    pull_notify(id, "slow_consumer", {}, s.dropped, s.unconsumed_msgs);
+  }
+  return false;
 }
 
 void Engine::push_flow_control(std::uint64_t id) {

@@ -21,6 +21,8 @@ function notification(type, detail, a, b) {
     case 'ordered_consumer_recreated': return { type, name: detail };
     case 'heartbeat': return { type, lastConsumerSequence: a, lastStreamSequence: b };
     case 'flow_control': return { type };
+    // A push consumer's reader held too much: messages dropped (an extension).
+    case 'slow_consumer': return { type, dropped: a, pending: b };
     default: return { type, code: a, description: detail };
   }
 }

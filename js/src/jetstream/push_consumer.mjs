@@ -13,14 +13,18 @@ export class PushConsumerImpl {
   /**
    * @param {import('./context.mjs').JsContext} ctx
    * @param {any} info the consumer's info; a bound consumer's only `config`
-   * @param {{bound?: boolean, queue?: string}} opts queue: nats.py's
-   *   subscribe names one, which must be the consumer's deliver group
+   * @param {{bound?: boolean, queue?: string, pending_msgs_limit?: number,
+   *   pending_bytes_limit?: number}} opts queue: nats.py's subscribe names
+   *   one, which must be the consumer's deliver group; the limits: how much
+   *   may wait unconsumed before messages are dropped (the engine's
+   *   defaults, nats.py's, when not given)
    */
   constructor(ctx, info, opts = {}) {
     this._ctx = ctx;
     this._info = info;
     this._bound = opts.bound === true;
     this._queue = opts.queue;
+    this._limits = { pending_msgs_limit: opts.pending_msgs_limit, pending_bytes_limit: opts.pending_bytes_limit };
     this._messages = null;
     this.stream = info.stream_name ?? '';
     this.name = info.name ?? '';
@@ -40,7 +44,7 @@ export class PushConsumerImpl {
     const nc = this._ctx.nc;
     nc._throwIfClosed();
     const c = nc._engine.c;
-    const options = { abort_on_missing_resource: !!opts.abort_on_missing_resource, queue: this._queue };
+    const options = { abort_on_missing_resource: !!opts.abort_on_missing_resource, queue: this._queue, ...this._limits };
     const id = this._bound
       ? nc._engine.id(c.pushStart(this._ctx.id, '', { ...options, ...this._info.config }, now()))
       : nc._engine.id(c.pushStart(this._ctx.id, JSON.stringify(this._info), options, now()));

@@ -19,6 +19,7 @@ from . import api, errors
 from .consuming import ConsumingMixin, KeyValueMixin
 from .manager import JetStreamManager
 from .object_store import ObjectStoreMixin
+from .push import DEFAULT_JS_SUB_PENDING_BYTES_LIMIT, DEFAULT_JS_SUB_PENDING_MSGS_LIMIT
 from .subscriptions import JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ _BATCH_HIGH_WATER = 64 * 1024
 
 
 # nats.py's name for the core's limit (js::kv::kMaxHistory; a test checks
-# that the two agree).
+# that the two agree). DEFAULT_JS_SUB_PENDING_* come from push.py.
 KV_MAX_HISTORY = 64
 
 class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStreamManager):

@@ -11,7 +11,8 @@ from .. import errors as core_errors
 from . import api, errors
 from .consumer import Consumer, Seconds, get_consumer, ordered_options
 from .offset import Offset
-from .push import bound_push_consumer, push_consumer, subscribe_config
+from .push import (DEFAULT_JS_SUB_PENDING_BYTES_LIMIT, DEFAULT_JS_SUB_PENDING_MSGS_LIMIT,
+                   bound_push_consumer, limits, push_consumer, subscribe_config)
 from .subscriptions import Callback, JetStreamSubscription, PullSubscription
 
 if TYPE_CHECKING:
@@ -108,7 +109,8 @@ class ConsumingMixin:
     async def pull_subscribe(self, subject: str, durable: Optional[str] = None,
                              stream: Optional[str] = None,
                              config: Optional[api.ConsumerConfig] = None,
-                             pending_msgs_limit: int = 0, pending_bytes_limit: int = 0,
+                             pending_msgs_limit: int = DEFAULT_JS_SUB_PENDING_MSGS_LIMIT,
+                             pending_bytes_limit: int = DEFAULT_JS_SUB_PENDING_BYTES_LIMIT,
                              inbox_prefix: Optional[bytes] = None) -> PullSubscription:
         """A pull subscription: an existing durable is bound as it is;
         otherwise a consumer filtered on ``subject`` is created (durable when
@@ -134,7 +136,8 @@ class ConsumingMixin:
     async def pull_subscribe_bind(self, consumer: Optional[str] = None,
                                   stream: Optional[str] = None,
                                   inbox_prefix: Optional[bytes] = None,
-                                  pending_msgs_limit: int = 0, pending_bytes_limit: int = 0,
+                                  pending_msgs_limit: int = DEFAULT_JS_SUB_PENDING_MSGS_LIMIT,
+                                  pending_bytes_limit: int = DEFAULT_JS_SUB_PENDING_BYTES_LIMIT,
                                   name: Optional[str] = None,
                                   durable: Optional[str] = None) -> PullSubscription:
         """A pull subscription on an existing consumer."""
@@ -150,8 +153,9 @@ class ConsumingMixin:
                         stream: Optional[str] = None,
                         config: Optional[api.ConsumerConfig] = None, manual_ack: bool = False,
                         ordered_consumer: bool = False, idle_heartbeat: Optional[float] = None,
-                        flow_control: bool = False, pending_msgs_limit: int = 0,
-                        pending_bytes_limit: int = 0,
+                        flow_control: bool = False,
+                        pending_msgs_limit: int = DEFAULT_JS_SUB_PENDING_MSGS_LIMIT,
+                        pending_bytes_limit: int = DEFAULT_JS_SUB_PENDING_BYTES_LIMIT,
                         deliver_policy: Optional[api.DeliverPolicy] = None,
                         headers_only: Optional[bool] = None,
                         inactive_threshold: Optional[float] = None) -> JetStreamSubscription:
@@ -178,17 +182,18 @@ class ConsumingMixin:
             if e.code != "illegal_state":
                 raise
             raise errors.Error(str(e)) from e  # nats.py's queue/durable clash
+        held = limits(pending_msgs_limit, pending_bytes_limit)
         consumer: Optional[Consumer] = None
         if name:
             try:
-                consumer = await push_consumer(self._nc, self._ctx, stream, name, queue or "")
+                consumer = await push_consumer(self._nc, self._ctx, stream, name, queue or "", held)
                 if consumer is None:  # a pull consumer: pulled (nats.py refuses it)
                     consumer = await self.get_consumer(stream, name)
             except errors.NotFoundError:
                 consumer = None
         if consumer is None:
             info = await self.add_consumer(stream, create)  # type: ignore[attr-defined]
-            consumer = await push_consumer(self._nc, self._ctx, stream, info.name, queue or "")
+            consumer = await push_consumer(self._nc, self._ctx, stream, info.name, queue or "", held)
             if consumer is None:
                 raise errors.Error(f"consumer '{info.name}' has no deliver subject")
         auto_ack = cb is not None and not manual_ack and \
@@ -204,13 +209,16 @@ class ConsumingMixin:
 
     async def subscribe_bind(self, stream: str, config: api.ConsumerConfig, consumer: str,
                              cb: Optional[Callback] = None, manual_ack: bool = False,
-                             ordered_consumer: bool = False, pending_msgs_limit: int = 0,
-                             pending_bytes_limit: int = 0) -> JetStreamSubscription:
+                             ordered_consumer: bool = False,
+                             pending_msgs_limit: int = DEFAULT_JS_SUB_PENDING_MSGS_LIMIT,
+                             pending_bytes_limit: int = DEFAULT_JS_SUB_PENDING_BYTES_LIMIT
+                             ) -> JetStreamSubscription:
         """Binds to the push consumer ``consumer`` as ``config`` describes it
         (its deliver subject and group): nothing is looked up. With a
         callback and no ``manual_ack`` each message is acknowledged after it
         (unless the ack policy is none)."""
-        bound = bound_push_consumer(self._nc, self._ctx, stream, consumer, config)
+        bound = bound_push_consumer(self._nc, self._ctx, stream, consumer, config,
+                                    limits(pending_msgs_limit, pending_bytes_limit))
         auto_ack = cb is not None and not manual_ack and \
             str(getattr(config.ack_policy, "value", config.ack_policy)) != "none"
         return JetStreamSubscription(self._nc, bound, config.deliver_subject or "",

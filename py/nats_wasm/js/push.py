@@ -19,14 +19,27 @@ from .consumer import Consumer
 if TYPE_CHECKING:
     from ..client import Client
 
+# nats.py's defaults for what a push subscription may hold unconsumed before
+# messages are dropped (SlowConsumerError); the core's
+# js::kPushPendingMsgsLimit/BytesLimit (a test checks that they agree).
+DEFAULT_JS_SUB_PENDING_MSGS_LIMIT = 512 * 1024
+DEFAULT_JS_SUB_PENDING_BYTES_LIMIT = 256 * 1024 * 1024
+
+
+def limits(pending_msgs_limit: int, pending_bytes_limit: int) -> Any:
+    """The JS layer's {pending_msgs_limit, pending_bytes_limit} (0: no limit)."""
+    return _ffi.js_object(pending_msgs_limit=pending_msgs_limit,
+                          pending_bytes_limit=pending_bytes_limit)
+
 
 async def push_consumer(client: "Client", ctx: Any, stream: str, name: str,
-                        queue: str) -> Optional[Consumer]:
+                        queue: str, held: Any = None) -> Optional[Consumer]:
     """The consumer ``name`` as a push consumer, or None when it is a pull
     consumer; NotFoundError when there is none. ``queue`` ("" for none)
-    must be its deliver group: checked when it starts (illegal state)."""
+    must be its deliver group: checked when it starts (illegal state).
+    ``held``: limits() for its session (the core's defaults when None)."""
     client._push_pubs()
-    op = _ffi.call(client._mod.pyodide.push.get, ctx, stream, name, queue)
+    op = _ffi.call(client._mod.pyodide.push.get, ctx, stream, name, queue, held)
     js_consumer, info = (await _ffi.settle(op)).to_py(depth=1)
     parsed = api.ConsumerInfo.from_response(json.loads(info))
     if not parsed.config.deliver_subject:
@@ -55,11 +68,12 @@ def subscribe_config(client: "Client", subject: str, queue: Optional[str],
 
 
 def bound_push_consumer(client: "Client", ctx: Any, stream: str, name: str,
-                        config: api.ConsumerConfig) -> Consumer:
+                        config: api.ConsumerConfig, held: Any = None) -> Consumer:
     """nats.py's subscribe_bind: the consumer as ``config`` describes it
     (its deliver subject, group and heartbeat); nothing is looked up."""
     if config.deliver_subject is None:
         raise TypeError("config.deliver_subject is required")
-    js_consumer = client._mod.pyodide.push.bind(ctx, stream, name, json.dumps(config.as_dict()))
+    js_consumer = client._mod.pyodide.push.bind(ctx, stream, name, json.dumps(config.as_dict()),
+                                                held)
     info = api.ConsumerInfo(name=name, stream_name=stream, config=config)
     return Consumer(client, js_consumer, info, False)

@@ -11,7 +11,7 @@ consumer with ``ordered_consumer=True``.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, List, Optional
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
 
 from .. import errors as core_errors
 from ..msg import Msg
@@ -113,6 +113,11 @@ class JetStreamSubscription:
         self._cb_task: "Optional[asyncio.Task[None]]" = None
         if cb is not None:
             self._cb_task = asyncio.ensure_future(self._run(cb, auto_ack))
+        # A push session drops what its reader cannot hold: error_cb hears of
+        # it as in nats.py. The watch ends with the session.
+        self._watch_task: "Optional[asyncio.Task[None]]" = None
+        if consumer.info.config.deliver_subject:
+            self._watch_task = asyncio.ensure_future(self._watch(self._stream.status()))
 
     @property
     def pending_msgs(self) -> int:
@@ -148,6 +153,13 @@ class JetStreamSubscription:
         await self._stream.stop()
         await self._wait_callback()
         await self._consumer.close()
+
+    async def _watch(self, notifications: AsyncIterator[Dict[str, Any]]) -> None:
+        async for n in notifications:
+            if n.get("type") == "slow_consumer":
+                await self._client._report(core_errors.SlowConsumerError(
+                    f"slow consumer, messages dropped on {self.subject}", "slow_consumer",
+                    subject=self.subject, sub=self))
 
     async def _wait_callback(self) -> None:
         await await_unless_current(self._cb_task)

@@ -69,6 +69,10 @@ struct PullSession {
   std::uint64_t pending_call = 0;  ///< an internal API call in flight (info, create)
   // Push sessions: `inbox` is the deliver subject, subscribed in this group.
   std::string push_queue;
+  std::uint64_t limit_msgs = 0;  ///< unconsumed over it: dropped (0: no limit)
+  std::uint64_t limit_bytes = 0;
+  std::uint64_t dropped = 0;
+  bool drop_reported = false;  ///< "slow_consumer" told for this episode
   /// Flow-control requests waiting for the host to consume what came before
   /// them: (reply subject, messages received when it came).
   std::vector<std::pair<std::string, std::uint64_t>> flow_control;

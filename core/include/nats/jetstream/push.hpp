@@ -12,6 +12,10 @@
 
 namespace nats::js {
 
+/// nats.py's DEFAULT_JS_SUB_PENDING_MSGS_LIMIT and _BYTES_LIMIT.
+inline constexpr std::uint64_t kPushPendingMsgsLimit = 512 * 1024;
+inline constexpr std::uint64_t kPushPendingBytesLimit = 256 * 1024 * 1024;
+
 /// What a push session subscribes to and watches (nats.js
 /// BoundPushConsumerOptions; the consumer's own config for the others).
 struct PushOptions {
@@ -19,6 +23,13 @@ struct PushOptions {
   std::string deliver_group;               ///< "": every subscriber gets every message
   Millis idle_heartbeat{0};                ///< the consumer's idle_heartbeat; 0: not watched
   bool abort_on_missing_resource = false;  ///< a deleted consumer ends the session
+  /// How much the host may hold unconsumed before messages are dropped and a
+  /// "slow_consumer" notification says so (0: no limit). Without flow
+  /// control the server does not wait for a slow reader, so this is what
+  /// bounds memory; an acknowledged consumer redelivers what was dropped
+  /// after its ack_wait. nats.py's js.subscribe defaults.
+  std::uint64_t pending_msgs_limit = kPushPendingMsgsLimit;
+  std::uint64_t pending_bytes_limit = kPushPendingBytesLimit;
 };
 
 /// illegal_state when the consumer has no deliver subject (a pull consumer).
