@@ -36,6 +36,7 @@ set_source_files_properties(
   core/src/jetstream/advisory.cpp
   core/src/jetstream/api.cpp
   core/src/jetstream/api_call.cpp
+  core/src/jetstream/api_call_read.cpp
   core/src/jetstream/api_call_kv.cpp
   core/src/jetstream/api_call_obj.cpp
   core/src/jetstream/engine_kv.cpp
