@@ -179,14 +179,14 @@ export interface UpdateStatus {
 export interface LdmStatus {
   /** Event type. */
   type: 'ldm';
-  /** The server URL. */
+  /** The server as "host:port" (nats.js). */
   server: string;
 }
 /** The connection was lost; reconnecting follows when allowed. */
 export interface DisconnectStatus {
   /** Event type. */
   type: 'disconnect';
-  /** The server URL. */
+  /** The server as "host:port" (nats.js). */
   server: string;
   /** Why it was lost. */
   error: NatsError;
@@ -195,7 +195,7 @@ export interface DisconnectStatus {
 export interface ReconnectingStatus {
   /** Event type. */
   type: 'reconnecting';
-  /** The server tried. */
+  /** The URL of the server tried (an extension: nats.js gives none). */
   server: string;
   /** Attempts since the connection was lost. */
   attempt: number;
@@ -204,7 +204,7 @@ export interface ReconnectingStatus {
 export interface ReconnectStatus {
   /** Event type. */
   type: 'reconnect';
-  /** The server URL. */
+  /** The server as "host:port" (nats.js). */
   server: string;
 }
 /** reconnect() was called. */

@@ -80,7 +80,8 @@ const HANDLERS = {
   [EV.disconnected](nc, b, r) {
     const error = b.error(r);
     nc._lostReported = true;
-    nc._emitStatus({ type: 'disconnect', server: b.textAt(r, REC.text3Off), error });
+    // nats.js gives the server as host:port (getServer()).
+    nc._emitStatus({ type: 'disconnect', server: nc.getServer(), error });
     if (error?.errc === 'stale_connection') nc._emitStatus({ type: 'staleConnection' });
   },
   [EV.reconnecting](nc, b, r) {
@@ -90,7 +91,7 @@ const HANDLERS = {
     nc._info = JSON.parse(nc._engine.c.infoJson());
     nc._reconnects++;
     nc._lostReported = false;
-    nc._emitStatus({ type: 'reconnect', server: b.textAt(r, REC.textOff) });
+    nc._emitStatus({ type: 'reconnect', server: nc.getServer() });
   },
   [EV.servers_changed](nc, b, r) {
     nc._emitStatus({
