@@ -3,6 +3,7 @@ package's, and the connection handed to the Client."""
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _auth, _ffi, errors
@@ -71,6 +72,12 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                 raise errors.InvalidArgumentError(f"{key}=True is not supported", "invalid_argument")
         elif key not in _IGNORED:
             raise TypeError(f"connect() got an unexpected keyword argument '{key}'")
+    for cb in (error_cb, disconnected_cb, closed_cb, reconnected_cb, discovered_server_cb,
+               lame_duck_mode_cb):
+        if cb is not None and not inspect.iscoroutinefunction(cb):
+            # As nats.py: a plain function would fail later, unseen.
+            raise errors.InvalidCallbackTypeError("callbacks must be coroutine functions",
+                                                  "invalid_argument")
     if isinstance(inbox_prefix, bytes):
         inbox_prefix = inbox_prefix.decode()
     mod = await load()
@@ -78,6 +85,8 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
     if not isinstance(max_reconnect_attempts, int) or max_reconnect_attempts < -1:
         raise errors.InvalidArgumentError("max_reconnect_attempts must be -1 or more",
                                           "invalid_argument")
+    if max_reconnect_attempts == 0:
+        max_reconnect_attempts = -1  # nats.py limits only when > 0: 0 is no limit
     opts = _ffi.js_object(servers=_ffi.to_js(server_list), name=name, token=token, user=user,
                           timeout=_ffi.ms(connect_timeout, "connect_timeout"),
                           pingInterval=_ffi.ms(ping_interval, "ping_interval"),

@@ -82,6 +82,7 @@ class Client(ClientState):
         # Set from the status events: while reconnecting, publishes go to the
         # engine one by one so a full reconnect buffer raises at the call.
         self._reconnecting = False
+        self._errors_received = 0  # nats.py's stats["errors_received"]
         self._subs: "weakref.WeakSet[Subscription]" = weakref.WeakSet()
         self._pubs = PublishBuffer(mod, js_nc, self._report_later)
         self._closing = False
@@ -142,14 +143,15 @@ class Client(ClientState):
     async def drain(self) -> None:
         """Drains every subscription, waits until their callbacks have seen
         every message, then closes. A second call waits for the first.
-        DrainTimeoutError after ``drain_timeout`` (connect's; the connection
-        is closed then)."""
+        After ``drain_timeout`` (connect's) error_cb gets DrainTimeoutError
+        and the connection is closed, as in nats.py."""
         self._pubs.push()
         try:
             await asyncio.wait_for(self._drain_all(), self._drain_timeout)
         except asyncio.TimeoutError:
+            # As nats.py: error_cb hears of it, and the connection is closed.
+            await self._report(errors.DrainTimeoutError("drain timed out", "timeout"))
             await self.close()
-            raise errors.DrainTimeoutError("drain timed out", "timeout") from None
 
     async def _drain_all(self) -> None:
         if self.is_draining:
@@ -236,9 +238,11 @@ class Client(ClientState):
         return sub
 
     async def request(self, subject: str, payload: bytes = b"", timeout: float = 0.5,
-                      headers: Optional[dict[str, str]] = None) -> Msg:
+                      old_style: bool = False, headers: Optional[dict[str, str]] = None) -> Msg:
         """Sends a request and waits for one reply. Cancelling the task
-        cancels the request in the engine."""
+        cancels the request in the engine. ``old_style`` (nats.py's
+        inbox-per-request mode) is accepted: every request shares the
+        engine's one reply subscription either way."""
         if timeout == 0:  # _ffi.ms() would make it 1 ms; the engine refuses 0, as in JS
             raise errors.InvalidArgumentError("timeout must be > 0", "invalid_argument")
         self._pubs.push()
@@ -280,10 +284,13 @@ class Client(ClientState):
     async def flush(self, timeout: Optional[float] = None) -> None:
         """Waits until the server has processed everything sent before; the
         engine times it out (FlushTimeoutError) after ``timeout`` seconds
-        (connect's flush_timeout, else 10)."""
+        (connect's flush_timeout, else 10). BadTimeoutError when it is not
+        > 0, as in nats.py."""
         if timeout is None:
             timeout = (self._flush_timeout if self._flush_timeout is not None
                        else _connect.DEFAULT_FLUSH_TIMEOUT)
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise errors.BadTimeoutError("nats: invalid timeout", "invalid_argument")
         self._pubs.push()
         try:
             await _ffi.settle(_ffi.call(self._mod.pyodide.flush, self._nc,
@@ -291,10 +298,12 @@ class Client(ClientState):
         except errors.TimeoutError:
             raise errors.FlushTimeoutError("flush timed out", "timeout") from None
 
-    async def rtt(self) -> float:
-        """Round-trip time to the server in seconds."""
+    async def rtt(self, timeout: float = 10.0) -> float:
+        """Round-trip time to the server in seconds; TimeoutError when no
+        PONG comes within ``timeout`` (nats.py's default 10 s)."""
         self._pubs.push()
-        return float(await _ffi.settle(self._nc.rtt())) / 1000.0
+        ms = await asyncio.wait_for(_ffi.settle(self._nc.rtt()), timeout)
+        return float(ms) / 1000.0
 
     def new_inbox(self) -> str:
         """A fresh unique inbox subject."""
@@ -302,7 +311,8 @@ class Client(ClientState):
 
     def jetstream(self, **opts: Any) -> "JetStreamContext":
         """A JetStream context (nats.py: prefix, domain, timeout,
-        publish_async_max_pending — the publish window, 256 by default)."""
+        publish_async_max_pending — the publish window, 4000 by default as
+        in nats.py)."""
         from .js.client import JetStreamContext
 
         return JetStreamContext(self, **opts)
@@ -343,6 +353,7 @@ class Client(ClientState):
     async def _watch_status(self, iterator: Any) -> None:
         async for status in self._statuses(iterator):
             if status.type == "error" and status.error is not None:
+                self._errors_received += 1  # the server's -ERR (nats.py counts those)
                 await self._report(status.error)
             elif status.type == "disconnect":
                 self._reconnecting = True
@@ -370,7 +381,12 @@ class Client(ClientState):
         if error is not None:
             # As nats.py: what closed the connection (a protocol error,
             # -ERR) goes to error_cb and last_error.
+            self._errors_received += 1
             await self._report(error)
+        # nats.py calls disconnected_cb, then closed_cb, on every close
+        # (close(), drain(), async with); a lost connection told it already.
+        if not self._reconnecting and self._disconnected_cb:
+            await self._safe(self._disconnected_cb())
         if getattr(self, "_auth_proxy", None) is not None:
             self._auth_proxy.destroy()  # no connect will ask for auth again
             self._auth_proxy = None

@@ -131,8 +131,12 @@ class ClientState:
 
     @property
     def stats(self) -> dict[str, int]:
-        """Counters: in_msgs, out_msgs, in_bytes, out_bytes."""
+        """nats.py's counters: in_msgs, out_msgs, in_bytes, out_bytes,
+        reconnects, errors_received."""
+        self._pubs.push()  # buffered publishes count, as in nats.py
         s = self._nc.stats()
         return {"in_msgs": int(s.inMsgs), "out_msgs": int(s.outMsgs),
-                "in_bytes": int(s.inBytes), "out_bytes": int(s.outBytes)}
+                "in_bytes": int(s.inBytes), "out_bytes": int(s.outBytes),
+                "reconnects": int(self._nc._reconnects),
+                "errors_received": self._errors_received}
 

@@ -118,7 +118,14 @@ class Subscription:
 
     async def next_msg(self, timeout: Optional[float] = 1.0) -> Msg:
         """Waits for the next message. Raises TimeoutError, or the error that
-        ended the subscription (BadSubscriptionError when it ended cleanly)."""
+        ended the subscription (BadSubscriptionError when it ended cleanly).
+        As in nats.py: ConnectionClosedError once the connection is closed,
+        and Error on a subscription with a callback."""
+        if self._client.is_closed:
+            raise errors.ConnectionClosedError("the connection is closed", "connection_closed")
+        if self._cb_task is not None:
+            raise errors.Error("nats: next_msg cannot be used in async subscriptions",
+                               "illegal_state")
         msg = await self._next(timeout)
         if msg is None:
             raise errors.BadSubscriptionError("subscription is closed", "bad_subscription")
@@ -130,13 +137,24 @@ class Subscription:
         the subscription (it unsubscribes)."""
         return _MessageIterator(self)
 
+    def _check_usable(self) -> None:
+        """nats.py's refusals for unsubscribe() and drain(), in its order."""
+        if self._client.is_closed:
+            raise errors.ConnectionClosedError("the connection is closed", "connection_closed")
+        if self._client.is_draining:
+            raise errors.ConnectionDrainingError("the connection is draining", "connection_draining")
+        if self._js_sub.isClosed() or self._js_sub.isDraining():
+            raise errors.BadSubscriptionError("nats: invalid subscription", "bad_subscription")
+
     async def unsubscribe(self, limit: int = 0) -> None:
         """Unsubscribes now, or after ``limit`` messages in total."""
+        self._check_usable()
         self._client._push_pubs()
         _ffi.call(self._js_sub.unsubscribe, limit)
 
     async def drain(self) -> None:
         """Stops interest, delivers what is in flight, then closes."""
+        self._check_usable()
         self._client._push_pubs()
         await _ffi.settle(self._js_sub.drain())
         await await_unless_current(self._cb_task)

@@ -137,7 +137,7 @@ async def test_info_delete_list_watch_status_seal():
         assert (await obs.get("d")).data == b"333"
         await expect(jse.ObjectNotFoundError, obs.get_info("c"))
         await expect(jse.ObjectAlreadyExists, obs.update_meta("d", ObjectMeta(name="b")))
-        await expect(jse.ObjectNotFoundError, obs.update_meta("a", ObjectMeta(description="x")))
+        await expect(jse.ObjectDeletedError, obs.update_meta("a", ObjectMeta(description="x")))
         st = await obs.status()
         assert (st.bucket, st.description, st.sealed) == (name, "files", False) and st.size > 0
         await obs.seal()

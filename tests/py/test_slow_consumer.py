@@ -9,6 +9,10 @@ import nats_wasm
 from nats_wasm import errors
 
 
+async def _ignore(e):
+    pass  # error_cb must be a coroutine function (nats.py checks)
+
+
 def env():
     return js.natsTestEnv
 
@@ -46,7 +50,7 @@ async def test_a_full_subscription_drops_and_reports_a_slow_consumer():
 
 
 async def test_pending_bytes_limit_counts_what_is_held():
-    nc = await nats_wasm.connect(env().wsUrl, error_cb=lambda e: asyncio.sleep(0))
+    nc = await nats_wasm.connect(env().wsUrl, error_cb=_ignore)
     try:
         sub = await nc.subscribe("py.slow.bytes", pending_bytes_limit=2500)
         for _ in range(5):
@@ -66,7 +70,7 @@ async def test_a_callback_subscription_is_bounded_too():
         await release.wait()
         handled.append(msg.data)
 
-    nc = await nats_wasm.connect(env().wsUrl, error_cb=lambda e: asyncio.sleep(0))
+    nc = await nats_wasm.connect(env().wsUrl, error_cb=_ignore)
     try:
         sub = await nc.subscribe("py.slow.cb", cb=slow_handler, pending_msgs_limit=4)
         for i in range(10):

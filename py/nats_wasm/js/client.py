@@ -42,7 +42,7 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
 
     def __init__(self, conn: "Client", prefix: str = api.DEFAULT_PREFIX,
                  domain: Optional[str] = None, timeout: float = 5,
-                 publish_async_max_pending: int = 256) -> None:
+                 publish_async_max_pending: int = 4000) -> None:
         if publish_async_max_pending < 1:
             raise ValueError("nats: publish_async_max_pending must be >= 1")
         super().__init__(conn, prefix, timeout, domain, publish_async_max_pending)

@@ -152,8 +152,13 @@ class KeyValueLimitMarkerTTLNotSupportedError(Error):
         return "nats: limit marker TTL not supported by this server"
 
 
-class KeyHistoryTooLargeError(Error, _core.InvalidArgumentError):
-    """A bucket's history over 64 (also an InvalidArgumentError)."""
+class KeyHistoryTooLargeError(KeyValueError, _core.InvalidArgumentError):
+    """A bucket's history over 64: a KeyValueError as in nats.py (also an
+    InvalidArgumentError)."""
+
+    @classmethod
+    def _from_js(cls, exc: Any, message: str, errc: str) -> "KeyHistoryTooLargeError":
+        return cls(description=message)
 
     def __str__(self) -> str:
         return "nats: history limited to a max of 64"

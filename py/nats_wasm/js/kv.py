@@ -55,7 +55,8 @@ class BucketStatus:
 
     @property
     def ttl(self) -> Optional[float]:
-        return self.stream_info.config.max_age or None
+        """The max age in seconds: 0.0 for none, as nats.py gives it."""
+        return self.stream_info.config.max_age
 
 
 def _entry(bucket: str, packed: Any) -> Optional[Entry]:

@@ -179,12 +179,17 @@ class ObjectStore:
     async def update_meta(self, name: str, meta: ObjectMeta) -> ObjectInfo:
         """Renames (``meta.name``, to a name no live object has:
         ObjectAlreadyExists otherwise) or re-describes an object without
-        rewriting its data; returns the new info. ObjectNotFoundError when
-        there is no live object ``name``."""
+        rewriting its data; returns the new info. ObjectDeletedError when
+        there is no live object ``name`` (nats.py's class for it)."""
         m: Dict[str, Any] = {"name": meta.name or name, "description": meta.description or ""}
         if meta.headers is not None:
             m["headers"] = meta.headers
-        return ObjectInfo.from_response(await self._call("obj_update_meta", name=name, meta=m))
+        try:
+            reply = await self._call("obj_update_meta", name=name, meta=m)
+        except errors.ObjectNotFoundError as e:
+            raise errors.ObjectDeletedError(code=e.code, description=e.description,
+                                            err_code=e.err_code) from None
+        return ObjectInfo.from_response(reply)
 
     async def delete(self, name: str) -> None:
         """Marks an object deleted and purges its chunks

@@ -1,0 +1,139 @@
+"""Behaviour a nats.py program relies on, checked against a real server:
+the callbacks connect() refuses, disconnected_cb then closed_cb on every
+close, nats.py's stats keys, the refusals of unsubscribe()/drain()/
+next_msg(), flush and rtt timeouts, request's old_style, what
+max_reconnect_attempts=0 means, and KV/object-store error classes. nats.py's
+behaviour is taken from its source (nats/aio/client.py, aio/subscription.py,
+js/object_store.py, js/kv.py, js/errors.py)."""
+
+import asyncio
+
+import js
+import nats_wasm
+from helpers import connected, expect, unique
+from nats_wasm import errors
+from nats_wasm.js import api, errors as jse
+
+
+def env():
+    return js.natsTestEnv
+
+
+async def test_connect_refuses_callbacks_that_are_not_coroutine_functions():
+    for key in ("error_cb", "disconnected_cb", "closed_cb", "reconnected_cb",
+                "discovered_server_cb", "lame_duck_mode_cb"):
+        e = await expect(errors.InvalidCallbackTypeError,
+                         nats_wasm.connect(env().wsUrl, **{key: lambda *a: None}))
+        assert "coroutine" in str(e), key
+
+
+async def test_close_calls_disconnected_cb_then_closed_cb_once_each():
+    calls = []
+
+    async def disconnected_cb():
+        calls.append("disconnected")
+
+    async def closed_cb():
+        calls.append("closed")
+
+    for how in ("close", "drain", "async with"):
+        calls.clear()
+        if how == "async with":
+            async with await nats_wasm.connect(env().wsUrl, disconnected_cb=disconnected_cb,
+                                               closed_cb=closed_cb) as nc:
+                await nc.flush()
+        else:
+            nc = await nats_wasm.connect(env().wsUrl, disconnected_cb=disconnected_cb,
+                                         closed_cb=closed_cb)
+            await getattr(nc, how)()
+        assert calls == ["disconnected", "closed"], (how, calls)
+
+
+async def test_stats_have_nats_py_keys_and_count_buffered_publishes():
+    seen = asyncio.Event()
+
+    async def error_cb(e):
+        if isinstance(e, errors.PermissionViolationError):
+            seen.set()
+
+    nc = await nats_wasm.connect(env().permsWsUrl, user="limited", password="limited-pass",
+                                 error_cb=error_cb)
+    try:
+        await nc.publish("beh.stats", b"abc")  # buffered until the next step
+        stats = nc.stats
+        assert set(stats) == {"in_msgs", "out_msgs", "in_bytes", "out_bytes", "reconnects",
+                              "errors_received"}
+        assert (stats["out_msgs"], stats["out_bytes"]) == (1, 3), stats
+        assert (stats["reconnects"], stats["errors_received"]) == (0, 0)
+        await nc.subscribe("secret.x")  # the server answers -ERR: one error received
+        await asyncio.wait_for(seen.wait(), 3)
+        assert nc.stats["errors_received"] == 1
+    finally:
+        await nc.close()
+
+
+async def test_unsubscribe_drain_and_next_msg_refuse_as_nats_py_does():
+    nc = await nats_wasm.connect(env().wsUrl)
+    sub = await nc.subscribe("beh.unsub")
+    await sub.unsubscribe()
+    await expect(errors.BadSubscriptionError, sub.unsubscribe())
+    await expect(errors.BadSubscriptionError, sub.drain())
+
+    async def cb(msg):
+        pass
+
+    with_cb = await nc.subscribe("beh.cb", cb=cb)
+    e = await expect(errors.Error, with_cb.next_msg(timeout=0.1))
+    assert "async subscriptions" in str(e)
+    live = await nc.subscribe("beh.live")
+    await nc.close()
+    await expect(errors.ConnectionClosedError, live.next_msg(timeout=0.1))
+    await expect(errors.ConnectionClosedError, live.unsubscribe())
+    await expect(errors.ConnectionClosedError, live.drain())
+
+
+async def test_flush_rtt_and_request_take_nats_py_arguments():
+    nc = await nats_wasm.connect(env().wsUrl)
+    try:
+        for bad in (0, -1):
+            await expect(errors.BadTimeoutError, nc.flush(timeout=bad))
+        assert 0 < await nc.rtt(timeout=2) < 2
+
+        async def echo(msg):
+            await msg.respond(msg.data)
+
+        await nc.subscribe("beh.echo", cb=echo)
+        reply = await nc.request("beh.echo", b"hi", 2, True)  # old_style, positional
+        assert reply.data == b"hi"
+        reply = await nc.request("beh.echo", b"yo", timeout=2, old_style=True,
+                                 headers={"k": "v"})
+        assert reply.data == b"yo"
+    finally:
+        await nc.close()
+
+
+async def test_max_reconnect_attempts_zero_means_no_limit_as_in_nats_py():
+    nc = await nats_wasm.connect(env().wsUrl, max_reconnect_attempts=0)
+    try:
+        assert nc._nc._opts.maxReconnectAttempts == -1
+    finally:
+        await nc.close()
+
+
+async def test_kv_and_object_store_errors_have_nats_py_classes():
+    nc, jsx = await connected()
+    try:
+        e = await expect(jse.KeyHistoryTooLargeError,
+                         jsx.create_key_value(bucket=unique("BEH"), history=65))
+        assert isinstance(e, jse.KeyValueError) and isinstance(e, jse.APIError)
+        assert isinstance(e, errors.InvalidArgumentError)
+        kv = await jsx.create_key_value(bucket=unique("BEH"))
+        assert (await kv.status()).ttl == 0.0, "no TTL is 0.0, as nats.py gives it"
+        obs = await jsx.create_object_store(bucket=unique("BEHO"))
+        await obs.put("gone", b"x")
+        await obs.delete("gone")
+        for name in ("gone", "never"):
+            await expect(jse.ObjectDeletedError,
+                         obs.update_meta(name, api.ObjectMeta(description="d")))
+    finally:
+        await nc.close()
