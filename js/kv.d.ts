@@ -94,6 +94,15 @@ export interface KvStatus {
   backingStore: string;
   allow_direct: boolean;
   markerTTL: number;
+  maxBucketSize: number;
+  /** The stream's placement; nats.js's { cluster: '', tags: [] } when none. */
+  placement: { cluster: string; tags?: string[] };
+  placementCluster: string;
+  /** { src: '', dest: '' } when none, as nats.js. */
+  republish: { src: string; dest: string; headers_only?: boolean };
+  /** {} when none, as nats.js. */
+  metadata: Record<string, string>;
+  compression: boolean;
 }
 /** nats.js QueuedIterator's surface: stop and counters. */
 export interface KvQueuedIterator<T> extends AsyncIterable<T> {

@@ -73,7 +73,8 @@ export interface ObjectStoreStatus {
   size: number;
   backingStore: string;
   streamInfo: StreamInfo;
-  metadata: Record<string, string>;
+  /** undefined when the stream has none, as nats.js. */
+  metadata: Record<string, string> | undefined;
   compression: boolean;
 }
 export interface ObjectStoreOptions {

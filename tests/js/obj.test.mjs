@@ -216,7 +216,7 @@ describe('store operations', () => {
     assert.equal(gone.size, 0);
     assert.deepEqual((await os.list()).map((i) => i.name), ['b']);
     assert.deepEqual(await os.delete('a'), { success: true, purged: 0 }, 'as nats.js');
-    assert.deepEqual(await os.delete('never'), { success: true, purged: 0 });
+    assert.deepEqual(await os.delete('never'), { purged: 0, success: false }, 'as nats.js');
     assert.equal(await os.info('never'), null);
     assert.equal(await os.get('never'), null);
     assert.deepEqual(await (await objm.create(unique('EMPTY'))).list(), []);

@@ -63,7 +63,11 @@ function statusOf(bucket, si) {
     bucket, values: si.state.messages, history: c.max_msgs_per_subject, ttl: Math.round((c.max_age ?? 0) / 1e6),
     max_bytes: c.max_bytes, maxValueSize: c.max_msg_size, storage: c.storage, replicas: c.num_replicas,
     description: c.description ?? '', size: si.state.bytes, streamInfo: si, markerTTL: 0,
-    backingStore: c.storage, allow_direct: !!c.allow_direct,
+    backingStore: c.storage, allow_direct: !!c.allow_direct, maxBucketSize: c.max_bytes,
+    // nats.js's defaults when the stream has none.
+    placement: c.placement ?? { cluster: '', tags: [] }, placementCluster: c.placement?.cluster ?? '',
+    republish: c.republish ?? { src: '', dest: '' },
+    metadata: c.metadata ?? {}, compression: !!c.compression && c.compression !== 'none',
   };
 }
 

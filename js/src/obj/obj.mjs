@@ -53,7 +53,8 @@ function statusOf(bucket, si) {
   return {
     bucket, description: c.description ?? '', ttl: c.max_age ?? 0,
     storage: c.storage, replicas: c.num_replicas, sealed: !!c.sealed, size: si.state.bytes,
-    backingStore: 'JetStream', streamInfo: si, metadata: c.metadata ?? {}, compression: false,
+    backingStore: 'JetStream', streamInfo: si, metadata: c.metadata,
+    compression: !!c.compression && c.compression !== 'none',
   };
 }
 
@@ -339,13 +340,18 @@ export class ObjectStore {
     return out;
   }
 
-  /** Marks an object deleted and purges its chunks (nats.js PurgeResponse). */
+  /**
+   * Marks an object deleted and purges its chunks (nats.js PurgeResponse;
+   * success false when there never was such an object).
+   */
   async delete(name) {
     try {
       return await this._ctx.call('obj_delete', { bucket: this.name, name });
     } catch (err) {
-      if (err.errc === 'object_not_found') return { success: true, purged: 0 }; // as nats.js
-      throw err;
+      if (err.errc !== 'object_not_found') throw err;
+      // nats.js: deleting a deleted object succeeds with nothing purged; one
+      // that never existed is success: false.
+      return (await this.info(name)) ? { success: true, purged: 0 } : { purged: 0, success: false };
     }
   }
 
