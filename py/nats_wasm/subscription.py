@@ -41,7 +41,6 @@ class Subscription:
         self._buffer: deque[Msg] = deque()
         self._ended: Optional[BaseException] = None
         self._done = False
-        self._delivered = 0
         self._cb_task: Optional[asyncio.Task[None]] = None
         self._readiness = _ffi.Readiness()
         # Python's own buffer holds at most what the engine's limit allows.
@@ -69,8 +68,9 @@ class Subscription:
 
     @property
     def delivered(self) -> int:
-        """Messages handed to Python so far."""
-        return self._delivered
+        """Messages received for this subscription, taken or not (nats.py
+        counts them as they arrive)."""
+        return int(self._js_sub.getReceived())
 
     def _take(self) -> None:
         """Moves the messages queued on the JS side into the buffer (sync)."""
@@ -113,7 +113,6 @@ class Subscription:
             # ready() takes nothing: a wait cancelled or timed out here
             # leaves the messages queued on the JS side for the next call.
             await self._readiness.wait(self._js_sub.ready, timeout)
-        self._delivered += 1
         return self._buffer.popleft()
 
     async def next_msg(self, timeout: Optional[float] = 1.0) -> Msg:

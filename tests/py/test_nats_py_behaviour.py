@@ -137,3 +137,17 @@ async def test_kv_and_object_store_errors_have_nats_py_classes():
                          obs.update_meta(name, api.ObjectMeta(description="d")))
     finally:
         await nc.close()
+
+
+async def test_delivered_counts_messages_as_they_arrive():
+    nc = await nats_wasm.connect(env().wsUrl)
+    try:
+        sub = await nc.subscribe("beh.delivered")
+        for i in range(3):
+            await nc.publish("beh.delivered", b"%d" % i)
+        await nc.flush()  # our messages come before the flush's PONG
+        assert (sub.delivered, sub.pending_msgs) == (3, 3), "counted before any is taken"
+        assert (await sub.next_msg()).data == b"0"
+        assert (sub.delivered, sub.pending_msgs) == (3, 2)
+    finally:
+        await nc.close()
