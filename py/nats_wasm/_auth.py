@@ -55,13 +55,14 @@ def _creds_fields(creds: Credentials) -> dict[str, str]:
 def fields_source(*, nkeys_seed: Optional[str] = None, nkeys_seed_str: Optional[str] = None,
                   user_credentials: Optional[Credentials] = None,
                   user_jwt_cb: Optional[JWTCallback] = None,
-                  signature_cb: Optional[SignatureCallback] = None
+                  signature_cb: Optional[SignatureCallback] = None,
+                  token_cb: Optional[Callable[[], Any]] = None
                   ) -> Optional[Callable[[Optional[str]], dict[str, str]]]:
     """A function of the nonce giving this connection's auth fields, or None
     when no nkey/JWT option is set. Called once here so that a missing file
     or a failing callback raises from connect() itself."""
     if not any(v is not None for v in (nkeys_seed, nkeys_seed_str, user_credentials,
-                                       user_jwt_cb, signature_cb)):
+                                       user_jwt_cb, signature_cb, token_cb)):
         return None
     for name, cb in (("user_jwt_cb", user_jwt_cb), ("signature_cb", signature_cb)):
         if cb is not None and not callable(cb):
@@ -77,6 +78,9 @@ def fields_source(*, nkeys_seed: Optional[str] = None, nkeys_seed_str: Optional[
             out["seed"] = nkeys_seed_str.strip()
         if user_jwt_cb is not None:
             out["jwt"] = _text(user_jwt_cb())
+        if token_cb is not None:
+            # nats.py's callable token: asked again on every (re)connect.
+            out["auth_token"] = _text(token_cb())
         if signature_cb is not None and nonce:
             # nats.py's callback returns the signature in base64, which
             # nats-server accepts next to base64url.

@@ -4,7 +4,7 @@ package's, and the connection handed to the Client."""
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from . import _auth, _ffi, errors
 from ._loader import load
@@ -37,7 +37,8 @@ _IGNORED = ("flusher_queue_size",)
 
 
 async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
-                        name: Optional[str] = None, token: Optional[str] = None,
+                        name: Optional[str] = None,
+                        token: Union[str, Callable[[], str], None] = None,
                         user: Optional[str] = None, password: Optional[str] = None,
                         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
                         ping_interval: float = DEFAULT_PING_INTERVAL,
@@ -87,7 +88,9 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                                           "invalid_argument")
     if max_reconnect_attempts == 0:
         max_reconnect_attempts = -1  # nats.py limits only when > 0: 0 is no limit
-    opts = _ffi.js_object(servers=_ffi.to_js(server_list), name=name, token=token, user=user,
+    token_cb = token if callable(token) else None
+    opts = _ffi.js_object(servers=_ffi.to_js(server_list), name=name,
+                          token=None if token_cb else token, user=user,
                           timeout=_ffi.ms(connect_timeout, "connect_timeout"),
                           pingInterval=_ffi.ms(ping_interval, "ping_interval"),
                           maxPingOut=max_outstanding_pings, noEcho=no_echo,
@@ -102,7 +105,8 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
         setattr(opts, "pass", password)
     auth_fields = _auth.fields_source(nkeys_seed=nkeys_seed, nkeys_seed_str=nkeys_seed_str,
                                       user_credentials=user_credentials,
-                                      user_jwt_cb=user_jwt_cb, signature_cb=signature_cb)
+                                      user_jwt_cb=user_jwt_cb, signature_cb=signature_cb,
+                                      token_cb=token_cb)
     auth_proxy = _auth.js_authenticator(auth_fields) if auth_fields is not None else None
     if auth_proxy is not None:
         opts.authenticator = auth_proxy

@@ -151,3 +151,24 @@ async def test_delivered_counts_messages_as_they_arrive():
         assert (sub.delivered, sub.pending_msgs) == (3, 2)
     finally:
         await nc.close()
+
+
+async def test_a_callable_token_is_asked_on_connect():
+    asked = []
+
+    def token():
+        asked.append(1)
+        return "s3cr3t-token"
+
+    nc = await nats_wasm.connect(env().tokenWsUrl, token=token)
+    try:
+        await nc.flush()
+        assert asked, "the callable was asked for the token"
+    finally:
+        await nc.close()
+
+    def wrong():
+        return "wrong"
+
+    await expect(errors.AuthorizationError, nats_wasm.connect(env().tokenWsUrl, token=wrong,
+                                                              allow_reconnect=False))
