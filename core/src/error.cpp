@@ -80,6 +80,7 @@ constexpr std::array kTable{
     ErrcInfo{Errc::history_too_large, "history_too_large", "InvalidArgumentError",
              "js.errors.KeyHistoryTooLargeError"},
     ErrcInfo{Errc::tls_failed, "tls_failed", "ConnectionError", "errors.Error"},
+    ErrcInfo{Errc::bad_bucket, "bad_bucket", "JetStreamError", "js.errors.BadBucketError"},
 };
 
 constexpr std::array kApiClasses{

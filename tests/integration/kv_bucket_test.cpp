@@ -1,7 +1,7 @@
 // Integration tests against a real nats-server 2.9, beyond kv_test.cpp:
 // KeyValue::purge_deletes (markers cleared, recent ones kept alone, values
 // never touched), mirrored buckets (read replicas), and placement and
-// republish reaching the bucket's stream.
+// republish reaching the bucket's stream, and a stream that is not a bucket.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -98,6 +98,18 @@ TEST_P(KvBucketTest, PlacementAndRepublishReachTheBucketsStream) {
   cfg.placement_json = "[1]";
   EXPECT_EQ(js_->create_key_value(cfg).error().code, Errc::invalid_argument)
       << "checked by the core, not dropped";
+}
+
+TEST_P(KvBucketTest, AStreamThatKeepsNoHistoryIsNotABucket) {
+  const std::string name = unique("NOTKV");
+  nats::js::StreamConfig cfg;
+  cfg.name = "KV_" + name;
+  cfg.subjects = {"$KV." + name + ".>"};
+  ASSERT_TRUE(js_->add_stream(cfg).ok());
+  auto kv = js_->key_value(name);
+  ASSERT_FALSE(kv.ok());
+  EXPECT_EQ(kv.error().code, Errc::bad_bucket) << kv.error().message;
+  ASSERT_TRUE(js_->delete_stream(cfg.name).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, KvBucketTest,

@@ -10,7 +10,9 @@ import { connect as natsJsConnect } from '@nats-io/transport-node';
 import { Kvm as NatsJsKvm } from '@nats-io/kv';
 
 import { InvalidArgumentError, InvalidNameError, InvalidOperationError, NatsError } from '../../js/src/index.mjs';
-import { JetStreamApiError, StreamNotFoundError } from '../../js/src/jetstream/index.mjs';
+import {
+  JetStreamApiError, JetStreamError, StreamNotFoundError, jetstreamManager,
+} from '../../js/src/jetstream/index.mjs';
 import { Base64KeyCodec, Kvm, KvWatchInclude, NoopKvCodecs } from '../../js/src/kv/index.mjs';
 import { toBytes } from '../../js/src/bytes.mjs';
 import { startServer } from '../harness/nats-server.mjs';
@@ -113,6 +115,12 @@ describe('buckets and entries', () => {
     await assert.rejects(kvm.create(unique('H'), { history: 65 }), (err) => err instanceof InvalidArgumentError);
     await assert.rejects(kv.put('bad key', 'x'), (err) => err instanceof NatsError && err.code === 'invalid_key');
     await assert.rejects(kv.get('.dot'), (err) => err.code === 'invalid_key');
+    // A stream under a bucket's name that keeps no per-key history is not a bucket.
+    const plain = unique('P');
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: `KV_${plain}`, subjects: [`$KV.${plain}.>`] });
+    await assert.rejects(kvm.open(plain), (err) => err instanceof JetStreamError && err.errc === 'bad_bucket');
+    await jsm.streams.delete(`KV_${plain}`);
   });
 
   test('the history limit is kept, and entries expire after the ttl', async () => {

@@ -67,6 +67,7 @@ enum class Errc : std::uint8_t {
   history_too_large = 60,        ///< a key-value bucket's history over 64
   tls_failed = 61,               ///< TLS could not be set up (no TLS at the server, a handshake
                                  ///< or certificate failure)
+  bad_bucket = 62,               ///< a KV_ stream that is not a key-value bucket (no history)
 };
 
 /// True when the code means the caller misused the API.

@@ -205,6 +205,13 @@ bool JsApiCall::State::on_kv(std::string_view headers, std::string_view reply) {
       if (e->err_code == 10059) return finish(bucket_not_found(bucket));
       return finish(std::move(*e));
     }
+    // A bucket keeps each key's history: a stream that keeps none (or all,
+    // -1) under the bucket's name is not one (nats.py's BadBucketError).
+    if (op == ApiOp::kv_bucket_info &&
+        r.value("config", json::object()).value("max_msgs_per_subject", std::int64_t{0}) < 1) {
+      return finish(
+          {Errc::bad_bucket, "stream '" + kv::stream_name(bucket) + "' is not a key-value bucket"});
+    }
     result.assign(reply);
     return true;
   }
