@@ -1,6 +1,7 @@
 #include "consumers_api.hpp"
 
 #include "boundary.hpp"
+#include "nats/jetstream/api.hpp"
 #include "nats/jetstream/obj.hpp"
 
 namespace nats::wasm {
@@ -123,6 +124,14 @@ val push_subscribe_config(const std::string &config_json, const val &request) {
   out.set("name", *name);
   out.set("config", *config);
   return out;
+}
+
+val js_api_prefix(const std::string &prefix, const std::string &domain) {
+  js::ContextOptions o;
+  o.prefix = prefix;
+  o.domain = domain;
+  auto r = js::api_prefix(o);
+  return r ? val(*r) : failure(r.error());
 }
 
 val parse_ack_reply(const std::string &reply) {

@@ -30,6 +30,9 @@ Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);
 /// inactive_threshold (ns)}; a failure when they are refused.
 emscripten::val push_subscribe_config(const std::string &config_json,
                                       const emscripten::val &request);
+/// The API prefix a JetStream context with these options uses ("$JS.API",
+/// "$JS.hub.API" for domain "hub"), or a failure for an invalid one.
+emscripten::val js_api_prefix(const std::string &prefix, const std::string &domain);
 /// The delivery info of an ack subject as nats.js's DeliveryInfo, or null.
 emscripten::val parse_ack_reply(const std::string &reply);
 

@@ -44,7 +44,11 @@ export class JetStreamClientImpl {
     return jsm;
   }
 
-  getOptions() { return { ...this._ctx.opts }; }
+  /** The options, as nats.js gives them: a domain shows as the prefix it makes. */
+  getOptions() {
+    const { domain, ...opts } = this._ctx.opts;
+    return { ...opts, apiPrefix: this._ctx.prefix };
+  }
 }
 
 function contextFor(nc, opts) {

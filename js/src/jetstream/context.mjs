@@ -54,7 +54,9 @@ export class JsContext {
       prefix: this.opts.apiPrefix, domain: opts.domain, timeout: this.opts.timeout,
       maxPending: opts.maxPending ?? 256,
     }));
-    this.prefix = opts.domain ? `$JS.${opts.domain}.API` : this.opts.apiPrefix.replace(/\.+$/, '');
+    // The prefix the engine uses (a domain's, when given): the engine's rule.
+    const prefix = nc._engine.M.jsApiPrefix(this.opts.apiPrefix, opts.domain ?? '');
+    this.prefix = Array.isArray(prefix) ? this.opts.apiPrefix : prefix;
     /** Publishes waiting for room in the engine's window, in call order. */
     this.waiting = [];
     this.head = 0;

@@ -169,7 +169,11 @@ export class JetStreamManagerImpl {
       [Symbol.asyncIterator]() { return this; },
     };
   }
-  getOptions() { return { ...this._ctx.opts }; }
+  /** The options, as nats.js gives them: a domain shows as the prefix it makes. */
+  getOptions() {
+    const { domain, ...opts } = this._ctx.opts;
+    return { ...opts, apiPrefix: this._ctx.prefix };
+  }
   /** A JetStreamClient with the same options. */
   jetstream() {
     return this._ctx.client();

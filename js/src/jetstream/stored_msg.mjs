@@ -13,8 +13,6 @@ export class StoredMsgImpl {
     this.timestamp = timestamp;
     /** The stream (direct get). */
     this.stream = stream;
-    this.lastSequence = 0;
-    this.pending = 0;
     this._raw = rawHeaders;
     this._header = undefined;
   }
@@ -23,6 +21,10 @@ export class StoredMsgImpl {
     this._header ??= this._raw && this._raw.length > 0 ? MsgHdrsImpl.decode(this._raw) : emptyHeaders();
     return this._header;
   }
+  /** A direct get's Nats-Last-Sequence (batched gets, nats-server 2.11+), else 0. */
+  get lastSequence() { return Number(this.header.get('Nats-Last-Sequence') || 0); }
+  /** A direct get's Nats-Num-Pending (batched gets), else 0. */
+  get pending() { return Number(this.header.get('Nats-Num-Pending') || 0); }
   /** The time the message was stored. */
   get time() { return new Date(this.timestamp); }
   /** The payload as UTF-8. */

@@ -34,6 +34,10 @@ export const PubHeaders = Object.freeze({
   ExpectedLastSubjectSequenceHdr: 'Nats-Expected-Last-Subject-Sequence',
   ExpectedLastSubjectSequenceSubjectHdr: 'Nats-Expected-Last-Subject-Sequence-Subject',
   MessageTTL: 'Nats-TTL',
+  // Message schedules (nats-server 2.12; a 2.9 server stores them as plain headers).
+  Schedule: 'Nats-Schedule', ScheduleTarget: 'Nats-Schedule-Target', ScheduleSource: 'Nats-Schedule-Source',
+  ScheduleTTL: 'Nats-Schedule-TTL', ScheduleTimeZone: 'Nats-Schedule-Time-Zone',
+  ScheduleRollup: 'Nats-Schedule-Rollup', Scheduler: 'Nats-Scheduler', ScheduleNext: 'Nats-Schedule-Next',
 });
 /** Headers the server adds. */
 export const JsHeaders = Object.freeze({
@@ -41,6 +45,7 @@ export const JsHeaders = Object.freeze({
   LastStreamSeqHdr: 'Nats-Last-Stream', ConsumerStalledHdr: 'Nats-Consumer-Stalled',
   MessageSizeHdr: 'Nats-Msg-Size', RollupHdr: 'Nats-Rollup', RollupValueSubject: 'sub', RollupValueAll: 'all',
   PendingMessagesHdr: 'Nats-Pending-Messages', PendingBytesHdr: 'Nats-Pending-Bytes',
+  RequiredApiLevel: 'Nats-Required-Api-Level',
 });
 /** Headers of a direct-get reply. */
 /** Headers of a message republished by a stream (nats.js RepublishHeaders). */
