@@ -13,6 +13,7 @@ import inspect
 import logging
 import weakref
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional, Union
 
 from . import _connect, _ffi, errors
@@ -56,6 +57,7 @@ class Client(ClientState):
         self._last_error: Optional[BaseException] = None
         self._flush_timeout: Optional[float] = None
         self._drain_timeout: float = 30.0
+        self._connecting = False
 
     async def connect(self, servers: Union[str, list[str]] = "ws://127.0.0.1:8080",
                       **options: Any) -> None:
@@ -64,7 +66,11 @@ class Client(ClientState):
             raise errors.Error("already connected", "illegal_state")
         from ._connect import connect_into  # (it builds on this module)
 
-        await connect_into(self, servers, **options)
+        self._connecting = True
+        try:
+            await connect_into(self, servers, **options)
+        finally:
+            self._connecting = False
 
     def _attach(self, mod: Any, js_nc: Any, error_cb: Optional[ErrorCallback],
                 disconnected_cb: Optional[Callback], closed_cb: Optional[Callback],
@@ -144,7 +150,11 @@ class Client(ClientState):
         """Drains every subscription, waits until their callbacks have seen
         every message, then closes. A second call waits for the first.
         After ``drain_timeout`` (connect's) error_cb gets DrainTimeoutError
-        and the connection is closed, as in nats.py."""
+        and the connection is closed, as in nats.py, which also refuses a
+        drain while reconnecting (ConnectionReconnectingError)."""
+        if self.is_reconnecting:
+            raise errors.ConnectionReconnectingError("nats: connection is reconnecting",
+                                                     "illegal_state")
         self._pubs.push()
         try:
             await asyncio.wait_for(self._drain_all(), self._drain_timeout)
@@ -174,7 +184,8 @@ class Client(ClientState):
             return None
         flat: list[str] = []
         for key, value in headers.items():
-            flat += [str(key), str(value)]
+            # An enum key (nats.js.api.Header) is its value, as nats.py sends it.
+            flat += [_header_text(key), _header_text(value)]
         return _ffi.call(self._mod.pyodide.headersFromPairs, _ffi.to_js(flat))
 
     async def publish(self, subject: str, payload: bytes = b"", reply: str = "",
@@ -409,6 +420,10 @@ class Client(ClientState):
             await awaitable
         except Exception:
             pass  # a user callback's failure must not stop status handling
+
+
+def _header_text(v: Any) -> str:
+    return str(v.value) if isinstance(v, Enum) else str(v)
 
 
 class _Cancellable:

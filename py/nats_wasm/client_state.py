@@ -65,8 +65,8 @@ class ClientState:
 
     @property
     def is_connecting(self) -> bool:
-        """True while the first connect runs (never, once connect() returned)."""
-        return False
+        """True while the first connect runs (until connect() returns)."""
+        return self._connecting
 
     @property
     def servers(self) -> list[ParseResult]:

@@ -172,3 +172,58 @@ async def test_a_callable_token_is_asked_on_connect():
 
     await expect(errors.AuthorizationError, nats_wasm.connect(env().tokenWsUrl, token=wrong,
                                                               allow_reconnect=False))
+
+
+async def test_is_connecting_while_the_first_connect_runs():
+    c = nats_wasm.Client()
+    assert not c.is_connecting
+    task = asyncio.ensure_future(c.connect(env().wsUrl))
+    await asyncio.sleep(0)  # the task runs up to its first await
+    assert c.is_connecting
+    await task
+    assert not c.is_connecting and c.is_connected
+    await c.close()
+
+
+async def test_drain_while_reconnecting_is_refused_as_in_nats_py():
+    server = await env().startServer()
+    lost = asyncio.Event()
+
+    async def disconnected_cb():
+        lost.set()
+
+    nc = await nats_wasm.connect(server.wsUrl, disconnected_cb=disconnected_cb,
+                                 max_reconnect_attempts=-1, reconnect_time_wait=0.1)
+    try:
+        await server.kill()
+        await asyncio.wait_for(lost.wait(), 5)
+        assert nc.is_reconnecting
+        await expect(errors.ConnectionReconnectingError, nc.drain())
+        assert not nc.is_closed, "the refusal leaves the connection as it was"
+    finally:
+        await nc.close()
+        await server.stop()
+
+
+async def test_a_stream_that_keeps_no_history_is_not_a_bucket():
+    nc, jsx = await connected()
+    try:
+        name = unique("NOTKV")
+        await jsx.add_stream(name=f"KV_{name}", subjects=[f"$KV.{name}.>"])
+        await expect(jse.BadBucketError, jsx.key_value(name))
+        await jsx.delete_stream(f"KV_{name}")
+    finally:
+        await nc.close()
+
+
+async def test_an_object_info_that_cannot_be_read_is_bad_object_meta():
+    nc, jsx = await connected()
+    try:
+        bucket = unique("BADMETA")
+        obs = await jsx.create_object_store(bucket=bucket)
+        # "bad" in URL-safe base64 is "YmFk": its meta subject, with no JSON in it.
+        await jsx.publish(f"$O.{bucket}.M.YmFk", b"not json")
+        await expect(jse.BadObjectMetaError, obs.get_info("bad"))
+        await expect(jse.BadObjectMetaError, obs.get("bad"))
+    finally:
+        await nc.close()

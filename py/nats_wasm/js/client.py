@@ -73,7 +73,7 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
         if headers and api.Header.MSG_ID in headers:
             headers = dict(headers)
             msg_id = str(headers.pop(api.Header.MSG_ID))
-        hdrs = nc._js_headers({str(k): str(v) for k, v in headers.items()}) if headers else None
+        hdrs = nc._js_headers(headers) if headers else None
         packed = await _ffi.settle(_ffi.call(nc._mod.pyodide.jsPublish, self._ctx, subject,
                                              _ffi.to_js_bytes(payload), hdrs, msg_id, stream,
                                              _ffi.ms(timeout, "timeout")))

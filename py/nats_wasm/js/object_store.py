@@ -19,6 +19,7 @@ import json
 from typing import TYPE_CHECKING, Any, AsyncIterable, Dict, List, Optional, Union
 
 from .. import _ffi
+from .. import errors as _core_errors
 from . import api, errors
 from .watcher import JsWatcher
 
@@ -101,7 +102,13 @@ class ObjectStore:
         return str(self._js.stream)
 
     async def _call(self, op: str, **args: Any) -> Any:
-        return await self._jsctx._call(op, {"bucket": self._name, **args})
+        try:
+            return await self._jsctx._call(op, {"bucket": self._name, **args})
+        except _core_errors.ProtocolError as e:
+            if "name" not in args:
+                raise
+            # An object's info that cannot be read (nats.py's class for it).
+            raise errors.BadObjectMetaError(str(e), "protocol_error") from e
 
     async def get_info(self, name: str, show_deleted: Optional[bool] = False) -> ObjectInfo:
         """An object's info; ObjectNotFoundError when there is none (or it
@@ -117,7 +124,10 @@ class ObjectStore:
         otherwise). Links are followed. With ``writeinto`` (anything with
         ``write``, sync or async) chunks go there as they come and ``data``
         stays empty: memory stays bounded whatever the size."""
-        reader = await _ffi.settle(_ffi.call(self._bridge.objReader, self._js, name))
+        try:
+            reader = await _ffi.settle(_ffi.call(self._bridge.objReader, self._js, name))
+        except _core_errors.ProtocolError as e:
+            raise errors.BadObjectMetaError(str(e), "protocol_error") from e
         if reader is None:
             if show_deleted:
                 info = await self.get_info(name, show_deleted=True)
