@@ -19,10 +19,9 @@ import { Kvm as WasmKvm } from '../../js/src/kv/index.mjs';
 import { Objm as WasmObjm } from '../../js/src/obj/index.mjs';
 import { startServer } from '../harness/nats-server.mjs';
 import { within } from './helpers.mjs';
-import { collect, hdrs, outcome } from './parity.mjs';
+import { collect, hdrs, outcome, runBoth as runBothLibs } from './parity.mjs';
 
 let srv;
-const open = new Set();
 const RUN = `parity${process.pid}`;
 
 const LIBS = {
@@ -42,45 +41,11 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all([...open].map((nc) => nc.close().catch(() => {})));
   await srv?.stop();
 });
 
-/**
- * Replaces what legitimately differs between the runs: the prefix of names
- * (of one length in both, so stored sizes compare), inboxes, ports, times.
- */
-function normalise(value, lib) {
-  if (typeof value === 'string') {
-    return value.split(`${lib.tag}_${RUN}`).join('P')
-      .replace(/_INBOX\.[0-9A-Za-z]+(\.[0-9A-Za-z]+)?/g, '_INBOX.*')
-      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
-      .replace(new RegExp(`\\b(${srv.port}|${srv.wsPort})\\b`, 'g'), 'PORT');
-  }
-  if (Array.isArray(value)) return value.map((v) => normalise(v, lib));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [normalise(k, lib), normalise(v, lib)]));
-  }
-  return value;
-}
-
 /** Runs program against both clients (one after the other) and returns both records. */
-async function runBoth(program) {
-  const out = {};
-  for (const lib of Object.values(LIBS)) {
-    const nc = await lib.connect();
-    open.add(nc);
-    try {
-      const jsm = await lib.js.jetstreamManager(nc);
-      const js = lib.js.jetstream(nc);
-      out[lib.name] = normalise(await program({ nc, lib, jsm, js, p: `${lib.tag}_${RUN}` }), lib);
-    } finally {
-      await nc.close().catch(() => {});
-      open.delete(nc);
-    }
-  }
-  return out;
-}
+const runBoth = (program) => runBothLibs(LIBS, RUN, [srv.port, srv.wsPort], program);
 
 
 /**

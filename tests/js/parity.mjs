@@ -42,3 +42,43 @@ export async function collect(iterable, rec, what, max = Infinity) {
 export function hdrs(h) {
   return h ? [...h.keys()].sort().map((k) => [k, h.get(k)]) : h;
 }
+
+/**
+ * Replaces what legitimately differs between the runs: the prefix of names
+ * (of one length in both, so stored sizes compare), inboxes, ports, times.
+ */
+export function normalise(value, prefix, ports) {
+  if (typeof value === 'string') {
+    return value.split(prefix).join('P')
+      .replace(/_INBOX\.[0-9A-Za-z]+(\.[0-9A-Za-z]+)?/g, '_INBOX.*')
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
+      .replace(new RegExp(`\\b(${ports.join('|')})\\b`, 'g'), 'PORT');
+  }
+  if (Array.isArray(value)) return value.map((v) => normalise(v, prefix, ports));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value)
+      .map(([k, v]) => [normalise(k, prefix, ports), normalise(v, prefix, ports)]));
+  }
+  return value;
+}
+
+/**
+ * Runs program against each library of `libs` (one after the other, each on
+ * a fresh connection with its JetStream manager and client) and returns
+ * their normalised records by library name. `run` tags the names of one run.
+ */
+export async function runBoth(libs, run, ports, program) {
+  const out = {};
+  for (const lib of Object.values(libs)) {
+    const nc = await lib.connect();
+    try {
+      const jsm = await lib.js.jetstreamManager(nc);
+      const js = lib.js.jetstream(nc);
+      const p = `${lib.tag}_${run}`;
+      out[lib.name] = normalise(await program({ nc, lib, jsm, js, p }), p, ports);
+    } finally {
+      await nc.close().catch(() => {});
+    }
+  }
+  return out;
+}
