@@ -340,6 +340,10 @@ describe('kv and obj', () => {
     assert.deepEqual(theirDeltas, [2, 1, 0], 'nats.js: the same deltas');
     const bare = await read({ headers_only: true });
     assert.deepEqual(bare.map((x) => [x.key, x.delta, x.value.length]), [['a.b', 2, 0], ['c', 1, 0], ['d', 0, 0]]);
+    // length: the stored value's size (Nats-Msg-Size), as nats.js gives it.
+    const theirBare = (await drainIterable(await theirKv.watch({ headers_only: true }), 3)).msgs;
+    assert.deepEqual(bare.map((x) => x.length), [5, 3, 3]);
+    assert.deepEqual(bare.map((x) => x.length), theirBare.map((x) => x.length));
   });
 
   test('KvOptions.maxValueSize refuses a larger value; KvOptions.placement reaches the stream', async () => {

@@ -44,7 +44,8 @@ class KvEntryImpl {
     }
     return this._raw;
   }
-  get length() { return this.value.length; }
+  /** The value's size: a headers-only entry's Nats-Msg-Size, as nats.js reads it. */
+  get length() { return this._size ?? this.value.length; }
   string() { return decoder.decode(this.value); }
   json() { return JSON.parse(this.string()); }
 }
@@ -167,6 +168,8 @@ export class Bucket {
         const e = new KvEntryImpl(this.bucket, this._codec.decodeKey(m.subject), m.data,
           m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate, this._codec.valueDecoder());
         e.rawKey = m.subject;
+        const size = opts.headers_only ? m.headers?.get('Nats-Msg-Size') : '';
+        if (size) e._size = Number(size);
         return e;
       },
       marker: !!opts.marker, endWhenCaughtUp, onCaughtUp: opts.initializedFn, signal: opts.signal,
