@@ -16,56 +16,81 @@ from typing import Any, Optional
 class Error(Exception):
     """Base class of every nats_wasm error. ``code`` is the engine's error name."""
 
+    #: What str() says without a message: nats.py's text for the class.
+    default = "error"
+
     def __init__(self, message: str = "", code: str = "error") -> None:
         super().__init__(message)
         self.code = code
 
     def __str__(self) -> str:
-        return f"nats: {self.args[0]}" if self.args and self.args[0] else "nats: error"
+        return f"nats: {self.args[0]}" if self.args and self.args[0] else f"nats: {self.default}"
 
 
 class TimeoutError(Error, asyncio.TimeoutError):  # noqa: A001 - nats.py's name
     """An operation did not complete in time."""
 
+    default = 'timeout'
+
 
 class FlushTimeoutError(TimeoutError):
     """flush() did not complete in time."""
+
+    default = 'flush timeout'
 
 
 class DrainTimeoutError(TimeoutError):
     """drain() did not complete in time."""
 
+    default = 'draining connection timed out'
+
 
 class NoRespondersError(Error):
     """A request found no subscriber (status 503)."""
+
+    default = 'no responders available for request'
 
 
 class StaleConnectionError(Error):
     """The server stopped answering PINGs."""
 
+    default = 'stale connection'
+
 
 class UnexpectedEOF(StaleConnectionError):
     """The connection ended without a close."""
+
+    default = 'unexpected EOF'
 
 
 class ConnectionClosedError(Error):
     """The connection is closed."""
 
+    default = 'connection closed'
+
 
 class ConnectionDrainingError(Error):
     """The connection is draining: no new subscriptions or requests."""
+
+    default = 'connection draining'
 
 
 class ConnectionReconnectingError(Error):
     """The connection is reconnecting."""
 
+    default = 'connection reconnecting'
+
 
 class NoServersError(Error):
     """No server could be reached."""
 
+    default = 'no servers available for connection'
+
 
 class AuthorizationError(Error):
     """The server rejected the credentials."""
+
+    default = 'authorization failed'
 
 
 class PermissionViolationError(Error):
@@ -86,30 +111,44 @@ class InvalidArgumentError(Error, ValueError):
 class BadSubjectError(InvalidArgumentError):
     """A subject with whitespace, an empty token or a misplaced wildcard."""
 
+    default = 'invalid subject'
+
 
 class BadTimeoutError(InvalidArgumentError):
     """A timeout that is not a positive number."""
+
+    default = 'timeout invalid'
 
 
 class MaxPayloadError(InvalidArgumentError):
     """Headers plus payload exceed the server's max_payload."""
 
+    default = 'maximum payload exceeded'
+
 
 class InvalidUserCredentialsError(InvalidArgumentError):
     """user_credentials that cannot be used (not a file name, text or pair)."""
+
+    default = 'invalid user credentials'
 
 
 class InvalidCallbackTypeError(Error):
     """A callback that is not a coroutine function (nats.py requires ``async def``)."""
 
+    default = 'callbacks must be coroutine functions'
+
 
 class BadSubscriptionError(Error):
     """The subscription is closed or unknown."""
+
+    default = 'invalid subscription'
 
 
 class SlowConsumerError(Error):
     """A subscription fell behind and messages were dropped (nats.py's
     ``subject``, ``reply``, ``sid`` and ``sub`` attributes)."""
+
+    default = 'slow consumer, messages dropped'
 
     def __init__(self, message: str = "slow consumer, messages dropped",
                  code: str = "slow_consumer", subject: str = "", reply: str = "",
@@ -124,13 +163,19 @@ class SlowConsumerError(Error):
 class OutboundBufferLimitError(Error):
     """Reconnecting, and the buffer for publishes (pending_size) is full."""
 
+    default = 'outbound buffer limit exceeded'
+
 
 class ProtocolError(Error):
     """The server sent something that breaks the protocol, or an -ERR."""
 
+    default = 'protocol error'
+
 
 class NotJSMessageError(Error):
     """A JetStream-only call on a message that did not come from a stream."""
+
+    default = 'not a JetStream message'
 
 
 class MsgAlreadyAckdError(Error):

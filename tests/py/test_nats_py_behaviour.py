@@ -227,3 +227,16 @@ async def test_an_object_info_that_cannot_be_read_is_bad_object_meta():
         await expect(jse.BadObjectMetaError, obs.get("bad"))
     finally:
         await nc.close()
+
+
+async def test_errors_without_a_message_say_what_nats_py_says():
+    from nats_wasm.aio import errors as aio_errors
+
+    for cls, text in ((errors.TimeoutError, "nats: timeout"),
+                      (errors.BadTimeoutError, "nats: timeout invalid"),
+                      (errors.NoServersError, "nats: no servers available for connection"),
+                      (errors.ConnectionClosedError, "nats: connection closed"),
+                      (aio_errors.ErrDrainTimeout, "nats: draining connection timed out")):
+        assert str(cls()) == text, cls
+    assert str(errors.TimeoutError("request to a.b timed out")) == \
+        "nats: request to a.b timed out", "the engine's message, when there is one, stays"
