@@ -41,11 +41,18 @@ class Msg:
     __slots__ = ("_client", "subject", "reply", "data", "_headers", "_raw_headers", "_sid",
                  "_metadata", "_ackd")
 
-    def __init__(self, subject: str = "", reply: str = "", data: bytes = b"",
+    def __init__(self, _subject: Any = "", reply: str = "", data: bytes = b"",
                  headers: Optional[dict[str, str]] = None, sid: int = 0,
-                 _client: Optional["Client"] = None, _raw_headers: Optional[bytes] = None) -> None:
+                 _client: Optional["Client"] = None, _raw_headers: Optional[bytes] = None,
+                 subject: Optional[str] = None) -> None:
+        if not isinstance(_subject, str) and hasattr(_subject, "new_inbox"):
+            # nats.py's Msg is a dataclass whose first field is the client:
+            # Msg(nc, subject=..., reply=...) builds one that can ack.
+            _client, _subject = _subject, ""
+        if subject is not None:
+            _subject = subject
         self._client = _client
-        self.subject = subject
+        self.subject = _subject
         self.reply = reply
         self.data = data
         # Raw headers are decoded on first use (most messages are never asked).

@@ -240,3 +240,18 @@ async def test_errors_without_a_message_say_what_nats_py_says():
         assert str(cls()) == text, cls
     assert str(errors.TimeoutError("request to a.b timed out")) == \
         "nats: request to a.b timed out", "the engine's message, when there is one, stays"
+
+
+async def test_msg_takes_the_client_first_as_nats_py_does():
+    from nats_wasm.msg import Msg
+
+    nc = await nats_wasm.connect(env().wsUrl)
+    try:
+        inbox = nc.new_inbox()
+        sub = await nc.subscribe(inbox)
+        m = Msg(nc, subject="s", reply=inbox, data=b"d")
+        assert (m.subject, m.reply, m.data) == ("s", inbox, b"d")
+        await m.respond(b"answer")
+        assert (await sub.next_msg(timeout=2)).data == b"answer"
+    finally:
+        await nc.close()
