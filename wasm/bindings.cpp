@@ -114,6 +114,7 @@ EMSCRIPTEN_BINDINGS(nats_wasm) {
   function("parseAckReply", &parse_ack_reply);
   function("pushSubscribeConfig", &push_subscribe_config);
   function("jsApiPrefix", &js_api_prefix);
+  function("pullSubscribeConfig", &pull_subscribe_config);
   function("objDigestText", &obj_digest_text);
   function("objChunkSize", &obj_chunk_size);
   function("partitionFor", &partition_for);

@@ -126,6 +126,12 @@ val push_subscribe_config(const std::string &config_json, const val &request) {
   return out;
 }
 
+val pull_subscribe_config(const std::string &config_json, const std::string &subject,
+                          const std::string &durable, const std::string &fresh_name) {
+  auto config = js::pull_subscribe_config(config_json, subject, durable, fresh_name);
+  return config ? val(*config) : failure(config.error());
+}
+
 val js_api_prefix(const std::string &prefix, const std::string &domain) {
   js::ContextOptions o;
   o.prefix = prefix;

@@ -30,6 +30,10 @@ Result<js::OrderedOptions> ordered_options_from(const emscripten::val &opts);
 /// inactive_threshold (ns)}; a failure when they are refused.
 emscripten::val push_subscribe_config(const std::string &config_json,
                                       const emscripten::val &request);
+/// nats.py's js.pull_subscribe creating its pull consumer: the config JSON
+/// (js::pull_subscribe_config), or a failure.
+emscripten::val pull_subscribe_config(const std::string &config_json, const std::string &subject,
+                                      const std::string &durable, const std::string &fresh_name);
 /// The API prefix a JetStream context with these options uses ("$JS.API",
 /// "$JS.hub.API" for domain "hub"), or a failure for an invalid one.
 emscripten::val js_api_prefix(const std::string &prefix, const std::string &domain);

@@ -5,6 +5,7 @@
 // Python uses only what this module exports.
 import { coreIfLoaded } from './core.mjs';
 import { ACK_KIND, API_ERRORS, ERRORS } from '../dist/abi.mjs';
+import { errorFromCode } from './errors.mjs';
 import { headers } from './headers.mjs';
 import { JsContext } from './jetstream/context.mjs';
 import { ConsumersImpl } from './jetstream/consumer.mjs';
@@ -286,6 +287,16 @@ export function jsAckSync(nc, reply, timeoutMs) {
   nc._writeOutput();
   nc._armTimer();
   return { promise, cancel: () => nc._cancelRequest(id) };
+}
+
+/**
+ * nats.py's js.pull_subscribe: the config JSON of the consumer it creates
+ * (the engine's rule, js::pull_subscribe_config); throws the engine's error.
+ */
+export function pullSubscribeConfig(configJson, subject, durable, freshName) {
+  const out = coreIfLoaded().pullSubscribeConfig(configJson ?? '', subject, durable, freshName);
+  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  return out;
 }
 
 /** The delivery info of an ack subject (or null): the engine's parser. */

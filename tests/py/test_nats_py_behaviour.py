@@ -255,3 +255,22 @@ async def test_msg_takes_the_client_first_as_nats_py_does():
         assert (await sub.next_msg(timeout=2)).data == b"answer"
     finally:
         await nc.close()
+
+
+async def test_pull_subscribe_makes_its_consumer_as_nats_py_does():
+    nc, jsx = await connected()
+    try:
+        s = unique("PULLCFG")
+        await jsx.add_stream(name=s, subjects=[f"{s}.>"])
+        given = api.ConsumerConfig(description="mine", max_deliver=3, filter_subject="ignored")
+        durable = await jsx.pull_subscribe(f"{s}.a", durable="d", config=given)
+        c = (await durable.consumer_info()).config
+        assert (c.name, c.durable_name, c.filter_subject) == ("d", "d", f"{s}.a")
+        assert (c.description, c.max_deliver) == ("mine", 3), "the config's own fields stay"
+        ephemeral = await jsx.pull_subscribe(f"{s}.b")
+        info = await ephemeral.consumer_info()
+        assert info.config.durable_name is None and len(info.name) == 22, info.name
+        assert info.config.filter_subject == f"{s}.b"
+        await expect(errors.BadSubjectError, jsx.pull_subscribe("bad subject", stream=s))
+    finally:
+        await nc.close()

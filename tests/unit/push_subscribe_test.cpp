@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "nats/jetstream/consumer.hpp"
 #include "nats/jetstream/push.hpp"
 
 namespace {
@@ -110,6 +111,29 @@ TEST(PushSubscribe, BadInputIsRefusedWithTheFieldNamed) {
   EXPECT_EQ(code("", negative), Errc::invalid_argument);
   auto out = nats::js::push_subscribe_config("", request("bad subject"));
   EXPECT_NE(out.error().message.find("subject: "), std::string::npos);
+}
+
+TEST(PullSubscribe, FilteredOnTheSubjectNamedByDurableOrAFreshName) {
+  auto durable = nats::js::pull_subscribe_config(R"({"ack_wait":5,"filter_subject":"old"})",
+                                                 "orders.>", "d", "FRESH");
+  ASSERT_TRUE(durable.ok());
+  EXPECT_EQ(
+      json::parse(*durable),
+      json::parse(R"({"ack_wait":5,"filter_subject":"orders.>","name":"d","durable_name":"d"})"));
+  auto ephemeral = nats::js::pull_subscribe_config("", "orders.>", "", "FRESH");
+  ASSERT_TRUE(ephemeral.ok());
+  EXPECT_EQ(json::parse(*ephemeral),
+            json::parse(R"({"filter_subject":"orders.>","name":"FRESH"})"));
+  auto many =
+      nats::js::pull_subscribe_config(R"({"filter_subjects":["a.1","a.2"]})", "a.*", "", "F");
+  ASSERT_TRUE(many.ok());
+  EXPECT_FALSE(json::parse(*many).contains("filter_subject"));
+  EXPECT_EQ(nats::js::pull_subscribe_config("", "bad subject", "", "F").error().code,
+            Errc::invalid_subject);
+  EXPECT_EQ(nats::js::pull_subscribe_config("", "a", "bad.name", "F").error().code,
+            Errc::invalid_name);
+  EXPECT_EQ(nats::js::pull_subscribe_config("[]", "a", "", "F").error().code,
+            Errc::invalid_argument);
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
-// nats.py's js.subscribe, as rules: which consumer it means, and the config
-// of the push consumer it creates when there is none. The host looks the
-// consumer up and creates it; what goes in the config is decided here.
+// nats.py's js.subscribe and js.pull_subscribe, as rules: which consumer
+// they mean, and the config of the consumer they create when there is none.
+// The host looks the consumer up and creates it; what goes in the config is
+// decided here.
 #include <nlohmann/json.hpp>
 
 #include "../json_parse.hpp"
+#include "nats/jetstream/api.hpp"
+#include "nats/jetstream/consumer.hpp"
 #include "nats/jetstream/push.hpp"
 #include "nats/subject.hpp"
 
@@ -23,7 +26,30 @@ bool unset(const nlohmann::json &config, const char *key) {
   return false;
 }
 
+Result<nlohmann::json> config_object(std::string_view config_json) {
+  if (config_json.empty()) return nlohmann::json::object();
+  nlohmann::json config = detail::parse_json(config_json);
+  if (!config.is_object()) {
+    return Error{Errc::invalid_argument, "the consumer config must be a JSON object"};
+  }
+  return config;
+}
+
 }  // namespace
+
+Result<std::string> pull_subscribe_config(std::string_view config_json, std::string_view subject,
+                                          std::string_view durable, std::string_view fresh_name) {
+  if (Error e = validate_subscribe_subject(subject)) return Error{e.code, "subject: " + e.message};
+  const std::string_view name = durable.empty() ? fresh_name : durable;
+  if (Error e = validate_consumer_name(name)) return e;
+  auto config = config_object(config_json);
+  if (!config) return config.error();
+  // The subject is the filter, unless several filters are named.
+  if (unset(*config, "filter_subjects")) (*config)["filter_subject"] = std::string(subject);
+  (*config)["name"] = std::string(name);
+  if (!durable.empty()) (*config)["durable_name"] = std::string(durable);
+  return config->dump();
+}
 
 Result<std::string> push_subscribe_name(std::string_view queue, std::string_view durable) {
   if (!queue.empty() && !durable.empty() && queue != durable) {
@@ -43,13 +69,9 @@ Result<std::string> push_subscribe_config(std::string_view config_json, const Pu
   if (r.idle_heartbeat.count() < 0 || r.inactive_threshold.count() < 0) {
     return Error{Errc::invalid_argument, "idle_heartbeat and inactive_threshold must be >= 0"};
   }
-  nlohmann::json config = nlohmann::json::object();
-  if (!config_json.empty()) {
-    config = detail::parse_json(config_json);
-    if (!config.is_object()) {
-      return Error{Errc::invalid_argument, "the consumer config must be a JSON object"};
-    }
-  }
+  auto parsed = config_object(config_json);
+  if (!parsed) return parsed.error();
+  nlohmann::json &config = *parsed;
   if (unset(config, "durable_name") && !r.name.empty()) config["durable_name"] = r.name;
   if (unset(config, "deliver_group") && !r.queue.empty()) config["deliver_group"] = r.queue;
   if (unset(config, "headers_only") && r.headers_only) config["headers_only"] = *r.headers_only;

@@ -5,8 +5,10 @@ nats.py's ``nats.jetstream`` API (``get_consumer``, ``ordered_consumer``)."""
 from __future__ import annotations
 
 import datetime
+import json
 from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
+from .. import _ffi
 from .. import errors as core_errors
 from . import api, errors
 from .consumer import Consumer, Seconds, get_consumer, ordered_options
@@ -123,13 +125,12 @@ class ConsumingMixin:
                 return await self.pull_subscribe_bind(durable, stream)
             except errors.NotFoundError:
                 pass
-        config = config or api.ConsumerConfig()
-        if not config.filter_subjects and not config.filter_subject:
-            config = config.evolve(filter_subject=subject)
-        if durable:
-            config = config.evolve(name=durable, durable_name=durable)
-        elif not config.name and not config.durable_name:
-            config = config.evolve(name=self._nc.new_inbox().rsplit(".", 1)[-1])
+        # What the consumer is made with is the engine's rule (nats.py's).
+        given = json.dumps(config.as_dict()) if config is not None else ""
+        fresh = self._nc.new_inbox().rsplit(".", 1)[-1]
+        made = _ffi.call(self._nc._mod.pyodide.pullSubscribeConfig, given, subject,
+                         durable or "", fresh)
+        config = api.ConsumerConfig.from_response(json.loads(made))
         info = await self.add_consumer(stream, config)  # type: ignore[attr-defined]
         return await self.pull_subscribe_bind(info.name, stream)
 

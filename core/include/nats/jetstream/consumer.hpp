@@ -128,4 +128,13 @@ struct OrderedOptions {
 std::string ordered_consumer_config(const OrderedOptions &options, std::string_view name,
                                     std::uint64_t start_seq);
 
+/// The config nats.py's `js.pull_subscribe(subject, durable)` creates its
+/// pull consumer with when none of that name exists: the caller's config (a
+/// ConsumerConfig JSON object, "" for none; unknown fields kept), filtered
+/// on `subject` unless it names `filter_subjects`, named `durable` (name and
+/// durable_name) or, without one, `fresh_name` (an ephemeral consumer).
+/// An invalid subject is invalid_subject, a bad name invalid_name.
+Result<std::string> pull_subscribe_config(std::string_view config_json, std::string_view subject,
+                                          std::string_view durable, std::string_view fresh_name);
+
 }  // namespace nats::js
