@@ -5,6 +5,7 @@
 import { coreIfLoaded } from './core.mjs';
 import { stageHeaders } from './engine.mjs';
 import { errorFromCode, InvalidArgumentError } from './errors.mjs';
+import { throwIfFailure } from './failure.mjs';
 import { Match, canonicalMIMEHeaderKey } from './helpers.mjs';
 
 // Checks a pair the way the engine will when it is sent. Before the engine
@@ -122,7 +123,7 @@ export class MsgHdrsImpl {
     const flat = [this._code, this._description];
     for (const [k, vs] of this._map) for (const v of vs) flat.push(k, v);
     const out = M.encodeHeaders(flat);
-    if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+    throwIfFailure(out);
     return out;
   }
 

@@ -3,7 +3,8 @@
 // and header keys are the engine's rules, so those need it loaded (after
 // connect() or `await loadCore()`); a clear error says so otherwise.
 import { coreIfLoaded } from './core.mjs';
-import { InvalidOperationError, TimeoutError, errorFromCode } from './errors.mjs';
+import { InvalidOperationError, TimeoutError } from './errors.mjs';
+import { throwIfFailure } from './failure.mjs';
 
 /** An empty payload. */
 export const Empty = new Uint8Array(0);
@@ -30,7 +31,7 @@ function seeds() {
 export function createInbox(prefix = '') {
   const s = seeds();
   const out = engine('createInbox').newInbox(String(prefix ?? ''), s[0], s[1], s[2], s[3]);
-  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  throwIfFailure(out);
   return out;
 }
 
@@ -51,7 +52,7 @@ export const nuid = new Nuid();
 /** "content-type" → "Content-Type" (Go's rule, the engine's). */
 export function canonicalMIMEHeaderKey(key) {
   const out = engine('canonicalMIMEHeaderKey').canonicalHeaderKey(String(key));
-  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  throwIfFailure(out);
   return out;
 }
 

@@ -5,7 +5,7 @@
 // Python uses only what this module exports.
 import { coreIfLoaded } from './core.mjs';
 import { ACK_KIND, API_ERRORS, ERRORS } from '../dist/abi.mjs';
-import { errorFromCode } from './errors.mjs';
+import { throwIfFailure } from './failure.mjs';
 import { headers } from './headers.mjs';
 import { JsContext } from './jetstream/context.mjs';
 import { ConsumersImpl } from './jetstream/consumer.mjs';
@@ -295,7 +295,7 @@ export function jsAckSync(nc, reply, timeoutMs) {
  */
 export function pullSubscribeConfig(configJson, subject, durable, freshName) {
   const out = coreIfLoaded().pullSubscribeConfig(configJson ?? '', subject, durable, freshName);
-  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  throwIfFailure(out);
   return out;
 }
 

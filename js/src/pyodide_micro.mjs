@@ -3,7 +3,7 @@
 // subscriptions; the service (discovery, stats, error headers, streams) is
 // the JS one, on the core's rules.
 import { coreIfLoaded } from './core.mjs';
-import { errorFromCode } from './errors.mjs';
+import { throwIfFailure } from './failure.mjs';
 import { headers } from './headers.mjs';
 import { Svcm } from './services/service.mjs';
 import { errorHeaders } from './services/service_msg.mjs';
@@ -13,7 +13,7 @@ export { ServiceClient, requestStream } from './services/client.mjs';
 /** <prefix>.<VERB>[.<name>[.<id>]] (verb 0 PING, 1 INFO, 2 STATS; prefix "" is $SRV). */
 export function controlSubject(verb, name, id, prefix) {
   const s = coreIfLoaded().microControlSubject(verb, name, id, prefix ?? '');
-  if (Array.isArray(s)) throw errorFromCode(s[0], s[1]);
+  throwIfFailure(s);
   return s;
 }
 

@@ -3,7 +3,7 @@
 // consumer (consumerStart / takeJsPacked in pyodide.mjs). The rules are the
 // engine's (core/src/jetstream/engine_push.cpp and push.cpp).
 import { coreIfLoaded } from './core.mjs';
-import { errorFromCode } from './errors.mjs';
+import { throwIfFailure } from './failure.mjs';
 import { PushConsumerImpl } from './jetstream/push_consumer.mjs';
 
 /**
@@ -15,7 +15,7 @@ import { PushConsumerImpl } from './jetstream/push_consumer.mjs';
  */
 export function subscribeConfig(configJson, request) {
   const out = coreIfLoaded().pushSubscribeConfig(configJson ?? '', request);
-  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  throwIfFailure(out);
   return [out.name, out.config];
 }
 

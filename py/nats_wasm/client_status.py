@@ -21,8 +21,9 @@ _log = logging.getLogger("nats_wasm")
 class Status:
     """A connection status event: type is "disconnect", "reconnecting",
     "reconnect", "update", "ldm", "staleConnection", "forceReconnect",
-    "error" or "close". ``data`` is the server URL (disconnect, reconnect,
-    reconnecting, ldm) or {"added": [...], "deleted": [...]} (update)."""
+    "error" or "close". ``data`` is the server as "host:port" (disconnect,
+    reconnect, ldm), the URL tried (reconnecting), or {"added": [...],
+    "deleted": [...]} (update)."""
 
     type: str
     error: Optional[BaseException] = None

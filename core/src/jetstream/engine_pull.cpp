@@ -354,9 +354,7 @@ Error Engine::pull_consumed(std::uint64_t id, std::uint64_t msgs, std::uint64_t 
   s.unconsumed_msgs -= std::min(msgs, s.unconsumed_msgs);
   s.unconsumed_bytes -= std::min(bytes, s.unconsumed_bytes);
   if (s.options.mode == js::PullMode::push) {
-    const bool room = (s.limit_msgs == 0 || s.unconsumed_msgs < s.limit_msgs) &&
-                      (s.limit_bytes == 0 || s.unconsumed_bytes < s.limit_bytes);
-    if (room) s.drop_reported = false;  // a later overflow is a new episode
+    if (!s.holds_too_much(0)) s.drop_reported = false;  // a later overflow is a new episode
     push_flow_control(id);
   } else {
     pull_refill(id);

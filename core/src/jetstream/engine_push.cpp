@@ -87,10 +87,7 @@ void Engine::push_on_status(std::uint64_t id, const js::PullStatus &st, std::str
 
 bool Engine::push_admit(std::uint64_t id, std::uint64_t size) {
   auto &s = js_.pulls.at(id);
-  const bool over = (s.limit_msgs > 0 && s.unconsumed_msgs >= s.limit_msgs) ||
-                    (s.limit_bytes > 0 && s.unconsumed_msgs > 0 &&  // one always fits
-                     s.unconsumed_bytes + size > s.limit_bytes);
-  if (!over) return true;
+  if (!s.holds_too_much(size)) return true;
   // The server pushes without waiting (no flow control, or it is not
   // answered yet): what the host cannot hold is dropped, once told per episode.
   ++s.dropped;

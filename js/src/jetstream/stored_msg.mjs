@@ -1,5 +1,6 @@
 // A message read from a stream (nats.js StoredMsg).
 import { MsgHdrsImpl, headers as emptyHeaders } from '../headers.mjs';
+import { DirectMsgHeaders } from './types.mjs';
 
 const decoder = new TextDecoder();
 
@@ -22,9 +23,9 @@ export class StoredMsgImpl {
     return this._header;
   }
   /** A direct get's Nats-Last-Sequence (batched gets, nats-server 2.11+), else 0. */
-  get lastSequence() { return Number(this.header.get('Nats-Last-Sequence') || 0); }
+  get lastSequence() { return Number(this.header.get(DirectMsgHeaders.LastSequence) || 0); }
   /** A direct get's Nats-Num-Pending (batched gets), else 0. */
-  get pending() { return Number(this.header.get('Nats-Num-Pending') || 0); }
+  get pending() { return Number(this.header.get(DirectMsgHeaders.NumPending) || 0); }
   /** The time the message was stored. */
   get time() { return new Date(this.timestamp); }
   /** The payload as UTF-8. */

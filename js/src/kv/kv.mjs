@@ -4,7 +4,8 @@
 // subjects, headers, create-over-a-tombstone and watch entries are the
 // engine's (core/src/jetstream/kv.cpp, api_call_kv.cpp, engine_kv.cpp);
 // this file maps names and wraps results.
-import { ERRC, InvalidArgumentError, errorFromCode } from '../errors.mjs';
+import { ERRC, InvalidArgumentError } from '../errors.mjs';
+import { throwIfFailure } from '../failure.mjs';
 import { JsContext } from '../jetstream/context.mjs';
 import { AsyncQueue, iterableOf } from '../queue.mjs';
 import { toBytes } from '../bytes.mjs';
@@ -12,6 +13,7 @@ import { NatsConnection } from '../connection.mjs';
 import { jetstream } from '../jetstream/client.mjs';
 import { orderedItems, orderedRead } from '../jetstream/ordered_read.mjs';
 import { ListerImpl } from '../jetstream/manager.mjs';
+import { JsHeaders } from '../jetstream/types.mjs';
 import { BucketCodec } from './codecs.mjs';
 
 const decoder = new TextDecoder();
@@ -168,7 +170,7 @@ export class Bucket {
         const e = new KvEntryImpl(this.bucket, this._codec.decodeKey(m.subject), m.data,
           m.seq, m.time, OPERATIONS[m._num2] ?? 'PUT', m.info.pending, isUpdate, this._codec.valueDecoder());
         e.rawKey = m.subject;
-        const size = opts.headers_only ? m.headers?.get('Nats-Msg-Size') : '';
+        const size = opts.headers_only ? m.headers?.get(JsHeaders.MessageSizeHdr) : '';
         if (size) e._size = Number(size);
         return e;
       },
@@ -223,7 +225,7 @@ export class Bucket {
     for (const e of markers) {
       const args = M.kvPurgeDeletesArgs(this.bucket, e.rawKey, OPERATIONS.indexOf(e.operation),
         e.created.getTime(), at, olderMillis);
-      if (Array.isArray(args)) throw errorFromCode(args[0], args[1]);
+      throwIfFailure(args);
       if (args === null) continue;
       purged += (await this._ctx.call('stream_purge', JSON.parse(args))).purged ?? 0;
     }
@@ -270,7 +272,7 @@ export class Kvm {
     const nc = this._ctx.nc;
     nc._throwIfClosed();
     const stream = nc._engine.M.kvStreamName(String(name));
-    if (Array.isArray(stream)) throw errorFromCode(stream[0], stream[1]);
+    throwIfFailure(stream);
     return new Bucket(this._bucketCtx(opts), String(name), { config: { name: stream, allow_direct: !!opts.allow_direct } }, opts.codec);
   }
 

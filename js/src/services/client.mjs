@@ -2,7 +2,8 @@
 // (requestStream). Subjects and how a reply reads are the core's.
 import { toBytes } from '../bytes.mjs';
 import { coreIfLoaded } from '../core.mjs';
-import { errorFromCode, ProtocolError, TimeoutError } from '../errors.mjs';
+import { ProtocolError, TimeoutError } from '../errors.mjs';
+import { throwIfFailure } from '../failure.mjs';
 import { REPLY, ServiceError, classifyReply } from './service_msg.mjs';
 
 const VERB_CODES = { PING: 0, INFO: 1, STATS: 2 };
@@ -28,7 +29,7 @@ export class ServiceClient {
 
   async _q(verb, name, id) {
     const subject = coreIfLoaded().microControlSubject(VERB_CODES[verb], String(name), String(id), this.prefix);
-    if (Array.isArray(subject)) throw errorFromCode(subject[0], subject[1]);
+    throwIfFailure(subject);
     const replies = await this.nc.requestMany(subject, undefined, this.opts);
     return (async function* parsed() {
       for await (const m of replies) {

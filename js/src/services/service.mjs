@@ -5,6 +5,7 @@
 import { MICRO_RESPONSE_TYPE } from '../../dist/abi.mjs';
 import { coreIfLoaded } from '../core.mjs';
 import { errorFromCode } from '../errors.mjs';
+import { throwIfFailure } from '../failure.mjs';
 import { Endpoint } from './endpoint.mjs';
 import { ServiceClient } from './client.mjs';
 
@@ -15,7 +16,7 @@ export const ServiceResponseType = MICRO_RESPONSE_TYPE;
 const VERBS = ['PING', 'INFO', 'STATS'];
 
 function check(out) {
-  if (Array.isArray(out)) throw errorFromCode(out[0], out[1]);
+  throwIfFailure(out);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // service answers with (ServiceError). The error headers and how a reply
 // reads are the core's (core/include/nats/micro/service.hpp).
 import { coreIfLoaded } from '../core.mjs';
-import { errorFromCode } from '../errors.mjs';
+import { throwIfFailure } from '../failure.mjs';
 import { MsgHdrsImpl } from '../headers.mjs';
 import { Msg } from '../msg.mjs';
 
@@ -42,7 +42,7 @@ export class ServiceError extends Error {
 /** The headers of an error reply, with the caller's own headers kept. */
 export function errorHeaders(code, description, extra) {
   const raw = coreIfLoaded().microErrorHeaders(String(code), String(description ?? ''));
-  if (Array.isArray(raw)) throw errorFromCode(raw[0], raw[1]);
+  throwIfFailure(raw);
   const h = MsgHdrsImpl.decode(raw);
   if (extra) {
     for (const [k, vs] of extra._map) if (!h.has(k)) for (const v of vs) h.append(k, v);

@@ -73,6 +73,12 @@ struct PullSession {
   std::uint64_t limit_bytes = 0;
   std::uint64_t dropped = 0;
   bool drop_reported = false;  ///< "slow_consumer" told for this episode
+  /// True when a push session's host holds too much to take `incoming` more
+  /// bytes (one message always fits).
+  bool holds_too_much(std::uint64_t incoming) const {
+    return (limit_msgs > 0 && unconsumed_msgs >= limit_msgs) ||
+           (limit_bytes > 0 && unconsumed_msgs > 0 && unconsumed_bytes + incoming > limit_bytes);
+  }
   /// Flow-control requests waiting for the host to consume what came before
   /// them: (reply subject, messages received when it came).
   std::vector<std::pair<std::string, std::uint64_t>> flow_control;
