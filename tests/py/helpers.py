@@ -20,6 +20,22 @@ async def connected(url=None, **options):
     return nc, nc.jetstream()
 
 
+async def settled(ask, holds, timeout=3.0):
+    """Asks again until holds(answer): for server state that settles after the
+    message that changed it (JetStream applies plain acks from its own queue,
+    so a flush does not wait for them). Returns the answer that holds; at the
+    deadline fails with the last one."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        answer = await ask()
+        if holds(answer):
+            return answer
+        assert loop.time() < deadline, f"never settled: {answer}"
+        await asyncio.sleep(0.05)
+
 
 async def expect(exc_type, awaitable, why=""):
     """Awaits and returns the exception of exc_type it must raise."""
