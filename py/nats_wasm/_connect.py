@@ -99,6 +99,9 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
                           reconnectTimeWait=_ffi.ms(reconnect_time_wait, "reconnect_time_wait"),
                           noRandomize=bool(dont_randomize), reconnectBufferSize=pending_size,
                           ignoreClusterUpdates=bool(ignore_cluster_updates),
+                          # nats.py retries the first connect like a reconnect
+                          # (max_reconnect_attempts per server) when it may reconnect.
+                          waitOnFirstConnect=bool(allow_reconnect),
                           # nats.py retries a refused reconnect like any other.
                           ignoreAuthErrorAbort=True)
     if password is not None:

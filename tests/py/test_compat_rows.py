@@ -279,7 +279,8 @@ async def test_core_errors_from_real_behaviour_and_their_aio_aliases():
         await nc.close()
     await expect(aio_errors.ErrConnectionClosed, nc.publish("rows.x", b""))
     await expect(aio_errors.ErrAuthorization, nats_wasm.connect(js.natsTestEnv.tokenWsUrl, token="wrong"))
-    await expect(aio_errors.ErrNoServers, nats_wasm.connect("ws://127.0.0.1:1", connect_timeout=2))
+    await expect(aio_errors.ErrNoServers, nats_wasm.connect("ws://127.0.0.1:1", connect_timeout=2,
+                                                                  max_reconnect_attempts=1))
     # Credentials that cannot be used (nats.py defines the class but never raises it).
     e = await expect(aio_errors.ErrInvalidUserCredentials,
                      nats_wasm.connect(url, user_credentials=("a", "b", "c")))

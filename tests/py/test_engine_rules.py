@@ -34,7 +34,8 @@ async def test_connect_failure_is_no_servers_error():
     stopped = await env().startServer()
     url = stopped.wsUrl
     await stopped.stop()
-    e = await expect(errors.NoServersError, nats_wasm.connect(url, connect_timeout=2))
+    e = await expect(errors.NoServersError, nats_wasm.connect(url, connect_timeout=2,
+                                                                    max_reconnect_attempts=1))
     assert "cannot connect" in str(e)
 
 

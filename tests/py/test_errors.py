@@ -75,7 +75,8 @@ async def test_user_password_and_permission_violation():
 
 async def test_unreachable_server():
     await _expect(errors.NoServersError,
-                  nats_wasm.connect("ws://127.0.0.1:1", connect_timeout=2))
+                  nats_wasm.connect("ws://127.0.0.1:1", connect_timeout=2,
+                                    max_reconnect_attempts=1))
 
 
 async def test_invalid_header_key():

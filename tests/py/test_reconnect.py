@@ -64,6 +64,39 @@ async def test_subscription_survives_ten_restarts_with_callbacks_in_order():
 test_subscription_survives_ten_restarts_with_callbacks_in_order.timeout = 90
 
 
+async def test_first_connect_waits_for_the_server_as_nats_py_does():
+    """nats.py retries the first connect like a reconnect (max_reconnect_attempts
+    per server) unless allow_reconnect=False: a notebook started before its
+    server connects once the server is up."""
+    server = await js.natsTestEnv.startServer()
+    await server.kill()
+    try:
+        started = time.monotonic()
+        e = await expect(errors.NoServersError,
+                         nats_wasm.connect(server.wsUrl, max_reconnect_attempts=3,
+                                           reconnect_time_wait=0.2, connect_timeout=2))
+        assert time.monotonic() - started < 5, "three attempts, then no servers"
+        e = await expect(errors.Error, nats_wasm.connect(server.wsUrl, allow_reconnect=False,
+                                                         connect_timeout=2))
+        assert "cannot connect" in str(e), str(e)
+        connecting = asyncio.ensure_future(nats_wasm.connect(server.wsUrl, **FAST))
+        done, _ = await asyncio.wait([connecting], timeout=1)
+        assert not done, "still trying while the server is down"
+        await server.restart()
+        nc = await asyncio.wait_for(connecting, 10)
+        try:
+            assert nc.is_connected
+            sub = await nc.subscribe("py.first")
+            await nc.publish("py.first", b"up")
+            assert (await sub.next_msg(timeout=5)).data == b"up"
+        finally:
+            await nc.close()
+    finally:
+        await server.stop()
+
+test_first_connect_waits_for_the_server_as_nats_py_does.timeout = 60
+
+
 async def test_publishes_while_down_arrive_in_order_and_overflow_raises():
     server = await js.natsTestEnv.startServer()
     calls = Calls()
