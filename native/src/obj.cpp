@@ -145,19 +145,16 @@ Result<ObjectInfo> ObjectStore::put(const ObjectMeta &meta, const ObjectReader &
     return failed;
   }
 
-  ObjectInfo info;
-  info.name = meta.name;
-  info.description = meta.description;
-  info.headers = meta.headers;
-  info.metadata = meta.metadata;
-  info.max_chunk_size = chunk;
-  info.nuid = nuid;
-  info.size = size;
-  info.chunks = chunks;
-  info.digest = obj::digest_text(sha.finish());
-  info.mtime = detail::now_rfc3339();
+  ObjectInfo described;  // the meta as a record: its description, headers and metadata
+  described.description = meta.description;
+  described.headers = meta.headers;
+  described.metadata = meta.metadata;
   // A refused write purges its chunks in the engine (api_call_obj.cpp).
-  return put_meta(info, false);
+  return put_meta(
+      "\"name\":" + js::json_quote(meta.name) + ",\"meta\":" + detail::object_info_json(described) +
+      ",\"nuid\":" + js::json_quote(nuid) + ",\"size\":" + std::to_string(size) +
+      ",\"chunks\":" + std::to_string(chunks) + ",\"max_chunk_size\":" + std::to_string(chunk) +
+      ",\"digest\":" + js::json_quote(obj::digest_text(sha.finish())));
 }
 
 // --- get -----------------------------------------------------------------------------------

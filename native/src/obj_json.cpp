@@ -2,8 +2,6 @@
 #include "obj_json.hpp"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -17,17 +15,10 @@ Error bad(std::string what) { return {Errc::protocol_error, std::move(what)}; }
 
 }  // namespace
 
-std::string now_rfc3339() {
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  const auto secs = static_cast<std::time_t>(ns.count() / 1000000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(ns.count() % 1000000000));
-  return buf;
+std::int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string object_info_json(const ObjectInfo &info) {

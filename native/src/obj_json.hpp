@@ -3,6 +3,7 @@
 // record every client keeps on $O.<bucket>.M.<name>) and obj_store_list's
 // reply. The only file of the native host that uses a JSON library.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,8 +13,8 @@
 
 namespace nats::native::detail {
 
-/// Now in UTC as RFC 3339 with nanoseconds: an info's mtime (as Go clients write it).
-std::string now_rfc3339();
+/// Now as nanoseconds since the Unix epoch: the time the engine stamps an info with.
+std::int64_t now_unix_ns();
 
 /// An info record as JSON (bucket and revision left out: the engine adds them).
 std::string object_info_json(const ObjectInfo &info);

@@ -119,11 +119,10 @@ Result<ObjectInfo> ObjectStore::get_info(std::string_view name, bool show_delete
   return info;
 }
 
-Result<ObjectInfo> ObjectStore::put_meta(const ObjectInfo &info, bool link) {
-  std::string args =
-      "{\"bucket\":" + js::json_quote(bucket_) + ",\"info\":" + detail::object_info_json(info);
-  if (link) args += ",\"link\":true";
-  auto r = js_->call_json(js::ApiOp::obj_put_meta, args + "}");
+Result<ObjectInfo> ObjectStore::put_meta(const std::string &fields) {
+  auto r = js_->call_json(js::ApiOp::obj_put_meta,
+                          "{\"bucket\":" + js::json_quote(bucket_) + "," + fields +
+                              ",\"now_unix_ns\":" + std::to_string(detail::now_unix_ns()) + "}");
   if (!r) return r.error();
   return detail::object_info_from_json(*r);
 }
@@ -177,23 +176,18 @@ Result<ObjectInfo> ObjectStore::update_meta(std::string_view name, const ObjectM
   return detail::object_info_from_json(*r);
 }
 
+// The engine refuses a deleted object or a link as a target and writes the record.
 Result<ObjectInfo> ObjectStore::link(std::string_view name, const ObjectInfo &target) {
-  if (target.deleted) return Error{Errc::invalid_argument, "cannot link to a deleted object"};
-  if (target.is_link()) return Error{Errc::invalid_argument, "cannot link to a link"};
-  if (target.name.empty()) return Error{Errc::invalid_argument, "the target has no name"};
-  ObjectInfo info;
-  info.name = std::string(name);
-  info.link = ObjectLink{target.bucket.empty() ? bucket_ : target.bucket, target.name};
-  info.mtime = detail::now_rfc3339();
-  return put_meta(info, true);
+  std::string target_json = detail::object_info_json(target);  // without its bucket
+  if (!target.bucket.empty()) {
+    target_json.insert(1, "\"bucket\":" + js::json_quote(target.bucket) + ",");
+  }
+  return put_meta("\"name\":" + js::json_quote(name) + ",\"target\":" + target_json);
 }
 
 Result<ObjectInfo> ObjectStore::link_store(std::string_view name, const ObjectStore &store) {
-  ObjectInfo info;
-  info.name = std::string(name);
-  info.link = ObjectLink{store.bucket(), ""};
-  info.mtime = detail::now_rfc3339();
-  return put_meta(info, true);
+  return put_meta("\"name\":" + js::json_quote(name) +
+                  ",\"store\":" + js::json_quote(store.bucket()));
 }
 
 // --- watches -------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ TEST_P(ObjTest, DigestIsSha256InUrlBase64AndMetaIsKept) {
   EXPECT_EQ(kinds[0], "one");
   EXPECT_EQ(kinds[1], "two");
   EXPECT_EQ(info.metadata.at("owner"), "me");
-  EXPECT_EQ(info.mtime.size(), 30u) << info.mtime;  // 2024-05-01T10:20:30.123456789Z
+  EXPECT_EQ(info.mtime.size(), 24u) << info.mtime;  // 2024-05-01T10:20:30.123Z, as nats.js
   EXPECT_EQ(info.mtime.back(), 'Z');
   EXPECT_EQ(s.get(meta.name)->data, "abc");
 }

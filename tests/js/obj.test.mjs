@@ -312,7 +312,17 @@ describe('watch and links', () => {
     await assert.rejects(os.get('all'), (e) => assertNamedError(e, JetStreamError) && e.code === 'link_is_bucket');
     await os.putBlob({ name: 'live' }, byteRamp(1));
     await assert.rejects(os.link('live', target), (e) => e.code === 'object_exists');
-    await assert.rejects(os.put({ name: 'z', options: { link: { bucket: 'x' } } }, null), /link cannot be set/);
+    await assert.rejects(os.put({ name: 'z', options: { link: { bucket: 'x' } } }, null),
+      (e) => assertNamedError(e, InvalidArgumentError) && /link cannot be set/.test(e.message));
+    assert.equal(await os.info('z'), null, 'nothing was written');
+    // nats.js refuses a link to a link or to a deleted object (the engine's rule).
+    await assert.rejects(os.link('ln2', link),
+      (e) => assertNamedError(e, InvalidArgumentError) && e.message.includes('src object is a link'));
+    await other.delete('target');
+    const gone = await other.info('target');
+    await assert.rejects(os.link('ln3', gone),
+      (e) => assertNamedError(e, InvalidArgumentError) && e.message.includes('src object is deleted'));
+    assert.equal(await os.info('ln2'), null);
   });
 
   test('update renames and re-describes without rewriting the data (nats.js update)', async () => {

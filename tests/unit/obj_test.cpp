@@ -69,6 +69,70 @@ TEST(ObjRules, StoreStreamConfig) {
   EXPECT_EQ(obj::stream_config_json(c).error().code, Errc::invalid_bucket_name);
 }
 
+TEST(ObjRules, TheInfoRecordOfAPut) {
+  const json args = {{"name", "o"},
+                     {"meta",
+                      {{"description", "d"},
+                       {"headers", {{"X-A", {"1", "2"}}}},
+                       {"metadata", json::object()},
+                       {"options", {{"max_chunk_size", 9}}}}},
+                     {"nuid", "N1"},
+                     {"size", 5},
+                     {"chunks", 2},
+                     {"max_chunk_size", 4},
+                     {"digest", "SHA-256=x"}};
+  auto r = obj::info_record("b", args.dump(), 1'700'000'000'123'456'789);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(json::parse(*r), json({{"name", "o"},
+                                   {"description", "d"},
+                                   {"headers", {{"X-A", {"1", "2"}}}},
+                                   {"options", {{"max_chunk_size", 4}}},
+                                   {"nuid", "N1"},
+                                   {"size", 5},
+                                   {"chunks", 2},
+                                   {"digest", "SHA-256=x"},
+                                   {"mtime", "2023-11-14T22:13:20.123Z"},
+                                   {"deleted", false}}))
+      << "the chunk size used wins; empty metadata is left out";
+  json no_nuid = args;
+  no_nuid.erase("nuid");
+  EXPECT_EQ(obj::info_record("b", no_nuid.dump(), 0).error().code, Errc::invalid_argument);
+  json linked = args;
+  linked["meta"]["options"]["link"] = {{"bucket", "b"}};
+  EXPECT_EQ(obj::info_record("b", linked.dump(), 0).error().message,
+            "link cannot be set when putting the object in bucket");
+  EXPECT_EQ(obj::check_put_meta(linked["meta"].dump()).code, Errc::invalid_argument);
+  EXPECT_FALSE(obj::check_put_meta(args["meta"].dump()));
+  EXPECT_FALSE(obj::check_put_meta(""));
+  EXPECT_EQ(obj::info_record("b", R"({"nuid":"N"})", 0).error().code, Errc::invalid_name);
+}
+
+TEST(ObjRules, TheInfoRecordOfALink) {
+  auto r = obj::info_record("b", R"({"name":"l","target":{"name":"t","bucket":"other"}})", 0);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const json j = json::parse(*r);
+  EXPECT_EQ(j["options"], json({{"link", {{"bucket", "other"}, {"name", "t"}}}}));
+  EXPECT_EQ(j["name"], "l");
+  EXPECT_EQ(j["nuid"], "");
+  EXPECT_EQ(j["size"], 0);
+  EXPECT_EQ(j["mtime"], "1970-01-01T00:00:00.000Z");
+  // A target without a bucket is in the store written to.
+  r = obj::info_record("b", R"({"name":"l","target":{"name":"t"}})", 0);
+  EXPECT_EQ(json::parse(*r)["options"]["link"]["bucket"], "b");
+  // A whole store: a link without a name.
+  r = obj::info_record("b", R"({"name":"all","store":"other"})", 0);
+  EXPECT_EQ(json::parse(*r)["options"], json({{"link", {{"bucket", "other"}}}}));
+  auto refused = [](const char *args) { return obj::info_record("b", args, 0).error().message; };
+  EXPECT_EQ(refused(R"({"name":"l","target":{"name":"t","deleted":true}})"),
+            "src object is deleted");
+  EXPECT_EQ(refused(R"({"name":"l","target":{"name":"t","options":{"link":{"bucket":"b"}}}})"),
+            "src object is a link");
+  EXPECT_EQ(refused(R"({"name":"l","target":{}})"), "the object to link to has no name");
+  EXPECT_EQ(refused(R"({"name":"l","store":""})"), "bucket required");
+  EXPECT_EQ(obj::info_record("b", R"({"name":"l","store":"a b"})", 0).error().code,
+            Errc::invalid_bucket_name);
+}
+
 class ObjTest : public nats_test::JsCallTest {
 protected:
   // A STREAM.MSG.GET reply holding an info record.
@@ -213,10 +277,10 @@ TEST_F(ObjTest, DeleteMarksThenPurgesAndAMissingObjectIsNotFound) {
 }
 
 TEST_F(ObjTest, ALinkOverALiveObjectIsRefused) {
-  const json link = {{"name", "o"}, {"options", {{"link", {{"bucket", "b"}, {"name", "t"}}}}}};
   ASSERT_TRUE(engine()
                   .js_api(ctx_, ApiOp::obj_put_meta,
-                          json{{"bucket", "b"}, {"info", link}, {"link", true}}.dump(), peer_.now)
+                          json{{"bucket", "b"}, {"name", "o"}, {"target", {{"name", "t"}}}}.dump(),
+                          peer_.now)
                   .ok());
   auto evs = answer(pubs()[0].reply, stored_info("$O.b.M.bw==", 3, {{"name", "o"}, {"nuid", "N"}}));
   ASSERT_EQ(evs.size(), 1u);
@@ -295,6 +359,32 @@ TEST(ObjRulesPlacement, PlacementGoesToTheStreamConfig) {
   EXPECT_EQ(cfg["placement"]["cluster"], "east");
   c.placement_json = "\"east\"";
   EXPECT_EQ(nats::js::obj::stream_config_json(c).error().code, nats::Errc::invalid_argument);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(ObjTest, APutsRecordIsWrittenByTheEngineAndABadMetaIsRefusedBeforeAnyChunk) {
+  const json args = {{"bucket", "b"},         {"name", "o"},
+                     {"nuid", "N1"},          {"size", 3},
+                     {"chunks", 1},           {"max_chunk_size", 128},
+                     {"digest", "SHA-256=x"}, {"now_unix_ns", 1'000'000'000}};
+  ASSERT_TRUE(engine().js_api(ctx_, ApiOp::obj_put_meta, args.dump(), peer_.now).ok());
+  answer(pubs()[0].reply, not_found());
+  auto p = pubs();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].subject, "$O.b.M.bw==");
+  const json written = json::parse(p[0].body);
+  EXPECT_EQ(written["nuid"], "N1");
+  EXPECT_EQ(written["bucket"], "b");
+  EXPECT_EQ(written["mtime"], "1970-01-01T00:00:01.000Z");
+  EXPECT_EQ(written["options"], json({{"max_chunk_size", 128}}));
+  // obj_info with a put's meta refuses a link in it before anything is asked.
+  const json linked = {
+      {"bucket", "b"}, {"name", "o"}, {"meta", {{"options", {{"link", {{"bucket", "b"}}}}}}}};
+  EXPECT_EQ(engine().js_api(ctx_, ApiOp::obj_info, linked.dump(), peer_.now).error().code,
+            Errc::invalid_argument);
 }
 
 }  // namespace

@@ -93,6 +93,17 @@ Error JsApiCall::State::prepare_obj() {
   }
   // obj_info, obj_put_meta, obj_delete: about one object.
   std::string name;
+  if (op == ApiOp::obj_put_meta && !args.contains("info")) {
+    // The record is written here, once for every host (obj.cpp's rule).
+    auto record = obj::info_record(bucket, dump(args), args.value("now_unix_ns", std::int64_t{0}));
+    if (!record) return record.error();
+    if (args.contains("target") || args.contains("store")) args["link"] = true;
+    args["info"] = nats::detail::parse_json(*record);
+  }
+  if (op == ApiOp::obj_info && args.contains("meta")) {
+    // Before a put sends its chunks: a meta it would refuse is refused now.
+    if (Error e = obj::check_put_meta(dump(args["meta"]))) return e;
+  }
   if (op == ApiOp::obj_put_meta) {
     auto info = args.find("info");
     if (info == args.end() || !info->is_object()) return bad("an object info is required");

@@ -6,6 +6,7 @@
 #include "../json_parse.hpp"
 #include "nats/base64.hpp"
 #include "nats/jetstream/kv.hpp"
+#include "nats/micro/service.hpp"  // rfc3339_millis: mtime as nats.js writes it
 
 namespace nats::js::obj {
 
@@ -68,6 +69,102 @@ Result<std::string> stream_config_json(const StoreConfig &c) {
 
 std::string digest_text(std::string_view sha256_bytes) {
   return "SHA-256=" + base64_encode(sha256_bytes, Base64::url);
+}
+
+namespace {
+
+Error bad_arg(std::string what) { return {Errc::invalid_argument, std::move(what)}; }
+
+Error check_meta(const json &meta) {
+  if (meta.is_null()) return {};
+  if (!meta.is_object()) return bad_arg("the object's meta must be an object");
+  auto options = meta.find("options");
+  if (options != meta.end() && options->is_object()) {
+    auto link = options->find("link");
+    if (link != options->end() && !link->is_null()) {
+      return bad_arg("link cannot be set when putting the object in bucket");
+    }
+  }
+  return {};
+}
+
+// A link's options.link: {bucket, name} for an object, {bucket} for a store.
+Result<json> link_of(std::string_view bucket, const json &args) {
+  if (auto store = args.find("store"); store != args.end()) {
+    if (!store->is_string() || store->get_ref<const std::string &>().empty()) {
+      return bad_arg("bucket required");
+    }
+    if (Error e = validate_bucket(store->get_ref<const std::string &>())) return e;
+    return json{{"bucket", *store}};
+  }
+  const json &target = args["target"];
+  if (!target.is_object()) return bad_arg("the object to link to is required");
+  if (target.value("deleted", false)) return bad_arg("src object is deleted");
+  auto options = target.find("options");
+  if (options != target.end() && options->is_object() && options->contains("link") &&
+      !(*options)["link"].is_null()) {
+    return bad_arg("src object is a link");
+  }
+  const std::string name = target.value("name", std::string());
+  if (name.empty()) return bad_arg("the object to link to has no name");
+  std::string in = target.value("bucket", std::string());
+  if (in.empty()) in = bucket;
+  return json{{"bucket", in}, {"name", name}};
+}
+
+}  // namespace
+
+Error check_put_meta(std::string_view meta_json) {
+  if (meta_json.empty()) return {};
+  json meta = nats::detail::parse_json(meta_json);
+  if (meta.is_discarded()) return bad_arg("the object's meta is not JSON");
+  return check_meta(meta);
+}
+
+Result<std::string> info_record(std::string_view bucket, std::string_view args_json,
+                                std::int64_t unix_ns) {
+  json args = nats::detail::parse_json(args_json);
+  if (args.is_discarded() || !args.is_object()) return bad_arg("the args must be an object");
+  const std::string name = args.value("name", std::string());
+  if (Error e = validate_name(name)) return e;
+  json info = {{"name", name},
+               {"description", ""},
+               {"options", json::object()},
+               {"nuid", ""},
+               {"size", 0},
+               {"chunks", 0},
+               {"digest", ""},
+               {"mtime", micro::rfc3339_millis(unix_ns)},
+               {"deleted", false}};
+  if (args.contains("target") || args.contains("store")) {
+    auto link = link_of(bucket, args);
+    if (!link) return link.error();
+    info["options"]["link"] = std::move(*link);
+    return info.dump();
+  }
+  const json meta = args.value("meta", json());
+  if (Error e = check_meta(meta)) return e;
+  if (meta.is_object()) {
+    if (auto d = meta.find("description"); d != meta.end() && d->is_string()) {
+      info["description"] = *d;
+    }
+    if (auto o = meta.find("options"); o != meta.end() && o->is_object()) info["options"] = *o;
+    for (const char *kept : {"headers", "metadata"}) {
+      if (auto it = meta.find(kept); it != meta.end() && it->is_object() && !it->empty()) {
+        info[kept] = *it;
+      }
+    }
+  }
+  const std::string nuid = args.value("nuid", std::string());
+  if (nuid.empty()) return bad_arg("a put needs its nuid");
+  info["nuid"] = nuid;
+  info["size"] = args.value("size", std::uint64_t{0});
+  info["chunks"] = args.value("chunks", std::uint64_t{0});
+  info["digest"] = args.value("digest", std::string());
+  if (auto chunk = args.value("max_chunk_size", std::uint64_t{0}); chunk > 0) {
+    info["options"]["max_chunk_size"] = chunk;
+  }
+  return info.dump();
 }
 
 }  // namespace nats::js::obj

@@ -123,17 +123,17 @@ export class ObjectStore {
    * stored. Memory stays bounded: a few chunks are in flight at a time.
    */
   async put(meta, source, opts = {}) {
-    if (meta?.options?.link) {
-      throw new InvalidArgumentError('link cannot be set when putting the object in bucket', { code: 'invalid_argument' });
-    }
-    return this._put(meta, source, opts);
-  }
-
-  async _put(meta, source, opts) {
     const ctx = this._ctx;
     const nc = ctx.nc;
     const name = meta?.name ?? '';
-    await this.info(name); // the engine checks the store and the name before any chunk goes out
+    const putMeta = {
+      description: meta?.description, headers: headersRecord(meta?.headers),
+      metadata: meta?.metadata, options: meta?.options,
+    };
+    // The engine checks the store, the name and the meta before any chunk goes out.
+    await ctx.call('obj_info', { bucket: this.name, name, meta: putMeta }).catch((err) => {
+      if (err.errc !== 'object_not_found') throw err;
+    });
     const engine = nc._engine;
     const nuid = engine.c.newNuid();
     const maxChunk = engine.M.objChunkSize(meta.options?.max_chunk_size ?? 0, nc.info?.max_payload ?? 0);
@@ -174,12 +174,11 @@ export class ObjectStore {
       await ctx.call('obj_purge_chunks', { bucket: this.name, nuid }).catch(() => {});
       throw err;
     }
-    const info = {
-      name, description: meta.description ?? '', headers: headersRecord(meta.headers),
-      options: { ...meta.options, max_chunk_size: maxChunk }, metadata: meta.metadata,
-      nuid, size, chunks, digest: engine.M.objDigestText(sha.hex()), mtime: new Date().toISOString(), deleted: false,
+    // The engine writes the info record from these (obj.cpp info_record).
+    const args = {
+      bucket: this.name, name, meta: putMeta, nuid, size, chunks, max_chunk_size: maxChunk,
+      digest: engine.M.objDigestText(sha.hex()), now_unix_ns: Date.now() * 1e6,
     };
-    const args = { bucket: this.name, info };
     if (opts.previousRevision !== undefined) args.previous_revision = opts.previousRevision;
     // A refused write purges its chunks in the engine (api_call_obj.cpp).
     return new ObjectInfoImpl(await ctx.call('obj_put_meta', args, opts.timeout ?? 0));
@@ -371,25 +370,20 @@ export class ObjectStore {
 
   /** An object `name` that reads as the object `info` (in this or another store). */
   async link(name, info) {
-    if (info.deleted) throw new InvalidArgumentError('src object is deleted', { code: 'invalid_argument' });
-    if (info.isLink?.() ?? info.options?.link) {
-      throw new InvalidArgumentError('src object is a link', { code: 'invalid_argument' });
-    }
-    return this._link(name, { bucket: info.bucket, name: info.name });
+    // The engine refuses a deleted object or a link, and writes the record.
+    const target = { bucket: info?.bucket, name: info?.name, deleted: !!info?.deleted, options: info?.options };
+    return this._link({ name, target });
   }
 
   /** An object `name` that stands for a whole store. */
   async linkStore(name, store) {
     if (!(store instanceof ObjectStore)) throw new InvalidArgumentError('bucket required', { code: 'invalid_argument' });
-    return this._link(name, { bucket: store.name });
+    return this._link({ name, store: store.name });
   }
 
-  async _link(name, link) {
-    const info = {
-      name, description: '', options: { link }, nuid: '', size: 0, chunks: 0, digest: '',
-      mtime: new Date().toISOString(), deleted: false,
-    };
-    return new ObjectInfoImpl(await this._ctx.call('obj_put_meta', { bucket: this.name, info, link: true }));
+  async _link(args) {
+    return new ObjectInfoImpl(await this._ctx.call('obj_put_meta',
+      { bucket: this.name, ...args, now_unix_ns: Date.now() * 1e6 }));
   }
 
   /** The store's settings and size. */

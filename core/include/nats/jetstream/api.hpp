@@ -63,10 +63,13 @@ enum class ApiOp : std::uint8_t {
   obj_store_info,     ///< {bucket} → stream info (bucket_not_found)
   obj_store_delete,   ///< {bucket} → {"success":true}
   obj_store_seal,     ///< {bucket} → stream info, sealed
-  obj_info,           ///< {bucket, name, follow?} → the object's info JSON (deleted ones
-                      ///< too; object_not_found when it never existed); with follow, a
-                      ///< link's target (link_is_bucket for a link to a store)
-  obj_put_meta,       ///< {bucket, info, link?, previous_revision?} → writes the info
+  obj_info,           ///< {bucket, name, follow?, meta?} → the object's info JSON (deleted
+                      ///< ones too; object_not_found when it never existed); with follow, a
+                      ///< link's target (link_is_bucket for a link to a store); with a
+                      ///< put's meta, refuses it first (obj::check_put_meta)
+  obj_put_meta,       ///< {bucket, info, link?, previous_revision?}, or instead of info
+                      ///< obj::info_record's args and now_unix_ns (the record is made
+                      ///< here) → writes the info
                       ///< (rolling up earlier ones; only over that revision when given;
                       ///< a refused write purges info.nuid's chunks and fails),
                       ///< then purges the chunks of the version it replaced → the info

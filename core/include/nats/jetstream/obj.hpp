@@ -56,4 +56,19 @@ Result<std::string> stream_config_json(const StoreConfig &config);
 /// "SHA-256=" + the digest in padded URL base64 (what every client writes).
 std::string digest_text(std::string_view sha256_bytes);
 
+/// Refuses what a put's meta may not say (a link: links are made by link).
+/// `meta_json` is nats.js ObjectStoreMeta as JSON ({name, description,
+/// headers, metadata, options}); "" or null is no meta.
+Error check_put_meta(std::string_view meta_json);
+
+/// The info record that obj_put_meta writes, as every client writes it,
+/// from the call's args (JSON) and the time (`unix_ns`, the host's clock):
+/// - a put, after its chunks: {name, meta?, nuid, size, chunks, digest,
+///   max_chunk_size} (meta as check_put_meta's);
+/// - a link to an object: {name, target: <the info linked to>} (not a
+///   deleted object, not a link; its bucket, or `bucket` when it has none);
+/// - a link to a whole store: {name, store: "<bucket>"}.
+Result<std::string> info_record(std::string_view bucket, std::string_view args_json,
+                                std::int64_t unix_ns);
+
 }  // namespace nats::js::obj

@@ -207,8 +207,9 @@ private:
   friend class JetStream;
   ObjectStore(std::shared_ptr<JetStream> js, std::string bucket)
       : js_(std::move(js)), bucket_(std::move(bucket)) {}
-  /// Writes an info (obj_put_meta); `link`: refuse to replace a live object.
-  Result<ObjectInfo> put_meta(const ObjectInfo &info, bool link);
+  /// Writes an info (obj_put_meta): the engine makes the record from
+  /// `fields` (obj::info_record's args, as JSON members without braces).
+  Result<ObjectInfo> put_meta(const std::string &fields);
   /// Purges the chunks of a put that did not complete (best effort).
   void purge_chunks(const std::string &nuid);
 
