@@ -182,7 +182,8 @@ class Client(StatusEvents, ClientState):
         event loop (or once 64 KiB are waiting), in order with every other
         operation of this client. While more than 1 MiB waits to go out it
         waits for the socket (bounded memory in a publish loop)."""
-        payload = _ffi.as_bytes(payload)
+        if type(payload) is not bytes:  # the common case skips the call
+            payload = _ffi.as_bytes(payload)
         encoded = self._pubs.known(subject)
         if (encoded is None or reply or headers is not None or self._closing
                 or self._reconnecting or len(payload) > self._max_payload):

@@ -52,6 +52,8 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
         self._batch = bytearray()
         self._batch_first = 0
         self._batch_queued = False
+        self._last_subject: Optional[str] = None  # publish_async's last subject and its bytes
+        self._last_encoded = b""
         self._room = asyncio.Event()
         self._room.set()
         self._idle = asyncio.Event()
@@ -101,33 +103,42 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
             if not done:
                 raise errors.TooManyStalledMsgsError(
                     "stalled with too many outstanding async published messages")
+        # This runs once per publish: the per-call work is kept small (the
+        # subject's bytes are reused while it repeats; the pump and the idle
+        # event are only touched when the first future of a run appears).
         loop = asyncio.get_running_loop()
         # A plain asyncio.Future, not loop.create_future(): Pyodide's
         # PyodideFuture schedules a callback on every set_result (6 us each,
         # measured; 0.08 us here), once per acknowledged publish.
         future: "asyncio.Future[api.PubAck]" = asyncio.Future(loop=loop)
         token = self._next_token
-        self._next_token += 1
-        self._futures[token] = future
-        self._idle.clear()
+        self._next_token = token + 1
+        futures = self._futures
+        futures[token] = future
+        if len(futures) == 1:
+            self._idle.clear()
+            self._ensure_pump()
         if stream or headers:
             # With options: one publish of its own, settled by a task.
             self._flush_batch()
             asyncio.ensure_future(self._settle_one(token, subject, payload, stream, headers))
             return future
-        data = _ffi.as_bytes(payload)
-        encoded = subject.encode()
-        if not self._batch:
+        data = payload if type(payload) is bytes else _ffi.as_bytes(payload)
+        if subject is not self._last_subject:
+            self._last_subject = subject
+            self._last_encoded = subject.encode()
+        encoded = self._last_encoded
+        batch = self._batch
+        if not batch:
             self._batch_first = token
-        self._batch += _PUB.pack(len(encoded), len(data))
-        self._batch += encoded
-        self._batch += data
-        if len(self._batch) >= _BATCH_HIGH_WATER:
+        batch += _PUB.pack(len(encoded), len(data))
+        batch += encoded
+        batch += data
+        if len(batch) >= _BATCH_HIGH_WATER:
             self._flush_batch()
         elif not self._batch_queued:
             self._batch_queued = True
             loop.call_soon(self._flush_batch)
-        self._ensure_pump()
         return future
 
     def publish_async_pending(self) -> int:
@@ -191,13 +202,22 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
                 await mod.jsAcksReady(self._ctx)
                 continue
             tokens, seqs, dups, streams, errs = packed.to_py()
+            futures = self._futures
+            pub_ack = api.PubAck
             for i, token in enumerate(tokens):
+                future = futures.pop(int(token), None)
+                if future is None or future.done():
+                    continue
                 err = errs[i]
                 if err is not None:
-                    self._settle(int(token), None, errors_translate(err))
+                    future.set_exception(errors_translate(err))
                 else:
-                    self._settle(int(token), api.PubAck(stream=streams[i], seq=int(seqs[i]),
-                                                        duplicate=bool(dups[i]) or None), None)
+                    future.set_result(pub_ack(streams[i], int(seqs[i]), None, bool(dups[i]) or None))
+            # Room and idleness are told once per batch of acks.
+            if len(futures) < self._max_pending:
+                self._room.set()
+            if not futures:
+                self._idle.set()
 
 
 def errors_translate(exc: Any) -> BaseException:
