@@ -48,8 +48,8 @@ function plan() {
     add('node', 'js_consume', 128, 50_000);
     add('node', 'js_consume_ack', 128, 30_000);
     add('py', 'pubsub', 128, 20_000);
-    add('py', 'js_pub_win', 128, 5_000);
-    add('py', 'js_consume', 128, 10_000);
+    add('py', 'js_pub_win', 128, 10_000);
+    add('py', 'js_consume', 128, 20_000);
     add('browser', 'pub', 128, 100_000);
     add('browser', 'pubsub', 128, 30_000);
   } else {
