@@ -172,10 +172,11 @@ describe('streams', () => {
   test('purge: filter, seq, keep; keep with seq is refused', async () => {
     const s = await stream();
     for (let i = 0; i < 10; i++) await js.publish(`${s}.${i % 2 ? 'odd' : 'even'}`, `${i}`);
-    assert.deepEqual(await jsm.streams.purge(s, { filter: `${s}.odd`, keep: 1 }), { success: true, purged: 4 });
-    assert.deepEqual(await jsm.streams.purge(s, { seq: 5 }), { success: true, purged: 2 });
+    const type = 'io.nats.jetstream.api.v1.stream_purge_response'; // the server's reply, as nats.js
+    assert.deepEqual(await jsm.streams.purge(s, { filter: `${s}.odd`, keep: 1 }), { type, success: true, purged: 4 });
+    assert.deepEqual(await jsm.streams.purge(s, { seq: 5 }), { type, success: true, purged: 2 });
     await assert.rejects(jsm.streams.purge(s, { seq: 1, keep: 1 }), InvalidArgumentError);
-    assert.deepEqual(await jsm.streams.purge(s), { success: true, purged: 4 });
+    assert.deepEqual(await jsm.streams.purge(s), { type, success: true, purged: 4 });
   });
 
   test('errors: overlapping subjects (10065), name in use (10058), invalid names', async () => {

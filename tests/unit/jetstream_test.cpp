@@ -280,7 +280,17 @@ TEST_F(JetStreamTest, StreamInfoGathersSubjectPages) {
   ASSERT_EQ(evs.size(), 1u);
   auto info = json::parse(evs[0].text);
   EXPECT_EQ(info["state"]["subjects"], json({{"a", 1}, {"b", 2}, {"c", 5}}));
-  EXPECT_EQ(info["total"], 0);
+  EXPECT_EQ(info["total"], 0) << "gathered: no page describes the result";
+}
+
+TEST_F(JetStreamTest, StreamInfoInOnePageKeepsThePagingFields) {
+  call(ApiOp::stream_info, {{"name", "S"}, {"subjects_filter", ">"}});
+  auto evs = reply(one_sent(),
+                   R"({"total":2,"offset":0,"limit":100000,"state":{"subjects":{"a":1,"b":2}}})");
+  ASSERT_EQ(evs.size(), 1u);
+  auto info = json::parse(evs[0].text);
+  EXPECT_EQ(info["total"], 2) << "as nats.js";
+  EXPECT_EQ(info["limit"], 100000);
 }
 
 TEST_F(JetStreamTest, MsgGetDecodesBase64) {

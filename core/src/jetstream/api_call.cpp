@@ -338,8 +338,12 @@ bool JsApiCall::State::on_json(std::string_view payload) {
         return false;
       }
       if (!subjects.empty()) state["subjects"] = subjects;
-      for (const char *k : {"total", "offset", "limit"}) {
-        if (reply.contains(k)) reply[k] = 0;
+      if (offset > 0) {
+        // Gathered from pages: the last page's fields describe no page of
+        // the result (nats.js zeroes them too; one page keeps them).
+        for (const char *k : {"total", "offset", "limit"}) {
+          if (reply.contains(k)) reply[k] = 0;
+        }
       }
       result = dump(reply);
       return true;

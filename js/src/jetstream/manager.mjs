@@ -56,10 +56,13 @@ export class StreamAPIImpl {
   }
   /** Deletes a stream; true when it was deleted. */
   async delete(name) { return (await this._ctx.call('stream_delete', { name })).success === true; }
-  /** Purges ({filter?, seq?} or {filter?, keep?}); resolves {success, purged}. */
+  /**
+   * Purges ({filter?, seq?} or {filter?, keep?}); resolves the server's
+   * PurgeResponse as nats.js does ({type, success, purged}).
+   */
   async purge(name, opts = {}) {
     const r = await this._ctx.call('stream_purge', { name, ...opts });
-    return { success: r.success === true, purged: r.purged ?? 0 };
+    return { ...r, success: r.success === true, purged: r.purged ?? 0 };
   }
   /** A stored message ({seq} or {last_by_subj}), or null when there is none. */
   async getMessage(name, query) {
