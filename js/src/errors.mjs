@@ -33,6 +33,7 @@ export class NoRespondersError extends NatsError {
   constructor(subject, message, code = 'no_responders') {
     super(message ?? `no responders for '${subject}'`, { code });
     this.subject = subject;
+    this.name = 'NoResponders'; // nats.js's name for this one class (the others are their class names)
   }
 }
 /** A request failed; `cause` says why (e.g. NoRespondersError). */
@@ -158,9 +159,12 @@ export function errorFromCode(code, message, detail = {}) {
     const specific = API_BY_ERR_CODE.get(detail.errCode);
     if (specific) return new specific(message, opts);
   }
-  if (Cls === JetStreamNotEnabled && detail.errCode) {
-    // 10039: nats.js keeps the API error as the cause.
-    return new JetStreamNotEnabled(message, { ...opts, cause: new JetStreamApiError(message, opts) });
+  if (Cls === JetStreamNotEnabled) {
+    // As nats.js: 10039 keeps the API error as the cause; no responders (no
+    // JetStream, or no stream for a publish) keeps the failed request's.
+    const cause = detail.errCode ? new JetStreamApiError(message, opts)
+      : new RequestError(message, { cause: new NoRespondersError(detail.subject ?? '') });
+    return new JetStreamNotEnabled(message, { ...opts, cause });
   }
   return new Cls(message, opts);
 }

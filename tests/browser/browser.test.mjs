@@ -115,7 +115,7 @@ describe('browser (Chromium)', () => {
       assert.equal(nr.isRequestError, true);
       assert.equal(nr.isNatsError, true);
       assert.equal(nr.isNoRespondersMethod, true);
-      assert.equal(nr.causeName, 'NoRespondersError');
+      assert.equal(nr.causeName, 'NoResponders', "nats.js's name for NoRespondersError");
       assert.equal(nr.causeIsNoResponders, true);
       assert.equal(nr.causeSubject, nr.expectedSubject);
       assert.equal(nr.causeCode, 'no_responders');
