@@ -354,7 +354,9 @@ async def connect(servers: Union[str, list[str]] = "ws://127.0.0.1:8080",
     tls_handshake_first (False). With several servers (or a cluster
     announcing others) a lost connection moves to the next; while
     reconnecting, publishes wait in a buffer of ``pending_size`` bytes
-    (OutboundBufferLimitError past it)."""
+    (OutboundBufferLimitError past it). As in nats.py, with allow_reconnect
+    the first connect is retried like a reconnect (NoServersError once every
+    server failed max_reconnect_attempts times)."""
     nc = Client()
     await nc.connect(servers, **options)
     return nc

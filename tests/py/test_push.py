@@ -221,3 +221,29 @@ async def test_a_reader_that_holds_too_much_gets_slow_consumer_and_memory_stays_
         assert sessions(nc) == 0
     finally:
         await nc.close()
+
+
+async def test_pending_msgs_and_bytes_count_what_arrived_and_was_not_taken():
+    """nats.py's Subscription.pending_bytes, on js.subscribe (push) and
+    js.pull_subscribe (during a fetch nothing waits: it hands all out)."""
+    nc, jsx = await connected()
+    try:
+        s = await new_stream(jsx, 4, size=100)
+        sub = await jsx.subscribe(f"{s}.>", config=api.ConsumerConfig(ack_policy=api.AckPolicy.NONE))
+        first = await sub.next_msg(timeout=5)
+        assert len(first.data) == 100
+        # The other three arrive without being taken.
+        await settled(lambda: _counts(sub), lambda c: c == (3, 300))
+        await sub.next_msg(timeout=1)
+        assert (sub.pending_msgs, sub.pending_bytes) == (2, 200)
+        await sub.unsubscribe()
+        psub = await jsx.pull_subscribe(f"{s}.>", durable="pb")
+        assert (psub.pending_msgs, psub.pending_bytes) == (0, 0)
+        assert len(await psub.fetch(4, timeout=2)) == 4
+        assert (psub.pending_msgs, psub.pending_bytes, psub.delivered) == (0, 0, 4)
+    finally:
+        await nc.close()
+
+
+async def _counts(sub):
+    return (sub.pending_msgs, sub.pending_bytes)

@@ -157,6 +157,12 @@ export class ConsumerMessagesImpl {
   getProcessed() { return this._processed; }
   /** Messages received and not yet handed out. */
   getPending() { return this._queue.length; }
+  /** Payload bytes of the messages received and not yet handed out (nats.py's pending_bytes). */
+  getPendingBytes() {
+    let n = 0;
+    for (const m of this._queue.peek()) n += m.data.length;
+    return n;
+  }
   /** Messages received. */
   getReceived() { return this._received; }
 

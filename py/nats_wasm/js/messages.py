@@ -159,6 +159,12 @@ class MessageStream:
         return len(self._buffer) + (int(self._js.getPending()) if self._js is not None else 0)
 
     @property
+    def pending_bytes(self) -> int:
+        """Payload bytes received and not yet taken."""
+        queued = int(self._js.getPendingBytes()) if self._js is not None else 0
+        return sum(len(m.data) for m in self._buffer) + queued
+
+    @property
     def delivered(self) -> int:
         """Messages handed to Python so far."""
         return self._delivered

@@ -42,6 +42,11 @@ class PullSubscription:
         return sum(s.pending_msgs for s in self._streams)
 
     @property
+    def pending_bytes(self) -> int:
+        """Payload bytes received by running sessions and not yet taken."""
+        return sum(s.pending_bytes for s in self._streams)
+
+    @property
     def delivered(self) -> int:
         """Messages handed out so far."""
         return self._delivered
@@ -122,6 +127,10 @@ class JetStreamSubscription:
     @property
     def pending_msgs(self) -> int:
         return self._stream.pending_msgs
+
+    @property
+    def pending_bytes(self) -> int:
+        return self._stream.pending_bytes
 
     @property
     def delivered(self) -> int:
