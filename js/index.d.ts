@@ -199,6 +199,8 @@ export interface ReconnectingStatus {
   server: string;
   /** Attempts since the connection was lost. */
   attempt: number;
+  /** Why the previous attempt failed (an extension; undefined on the first attempt). */
+  error?: NatsError;
 }
 /** Connected again; subscriptions and consumers resumed. */
 export interface ReconnectStatus {

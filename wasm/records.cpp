@@ -81,6 +81,8 @@ void RecordBatch::append(const Event &ev) {
     r[kStatus] = static_cast<std::uint32_t>(e.status);
     r[kErrCode] = static_cast<std::uint32_t>(e.err_code);
     r[kOperation] = e.operation == "publish" ? 1u : e.operation == "subscription" ? 2u : 0u;
+    r[kNumLo] = static_cast<std::uint32_t>(ev.num);  // reconnecting: the attempt
+    r[kNumHi] = static_cast<std::uint32_t>(ev.num >> 32);
     return;
   }
   if (!ev.text.empty()) r[kTextOff] = add_text(ev.text, &r[kTextLen]);

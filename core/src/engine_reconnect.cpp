@@ -124,6 +124,10 @@ void Engine::attempt() {
     ev.type = EventType::reconnecting;
     ev.text = pool_.current().url.str();
     ev.num = attempts_;
+    // Why the attempt before this one failed (the first one of an outage
+    // follows the disconnect, which said why already): nats.py tells
+    // error_cb of every failed reconnect attempt.
+    if (attempts_ > 1) ev.error = last_error_;
     queue(std::move(ev));
   }
   if (options_.connect_timeout.count() > 0) connect_deadline_ = now_ + options_.connect_timeout;

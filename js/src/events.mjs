@@ -85,7 +85,13 @@ const HANDLERS = {
     if (error?.errc === 'stale_connection') nc._emitStatus({ type: 'staleConnection' });
   },
   [EV.reconnecting](nc, b, r) {
-    nc._emitStatus({ type: 'reconnecting', server: b.textAt(r, REC.textOff), attempt: b.u64(r, REC.numLo) });
+    // error: why the previous attempt failed (an extension; none on the
+    // first). A record with an error keeps its text (the URL) in slot 3.
+    const error = b.error(r) ?? undefined;
+    nc._emitStatus({
+      type: 'reconnecting', server: b.textAt(r, error ? REC.text3Off : REC.textOff),
+      attempt: b.u64(r, REC.numLo), error,
+    });
   },
   [EV.reconnected](nc, b, r) {
     nc._info = JSON.parse(nc._engine.c.infoJson());

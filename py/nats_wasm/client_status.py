@@ -73,6 +73,9 @@ class StatusEvents:
                 self._reconnecting = True
                 if self._disconnected_cb:
                     await self._safe(self._disconnected_cb())
+            elif status.type == "reconnecting" and status.error is not None:
+                # As nats.py: every failed reconnect attempt goes to error_cb.
+                await self._report(status.error)
             elif status.type == "reconnect":
                 self._reconnecting = False
                 if self._reconnected_cb:

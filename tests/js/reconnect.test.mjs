@@ -70,6 +70,21 @@ describe('restarts of one server', () => {
     assert.equal(nc.isClosed(), false);
   });
 
+  test('each reconnecting status after the first says why the attempt before failed', async () => {
+    const nc = await conns.connect(srv.wsUrl, FAST);
+    const st = watch(nc);
+    await srv.kill();
+    const third = await st.wait('reconnecting', 3);
+    await srv.restart();
+    await st.wait('reconnect');
+    const attempts = st.seen.filter((s) => s.type === 'reconnecting');
+    assert.equal(attempts[0].error, undefined, 'the disconnect said why');
+    assert.equal(third.attempt, 3);
+    assert.equal(new URL(third.server).port, new URL(srv.wsUrl).port, 'the URL tried');
+    assert.ok(third.error instanceof ConnectionError || third.error?.errc === 'no_servers', `${third.error}`);
+    assert.match(third.error.message, /cannot connect/);
+  });
+
   test('publishes made while down arrive after the reconnect, in order; a full buffer throws', async () => {
     const nc = await conns.connect(srv.wsUrl, { ...FAST, reconnectBufferSize: 4096 });
     const st = watch(nc);

@@ -97,6 +97,34 @@ async def test_first_connect_waits_for_the_server_as_nats_py_does():
 test_first_connect_waits_for_the_server_as_nats_py_does.timeout = 60
 
 
+async def test_every_failed_reconnect_attempt_goes_to_error_cb_as_nats_py_does():
+    server = await js.natsTestEnv.startServer()
+    calls = Calls()
+    errs = []
+
+    async def error_cb(e):
+        errs.append(e)
+        await calls.cb("error")()
+
+    nc = await nats_wasm.connect(server.wsUrl, error_cb=error_cb,
+                                 disconnected_cb=calls.cb("disconnected"),
+                                 reconnected_cb=calls.cb("reconnected"), **FAST)
+    try:
+        await server.kill()
+        await calls.wait_for("disconnected")
+        await calls.wait_for("error", 2)  # two attempts failed while it is down
+        await server.restart()
+        await calls.wait_for("reconnected")
+        assert all(isinstance(e, errors.Error) and "cannot connect" in str(e) for e in errs), errs
+        assert nc.last_error is errs[-1]
+        assert nc.is_connected
+    finally:
+        await nc.close()
+        await server.stop()
+
+test_every_failed_reconnect_attempt_goes_to_error_cb_as_nats_py_does.timeout = 60
+
+
 async def test_publishes_while_down_arrive_in_order_and_overflow_raises():
     server = await js.natsTestEnv.startServer()
     calls = Calls()

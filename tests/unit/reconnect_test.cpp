@@ -115,6 +115,26 @@ TEST_F(ReconnectTest, LossReconnectsAtOnceAndReplaysSubscriptions) {
             Transcript{"message 2 back"});
 }
 
+TEST_F(ReconnectTest, EachAttemptAfterTheFirstSaysWhyTheOneBeforeFailed) {
+  peer_.handshake();
+  lose(Time{100});
+  auto evs = tick(Time{100});
+  ASSERT_FALSE(evs.empty());
+  ASSERT_EQ(evs[0].type, EventType::reconnecting);
+  EXPECT_FALSE(evs[0].error) << "the disconnect said why already";
+  // The attempt fails: the next one carries that failure (nats.py's error_cb).
+  peer_.now = Time{101};
+  engine().transport_closed(Time{101}, "refused");
+  peer_.all_events();
+  ASSERT_TRUE(engine().next_deadline());
+  evs = tick(*engine().next_deadline());
+  ASSERT_FALSE(evs.empty());
+  ASSERT_EQ(evs[0].type, EventType::reconnecting);
+  EXPECT_EQ(evs[0].num, 2u);
+  EXPECT_EQ(evs[0].error.message, "cannot connect to nats://a:4222: refused");
+  EXPECT_EQ(evs[0].text, "nats://a:4222");
+}
+
 TEST_F(ReconnectTest, PublishesWhileDownWaitInOrderAndOverflowTyped) {
   Options o = reconnecting();
   o.reconnect_buffer_size = 100;

@@ -41,7 +41,7 @@ struct Msg {
 struct Status {
   enum class Type : std::uint8_t {
     disconnected,     ///< lost `server` (`error` says why); reconnecting
-    reconnecting,     ///< attempt `attempt` at `server` starts
+    reconnecting,     ///< attempt `attempt` at `server` starts (`error`: why the one before failed)
     reconnected,      ///< connected again to `server`; subscriptions and consumers resumed
     servers_changed,  ///< the cluster announced servers: `added`, `removed` ("host:port")
     lame_duck,        ///< the server is shutting down (the client moves when it can)
