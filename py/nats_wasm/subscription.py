@@ -9,7 +9,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional
 
 from . import _ffi, errors
-from .msg import Msg
+from .msg import Msg, received
 
 if TYPE_CHECKING:
     from .client import Client
@@ -94,8 +94,8 @@ class Subscription:
             end = ends[i]
             k = 3 + 4 * i
             raw = items[k + 3]
-            append(Msg(items[k], items[k + 1], data[start:end], None, items[k + 2], client,
-                       bytes(raw) if raw is not None else None))
+            append(received(items[k], items[k + 1], data[start:end], items[k + 2], client,
+                            bytes(raw) if raw is not None else None))
             start = end
 
     async def _next(self, timeout: Optional[float]) -> Optional[Msg]:
@@ -193,6 +193,9 @@ class _MessageIterator:
         return self
 
     async def __anext__(self) -> Msg:
+        buffer = self._sub._buffer
+        if buffer:  # the common case: no wait, no coroutine for _next
+            return buffer.popleft()
         try:
             msg = await self._sub._next(None)
         except asyncio.CancelledError:

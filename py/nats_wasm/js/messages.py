@@ -15,7 +15,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, Generator, Optional
 
 from .. import _ffi, errors
-from ..msg import Msg
+from ..msg import Msg, received
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -67,6 +67,10 @@ class MessageStream:
         return self
 
     async def __anext__(self) -> Msg:
+        buffer = self._buffer
+        if buffer:  # the common case: no wait, no coroutine for _next
+            self._delivered += 1
+            return buffer.popleft()
         try:
             msg = await self._next(None)
         except asyncio.CancelledError:
@@ -114,8 +118,8 @@ class MessageStream:
             end = ends[i]
             k = 3 + _FIELDS * i
             raw = items[k + 3]
-            append(Msg(items[k], items[k + 1], data[start:end], None, items[k + 2], client,
-                       bytes(raw) if raw is not None else None))
+            append(received(items[k], items[k + 1], data[start:end], items[k + 2], client,
+                            bytes(raw) if raw is not None else None))
             start = end
 
     # --- ending -------------------------------------------------------------------
