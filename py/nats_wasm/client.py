@@ -184,23 +184,23 @@ class Client(StatusEvents, ClientState):
         waits for the socket (bounded memory in a publish loop)."""
         if type(payload) is not bytes:  # the common case skips the call
             payload = _ffi.as_bytes(payload)
-        encoded = self._pubs.known(subject)
-        if (encoded is None or reply or headers is not None or self._closing
-                or self._reconnecting or len(payload) > self._max_payload):
-            # Straight to the engine, which validates and raises here: the
-            # first publish to a subject, options, anything that may fail.
-            self._pubs.push()
-            opts = None
-            if reply or headers is not None:
-                opts = _ffi.js_object(reply=reply or None, headers=self._js_headers(headers))
-            _ffi.call(self._mod.pyodide.publish, self._nc, subject, _ffi.to_js(payload), opts)
-            if encoded is None:
-                self._pubs.remember(subject)
-            return
-        if self._pubs.add(encoded, payload) and self._nc.pendingOutputBytes > _WRITE_HIGH_WATER:
-            # Backpressure: a publish loop waits while over 1 MiB is not yet
-            # on the wire (checked once per 64 KiB batch, not per message).
-            await _ffi.settle(self._nc.writeReady(_WRITE_HIGH_WATER))
+        if not (reply or headers is not None or self._closing or self._reconnecting
+                or len(payload) > self._max_payload):
+            pushed = self._pubs.add_known(subject, payload)
+            if pushed > 0 and self._nc.pendingOutputBytes > _WRITE_HIGH_WATER:
+                # Backpressure: a publish loop waits while over 1 MiB is not yet
+                # on the wire (checked once per 64 KiB batch, not per message).
+                await _ffi.settle(self._nc.writeReady(_WRITE_HIGH_WATER))
+            if pushed >= 0:
+                return
+        # Straight to the engine, which validates and raises here: the first
+        # publish to a subject, options, anything that may fail.
+        self._pubs.push()
+        opts = None
+        if reply or headers is not None:
+            opts = _ffi.js_object(reply=reply or None, headers=self._js_headers(headers))
+        _ffi.call(self._mod.pyodide.publish, self._nc, subject, _ffi.to_js(payload), opts)
+        self._pubs.remember(subject)
 
     def _push_pubs(self) -> None:
         """Sends buffered publishes before any other operation (keeps order)."""

@@ -173,22 +173,3 @@ def msg_from_js(client: "Client", packed: Any) -> Msg:
     return Msg(subject, reply, bytes(data), None, sid, client,
                bytes(raw_headers) if raw_headers is not None else None)
 
-
-_new_object = object.__new__
-
-
-def received(subject: str, reply: str, data: bytes, sid: int, client: "Client",
-             raw_headers: Optional[bytes]) -> Msg:
-    """A message the engine delivered: Msg's fields set without __init__'s
-    argument checks (the receive loops build one per message)."""
-    m = _new_object(Msg)
-    m._client = client
-    m.subject = subject
-    m.reply = reply
-    m.data = data
-    m._headers = _UNSET if raw_headers else None
-    m._raw_headers = raw_headers
-    m._sid = sid
-    m._metadata = None
-    m._ackd = False
-    return m

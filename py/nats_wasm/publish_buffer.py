@@ -35,10 +35,6 @@ class PublishBuffer:
         """Bytes of publishes waiting here for the next push."""
         return len(self._buf)
 
-    def known(self, subject: str) -> "bytes | None":
-        """The encoded subject if the engine accepted it before."""
-        return self._known.get(subject)
-
     def remember(self, subject: str) -> None:
         """Marks a subject as accepted by the engine."""
         if not isinstance(subject, str):
@@ -49,20 +45,25 @@ class PublishBuffer:
             self._known.clear()
         self._known[subject] = subject.encode()
 
-    def add(self, encoded: bytes, payload: Any) -> bool:
-        """Buffers one publish; pushes at the high-water mark (then returns
-        True), else queues a push right after the current Python step."""
+    def add_known(self, subject: str, payload: Any) -> int:
+        """Buffers one publish to a subject the engine accepted before (the
+        hot path: one call). -1: the subject is not known, nothing done (the
+        caller goes to the engine); 1: buffered and pushed at the high-water
+        mark; 0: buffered, a push queued right after the current Python step."""
+        encoded = self._known.get(subject)
+        if encoded is None:
+            return -1
         buf = self._buf
         buf += _PUB_HEADER.pack(len(encoded), len(payload))
         buf += encoded
         buf += payload
         if len(buf) >= _PUB_HIGH_WATER:
             self.push()
-            return True
+            return 1
         if not self._queued and self._proxy is not None:
             self._queued = True
             self._mod.pyodide.queueMicrotask(self._proxy)
-        return False
+        return 0
 
     def push(self) -> None:
         """Hands buffered publishes to the engine (before any other operation)."""

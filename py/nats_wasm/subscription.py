@@ -9,7 +9,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional
 
 from . import _ffi, errors
-from .msg import Msg, received
+from .msg import Msg
 
 if TYPE_CHECKING:
     from .client import Client
@@ -94,8 +94,8 @@ class Subscription:
             end = ends[i]
             k = 3 + 4 * i
             raw = items[k + 3]
-            append(received(items[k], items[k + 1], data[start:end], items[k + 2], client,
-                            bytes(raw) if raw is not None else None))
+            append(Msg(items[k], items[k + 1], data[start:end], None, items[k + 2], client,
+                       bytes(raw) if raw is not None else None))
             start = end
 
     async def _next(self, timeout: Optional[float]) -> Optional[Msg]:
