@@ -30,6 +30,18 @@ class Calls:
             self._changed.set()
         return record
 
+    def error_cb(self, name="error", keep=lambda e: True):
+        """An error_cb recording the errors it keeps (in .kept), as `name`."""
+        kept = []
+
+        async def record(e):
+            if keep(e):
+                kept.append(e)
+                self.order.append(name)
+                self._changed.set()
+        record.kept = kept
+        return record
+
     async def wait_for(self, name, n=1, timeout=10):
         async def until():
             while self.order.count(name) < n:
@@ -100,12 +112,8 @@ test_first_connect_waits_for_the_server_as_nats_py_does.timeout = 60
 async def test_every_failed_reconnect_attempt_goes_to_error_cb_as_nats_py_does():
     server = await js.natsTestEnv.startServer()
     calls = Calls()
-    errs = []
-
-    async def error_cb(e):
-        errs.append(e)
-        await calls.cb("error")()
-
+    error_cb = calls.error_cb()
+    errs = error_cb.kept
     nc = await nats_wasm.connect(server.wsUrl, error_cb=error_cb,
                                  disconnected_cb=calls.cb("disconnected"),
                                  reconnected_cb=calls.cb("reconnected"), **FAST)
@@ -362,14 +370,7 @@ test_cluster_discovery_node_and_leader_loss_and_lame_duck.timeout = 150
 async def test_refused_reconnects_are_retried_as_nats_py_does():
     server = await js.natsTestEnv.startTokenServer()
     calls = Calls()
-    refusals = []
-
-    async def on_error(e):
-        if isinstance(e, errors.AuthorizationError):
-            refusals.append(e)
-            calls.order.append("refused")
-            calls._changed.set()
-
+    on_error = calls.error_cb("refused", lambda e: isinstance(e, errors.AuthorizationError))
     nc = await nats_wasm.connect(server.wsUrl, token="s3cr3t-token", error_cb=on_error,
                                  reconnected_cb=calls.cb("reconnected"),
                                  closed_cb=calls.cb("closed"), **FAST)
