@@ -19,7 +19,7 @@ export const MODULES = {
 };
 
 /** The .d.ts files whose interfaces option and shape rows are checked against. */
-export const DTS = ['index.d.ts', 'jetstream.d.ts', 'kv.d.ts', 'obj.d.ts', 'services.d.ts'];
+export const DTS = ['index.d.ts', 'jetstream.d.ts', 'kv.d.ts', 'obj.d.ts', 'options.d.ts', 'services.d.ts'];
 
 /**
  * Builds the objects; returns {objects, close}. `objects[interfaceName]` is
