@@ -96,3 +96,21 @@ export async function first(iterable) {
   for await (const item of iterable) return item;
   return undefined;
 }
+
+/**
+ * fn() until a fresh cluster's JetStream takes it: right after a start the
+ * meta leader may still be in election (requests time out) or the peers not
+ * known yet (10005 'no suitable peers for placement', at once). Rejects at
+ * the deadline with the last error.
+ */
+export async function whenClusterReady(fn, ms = 30000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClosedConnectionError, ConnectionError, OutboundBufferLimitError, RequestError } from '../../js/src/index.mjs';
 import { AckPolicy, jetstream, jetstreamManager } from '../../js/src/jetstream/index.mjs';
 import { startCluster, startServer } from '../harness/nats-server.mjs';
-import { Connections, assertNamedError, within } from './helpers.mjs';
+import { Connections, assertNamedError, whenClusterReady, within } from './helpers.mjs';
 
 const conns = new Connections();
 after(() => conns.closeAll());
@@ -223,16 +223,11 @@ describe('a 3-node cluster', () => {
     assert.equal(nc.servers().length, 3, JSON.stringify(nc.servers()));
     // Until the cluster elected its JetStream meta leader, API requests go
     // unanswered: retry with a short timeout.
-    let jsm;
-    for (let i = 0; ; i++) {
-      try {
-        jsm = await jetstreamManager(nc, { timeout: 1000 });
-        await jsm.streams.add({ name: 'R3', subjects: ['r3.>'], num_replicas: 3 });
-        break;
-      } catch (err) {
-        if (i >= 30) throw err;
-      }
-    }
+    const jsm = await whenClusterReady(async () => {
+      const m = await jetstreamManager(nc, { timeout: 1000 });
+      await m.streams.add({ name: 'R3', subjects: ['r3.>'], num_replicas: 3 });
+      return m;
+    });
     const js = jetstream(nc, { timeout: 2000 });
     await jsm.consumers.add('R3', { durable_name: 'w', ack_policy: AckPolicy.Explicit, num_replicas: 3 });
     const consumer = await js.consumers.get('R3', 'w');

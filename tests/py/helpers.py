@@ -37,6 +37,27 @@ async def settled(ask, holds, timeout=3.0):
         await asyncio.sleep(0.05)
 
 
+async def when_cluster_ready(call, timeout=30.0):
+    """call() until a fresh cluster's JetStream takes it: right after a start
+    the meta leader may still be in election (requests time out) or the
+    peers not known yet (10005 'no suitable peers for placement', at once).
+    Fails at the deadline with the last error."""
+    import asyncio
+
+    from nats_wasm import errors
+    from nats_wasm.js import errors as jse
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            return await call()
+        except (errors.TimeoutError, jse.APIError):
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
 async def expect(exc_type, awaitable, why=""):
     """Awaits and returns the exception of exc_type it must raise."""
     try:

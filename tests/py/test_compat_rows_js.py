@@ -10,7 +10,7 @@ import json
 
 import js
 import nats_wasm
-from helpers import expect, unique
+from helpers import expect, unique, when_cluster_ready
 from nats_wasm import errors
 from nats_wasm.js import api
 from nats_wasm.js import errors as jse
@@ -298,14 +298,9 @@ async def test_cluster_and_peer_info_from_a_three_node_cluster():
     try:
         nc = await nats_wasm.connect(cluster.nodes[0].wsUrl)
         name = unique("R3")
-        for attempt in range(30):  # the meta leader may still be in election
-            try:
-                jsx = nc.jetstream(timeout=1)
-                await jsx.add_stream(name=name, subjects=[f"{name}.>"], num_replicas=3)
-                break
-            except (errors.TimeoutError, jse.APIError):
-                if attempt == 29:
-                    raise
+        quick = nc.jetstream(timeout=1)
+        await when_cluster_ready(
+            lambda: quick.add_stream(name=name, subjects=[f"{name}.>"], num_replicas=3))
         jsx = nc.jetstream(timeout=5)
         info = round_trips(await jsx.stream_info(name))
         c = info.cluster

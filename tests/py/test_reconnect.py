@@ -10,7 +10,7 @@ import time
 
 import js
 import nats_wasm
-from helpers import expect
+from helpers import expect, when_cluster_ready
 from nats_wasm import errors
 from nats_wasm.js import errors as jse
 
@@ -282,15 +282,9 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
                 break
             await asyncio.sleep(0.02)
         assert len(nc.servers) == 3 and len(nc.discovered_servers) == 2, nc.servers
-        jsx = None
-        for attempt in range(30):  # the meta leader may still be in election
-            try:
-                jsx = nc.jetstream(timeout=1)
-                await jsx.add_stream(name="PYR3", subjects=["pyr3.>"], num_replicas=3)
-                break
-            except (errors.TimeoutError, jse.APIError):
-                if attempt == 29:
-                    raise
+        quick = nc.jetstream(timeout=1)
+        await when_cluster_ready(
+            lambda: quick.add_stream(name="PYR3", subjects=["pyr3.>"], num_replicas=3))
         jsx = nc.jetstream(timeout=2)
         await jsx.add_consumer("PYR3", durable_name="w", num_replicas=3)
         consumer = await jsx.get_consumer("PYR3", "w")
