@@ -104,8 +104,8 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
                 raise errors.TooManyStalledMsgsError(
                     "stalled with too many outstanding async published messages")
         # This runs once per publish: the per-call work is kept small (the
-        # subject's bytes are reused while it repeats; the pump and the idle
-        # event are only touched when the first future of a run appears).
+        # subject's bytes are reused while it repeats; the idle event is only
+        # touched when the first future of a run appears).
         loop = asyncio.get_running_loop()
         # A plain asyncio.Future, not loop.create_future(): Pyodide's
         # PyodideFuture schedules a callback on every set_result (6 us each,
@@ -117,6 +117,8 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
         futures[token] = future
         if len(futures) == 1:
             self._idle.clear()
+        pump = self._pump
+        if pump is None or pump.done():  # none yet, or it ended (even by an error)
             self._ensure_pump()
         if stream or headers:
             # With options: one publish of its own, settled by a task.
