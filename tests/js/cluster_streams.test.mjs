@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { jetstreamManager } from '../../js/src/jetstream/index.mjs';
 import { startCluster } from '../harness/nats-server.mjs';
-import { Connections } from './helpers.mjs';
+import { Connections, whenClusterReady } from './helpers.mjs';
 
 const conns = new Connections();
 let cluster;
@@ -16,15 +16,11 @@ before(async () => {
   const nc = await conns.connect(cluster.nodes[0].wsUrl);
   // Until the cluster elected its JetStream meta leader, API requests go
   // unanswered: retry with a short timeout.
-  for (let i = 0; ; i++) {
-    try {
-      jsm = await jetstreamManager(nc, { timeout: 1000 });
-      await jsm.streams.add({ name: 'ORIG', subjects: ['orig.>'] });
-      break;
-    } catch (err) {
-      if (i >= 30) throw err;
-    }
-  }
+  jsm = await whenClusterReady(async () => {
+    const m = await jetstreamManager(nc, { timeout: 1000 });
+    await m.streams.add({ name: 'ORIG', subjects: ['orig.>'] });
+    return m;
+  });
 });
 after(async () => {
   await conns.closeAll();
