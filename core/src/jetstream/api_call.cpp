@@ -339,8 +339,7 @@ bool JsApiCall::State::on_json(std::string_view payload) {
       }
       if (!subjects.empty()) state["subjects"] = subjects;
       if (offset > 0) {
-        // Gathered from pages: the last page's fields describe no page of
-        // the result (nats.js zeroes them too; one page keeps them).
+        // Gathered from pages: no page describes the result (as nats.js).
         for (const char *k : {"total", "offset", "limit"}) {
           if (reply.contains(k)) reply[k] = 0;
         }
