@@ -276,13 +276,16 @@ export function jsAck(nc, reply, kind, delayMs) {
   nc._scheduleFlush();
 }
 
-/** Acknowledges and waits for the server: {promise, cancel}. */
+/**
+ * Acknowledges and waits for the server: {promise, cancel}; the promise
+ * gives the server's reply as packMsg() does (nats.py's ack_sync returns it).
+ */
 export function jsAckSync(nc, reply, timeoutMs) {
   nc._throwIfClosed();
   const engine = nc._engine;
   const [rl] = engine.stage([reply], []);
   const id = engine.id(engine.c.jsAckSync(rl, performance.now(), timeoutMs || 5000));
-  const promise = new Promise((resolve, reject) => nc._requests.set(id, { resolve: () => resolve(true), reject }));
+  const promise = new Promise((resolve, reject) => nc._requests.set(id, { resolve: (m) => resolve(packMsg(m)), reject }));
   promise.catch(() => {});
   nc._writeOutput();
   nc._armTimer();

@@ -84,12 +84,14 @@ class Msg:
         return self._sid
 
     async def respond(self, data: bytes = b"", headers: Optional[dict[str, str]] = None) -> None:
-        """Publishes a reply to ``msg.reply``."""
+        """Publishes a reply to ``msg.reply``. As nats.py, the reply carries
+        the request's headers unless ``headers`` is given ({} for none)."""
         if not self.reply:
             raise errors.Error("no reply subject to respond to", "invalid_argument")
         if self._client is None:
             raise errors.ConnectionClosedError("message has no connection", "connection_closed")
-        await self._client.publish(self.reply, data, headers=headers)
+        await self._client.publish(self.reply, data,
+                                   headers=self.headers if headers is None else headers)
 
     # --- JetStream (nats.py: the same Msg class) ------------------------------------
     @property
@@ -130,15 +132,15 @@ class Msg:
 
     async def ack_sync(self, timeout: float = 1.0) -> "Msg":
         """Acknowledges and waits until the server confirms (TimeoutError
-        otherwise). Returns the message."""
+        otherwise). Returns the server's reply, as nats.py."""
         from . import _ffi
 
         client = self._ack_target()
         op = _ffi.call(client._mod.pyodide.jsAckSync, client._nc, self.reply,
                        _ffi.ms(timeout, "timeout"))
-        await _ffi.settle(op)
+        packed = await _ffi.settle(op)
         self._ackd = True
-        return self
+        return msg_from_js(client, packed)
 
     async def nak(self, delay: Optional[float] = None) -> None:
         """Asks for redelivery, after ``delay`` seconds when given."""

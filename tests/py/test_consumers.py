@@ -9,7 +9,7 @@ import datetime
 import js
 import nats_wasm
 from helpers import connected, expect, settled, unique
-from nats_wasm import errors
+from nats_wasm import Msg, errors
 from nats_wasm.js import api, errors as jse
 
 
@@ -109,7 +109,10 @@ async def test_nak_with_delay_redelivers_and_term_does_not():
         await second.term()
         again = await c.next(max_wait=3)
         assert again.data == b"m0" and again.metadata.num_delivered == 2
-        await again.ack_sync()
+        confirmed = await again.ack_sync()
+        # As nats.py: the server's (empty) reply, not the message acknowledged.
+        assert isinstance(confirmed, Msg) and confirmed is not again
+        assert confirmed.data == b"" and again.is_acked
         none = await c.fetch(5, max_wait=1)
         assert [m async for m in none] == [] and none.error is None, "term is not redelivered"
         info = await c.get_info()

@@ -49,7 +49,17 @@ async def test_request_reply():
 
         await nc.subscribe("py.svc", cb=handler)
         reply = await nc.request("py.svc", b"q", timeout=2)
-        assert reply.data == b"re:q"
+        assert reply.data == b"re:q" and reply.headers is None
+        # As nats.py: respond() copies the request's headers onto the reply.
+        reply = await nc.request("py.svc", b"h", timeout=2, headers={"Trace-Id": "7"})
+        assert (reply.data, reply.headers) == (b"re:h", {"Trace-Id": "7"})
+
+        async def bare(msg):
+            await msg.respond(b"bare", headers={})
+
+        await nc.subscribe("py.svc.bare", cb=bare)
+        reply = await nc.request("py.svc.bare", b"", timeout=2, headers={"Trace-Id": "8"})
+        assert reply.data == b"bare" and not reply.headers, "headers={}: an empty header block"
     finally:
         await nc.close()
 
