@@ -3,6 +3,7 @@ package's, and the connection handed to the Client."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
@@ -116,12 +117,24 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
     if flush_timeout is not None:
         _ffi.ms(flush_timeout, "flush_timeout")  # checked now, as the others
     _ffi.ms(drain_timeout, "drain_timeout")
+    # As nats.py: error_cb (and last_error) hear of every failed attempt
+    # while the first connect retries, before connect() returns or raises.
+    nc._error_cb = error_cb
+    reports: list[asyncio.Future[None]] = []
+
+    def attempt_failed(js_error: Any) -> None:
+        reports.append(asyncio.ensure_future(nc._report(errors.translate(js_error))))
+
+    on_attempt_failed = _ffi.create_proxy(attempt_failed)
     try:
-        js_nc = await _ffi.settle(mod.connect(opts))
+        js_nc = await _ffi.settle(mod.pyodide.connectReporting(opts, on_attempt_failed))
     except BaseException:
         if auth_proxy is not None:
             auth_proxy.destroy()
         raise
+    finally:
+        on_attempt_failed.destroy()  # the JS side dropped it before settling
+        await asyncio.gather(*reports)
     nc._auth_proxy = auth_proxy
     nc._flush_timeout = flush_timeout
     nc._drain_timeout = drain_timeout

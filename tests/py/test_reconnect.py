@@ -84,20 +84,30 @@ async def test_first_connect_waits_for_the_server_as_nats_py_does():
     await server.kill()
     try:
         started = time.monotonic()
+        failed = Calls().error_cb()
         e = await expect(errors.NoServersError,
                          nats_wasm.connect(server.wsUrl, max_reconnect_attempts=3,
-                                           reconnect_time_wait=0.2, connect_timeout=2))
+                                           reconnect_time_wait=0.2, connect_timeout=2,
+                                           error_cb=failed))
         assert time.monotonic() - started < 5, "three attempts, then no servers"
+        # As nats.py: error_cb hears of each failed attempt before connect()
+        # raises (the last attempt's failure is the NoServersError itself).
+        assert len(failed.kept) == 3, failed.kept
+        assert all(isinstance(x, errors.NoServersError) and "cannot connect" in str(x)
+                   for x in failed.kept), failed.kept
         e = await expect(errors.Error, nats_wasm.connect(server.wsUrl, allow_reconnect=False,
                                                          connect_timeout=2))
         assert "cannot connect" in str(e), str(e)
-        connecting = asyncio.ensure_future(nats_wasm.connect(server.wsUrl, **FAST))
+        failed = Calls().error_cb()
+        connecting = asyncio.ensure_future(nats_wasm.connect(server.wsUrl, error_cb=failed,
+                                                             **FAST))
         done, _ = await asyncio.wait([connecting], timeout=1)
         assert not done, "still trying while the server is down"
         await server.restart()
         nc = await asyncio.wait_for(connecting, 10)
         try:
             assert nc.is_connected
+            assert failed.kept and nc.last_error is failed.kept[-1], failed.kept
             sub = await nc.subscribe("py.first")
             await nc.publish("py.first", b"up")
             assert (await sub.next_msg(timeout=5)).data == b"up"

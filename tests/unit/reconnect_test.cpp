@@ -284,7 +284,14 @@ TEST(ReconnectFirstConnect, WaitOnFirstConnectKeepsTrying) {
     ASSERT_EQ(peer.engine().state(), State::reconnecting);
     peer.now = *peer.engine().next_deadline();
     peer.engine().handle_timeout(peer.now);
-    EXPECT_EQ(transport_of(peer.all_events()), Ops{"open nats://a:4222"});
+    auto evs = peer.all_events();
+    EXPECT_EQ(transport_of(evs), Ops{"open nats://a:4222"});
+    // Each retry is reported like a reconnect attempt, with why the one
+    // before failed (nats.py's error_cb hears of every failed attempt).
+    ASSERT_FALSE(evs.empty());
+    EXPECT_EQ(evs[0].type, EventType::reconnecting);
+    EXPECT_EQ(evs[0].num, static_cast<std::uint64_t>(i + 1));
+    EXPECT_EQ(evs[0].error.code, Errc::no_servers) << "attempt " << i + 1;
   }
   peer.engine().transport_opened(peer.now);
   peer.feed(nats_test::kInfo);
