@@ -346,6 +346,11 @@ async def test_js_subscribe_ordered_and_durable_with_callback():
         got = [(await sub.next_msg(timeout=2)).data for _ in range(3)]
         assert got == [b"m0", b"m1", b"m2"]
         await expect(errors.TimeoutError, sub.next_msg(timeout=0.2))
+        # nats.py's unsubscribe(limit) is refused here, not ignored; the
+        # subscription goes on.
+        await expect(errors.InvalidArgumentError, sub.unsubscribe(limit=2))
+        await jsx.publish(f"{s}.x", b"m3")
+        assert (await sub.next_msg(timeout=2)).data == b"m3"
         await sub.unsubscribe()
 
         seen = []
@@ -353,15 +358,16 @@ async def test_js_subscribe_ordered_and_durable_with_callback():
 
         async def cb(msg):
             seen.append(msg.data)
-            if len(seen) == 3:
+            if len(seen) == 4:
                 done.set()
 
         dur = await jsx.subscribe(f"{s}.>", durable="cbdur", cb=cb)
         await asyncio.wait_for(done.wait(), 5)
         await dur.unsubscribe()
+        assert seen == [b"m0", b"m1", b"m2", b"m3"]
         # Auto-acks are plain acks: the server applies them from its own queue.
         await settled(lambda: jsx.consumer_info(s, "cbdur"),
-                      lambda i: i.num_ack_pending == 0 and i.ack_floor.stream_seq == 3)
+                      lambda i: i.num_ack_pending == 0 and i.ack_floor.stream_seq == 4)
         assert pulls(nc) == 0
     finally:
         await nc.close()

@@ -152,7 +152,15 @@ class JetStreamSubscription:
         return await self._consumer.get_info()
 
     async def unsubscribe(self, limit: int = 0) -> None:
-        """Stops the pull now (an ordered consumer is also deleted)."""
+        """Stops the pull now (an ordered consumer is also deleted). A
+        ``limit`` (nats.py: stop after that many messages) is refused with
+        InvalidArgumentError rather than ignored: the messages come from a
+        JetStream session, not one core subscription the server could end;
+        ``fetch(n)`` or a consumer's ``max_deliver`` bound what arrives."""
+        if limit:
+            raise core_errors.InvalidArgumentError(
+                "unsubscribe(limit) is not supported on a JetStream subscription: "
+                "use fetch(n) for n messages", "invalid_argument")
         await self._stream.stop()
         await self._consumer.close()
         await self._wait_callback()
