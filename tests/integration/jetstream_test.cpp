@@ -180,7 +180,7 @@ TEST_P(JetStreamApiTcpTest, DirectGetFallsBackWhenAllowDirectIsTurnedOff) {
   auto created = make_stream(name, true);
   publish(name + ".x", "v");
   js::ContextOptions quick;
-  quick.timeout = 300ms;
+  quick.timeout = 1s;  // the direct get that times out, then the stream info and MSG.GET
   auto reader = nc_->jetstream(quick);
   ASSERT_TRUE(reader.ok());
   auto m = (*reader)->get_msg(name, 1);

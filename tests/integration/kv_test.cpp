@@ -434,7 +434,7 @@ TEST_P(KvTest, DirectReadOfADeletedBucketIsBucketNotFound) {
   // nats-server 2.9 never answers a direct get to a missing stream: the read
   // times out (a short context keeps this quick), then the bucket is looked up.
   nats::js::ContextOptions quick;
-  quick.timeout = 300ms;
+  quick.timeout = 1s;  // every call of this test: setup and the lookup too
   auto js = nc_->jetstream(quick);
   ASSERT_TRUE(js.ok());
   kv::BucketConfig cfg;
@@ -450,7 +450,7 @@ TEST_P(KvTest, DirectReadAfterDirectWasTurnedOffReadsThroughTheApi) {
   // The handle still believes in direct gets; the server drops them now. The
   // engine reads the stream's config after the timeout and asks the API.
   nats::js::ContextOptions quick;
-  quick.timeout = 300ms;
+  quick.timeout = 1s;
   auto js = nc_->jetstream(quick);
   ASSERT_TRUE(js.ok());
   kv::BucketConfig cfg;

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -47,6 +48,7 @@ public:
       std::lock_guard lock(mu_);
       if (st.type == Status::Type::reconnected) ++reconnects_;
       if (st.type == Status::Type::disconnected) ++disconnects_;
+      if (st.type == Status::Type::reconnecting && st.error) failed_attempts_.push_back(st);
       cv_.notify_all();
     });
   }
@@ -58,12 +60,19 @@ public:
     std::lock_guard lock(mu_);
     return disconnects_;
   }
+  /// The first reconnecting status that says why an attempt failed.
+  std::optional<Status> wait_failed_attempt(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, limit, [&] { return !failed_attempts_.empty(); })) return {};
+    return failed_attempts_.front();
+  }
 
 private:
   std::mutex mu_;
   std::condition_variable cv_;
   int reconnects_ = 0;
   int disconnects_ = 0;
+  std::vector<Status> failed_attempts_;
 };
 
 class ReconnectTest : public ::testing::TestWithParam<bool> {
@@ -122,6 +131,26 @@ TEST_P(ReconnectTest, PublishesMadeWhileDownArriveInOrderAndOverflowIsTyped) {
     ASSERT_TRUE(m.ok()) << i << " of " << sent;
     EXPECT_EQ(m->data, "p" + std::to_string(i));
   }
+}
+
+TEST_P(ReconnectTest, EachFailedAttemptIsReportedWithWhyItFailed) {
+  NatsServer server("default.conf");
+  auto c = Client::connect(url(server), fast_reconnect());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Watch watch;
+  watch.attach(**c);
+  server.stop();
+  // The first attempt follows the disconnect (which said why); the second
+  // says why the first failed: the port is closed.
+  auto failed = watch.wait_failed_attempt(10s);
+  ASSERT_TRUE(failed.has_value()) << "no reconnecting status with an error";
+  EXPECT_EQ(failed->attempt, 2u);
+  EXPECT_EQ(failed->error.code, Errc::no_servers);
+  EXPECT_NE(failed->error.message.find("cannot connect"), std::string::npos)
+      << failed->error.message;
+  server.restart();
+  ASSERT_TRUE(watch.wait_reconnects(1, 10s));
+  EXPECT_FALSE((*c)->flush());
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, ReconnectTest, ::testing::Values(false, true),

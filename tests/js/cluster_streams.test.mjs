@@ -16,11 +16,11 @@ before(async () => {
   const nc = await conns.connect(cluster.nodes[0].wsUrl);
   // Until the cluster elected its JetStream meta leader, API requests go
   // unanswered: retry with a short timeout.
-  jsm = await whenClusterReady(async () => {
+  await whenClusterReady(async () => {
     const m = await jetstreamManager(nc, { timeout: 1000 });
     await m.streams.add({ name: 'ORIG', subjects: ['orig.>'] });
-    return m;
   });
+  jsm = await jetstreamManager(nc); // the default timeout once the cluster answers
 });
 after(async () => {
   await conns.closeAll();
@@ -32,7 +32,13 @@ test('alternates are the stream and its mirrors; best() is one of them', async (
   assert.deepEqual(await orig.alternates(), [], 'no mirror yet: none');
   assert.equal(await orig.best(), orig, 'no alternates: itself');
   await jsm.streams.add({ name: 'MIRROR', mirror: { name: 'ORIG' } });
-  const alternates = await orig.alternates();
+  // ORIG's leader answers from its copy of the cluster's metadata, which
+  // may not have the new mirror yet: asked again until it has.
+  const alternates = await whenClusterReady(async () => {
+    const found = await orig.alternates();
+    assert.equal(found.length, 2, JSON.stringify(found));
+    return found;
+  }, 10000);
   assert.deepEqual(alternates.map((a) => a.name).sort(), ['MIRROR', 'ORIG']);
   assert.ok(alternates.every((a) => a.cluster === 'wasm-test'), JSON.stringify(alternates));
   // The server ranks equally near alternates in no fixed order: best() is

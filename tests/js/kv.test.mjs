@@ -329,8 +329,8 @@ describe('kv: bucket options', () => {
     await assert.rejects(kvm.open('bad.name', { bindOnly: true }), (e) => assertNamedError(e, InvalidNameError));
     // A direct get of a missing bucket is never answered (nats-server 2.9):
     // it fails once the bucket's own timeout passes, not the context's 5 s.
-    const missing = await kvm.create(unique('nothere'), { bindOnly: true, allow_direct: true, timeout: 300 });
-    await within(assert.rejects(missing.get('k'), (e) => assertNamedError(e, StreamNotFoundError)), 3000, 'bucket timeout');
+    const missing = await kvm.create(unique('nothere'), { bindOnly: true, allow_direct: true, timeout: 1000 });
+    await within(assert.rejects(missing.get('k'), (e) => assertNamedError(e, StreamNotFoundError)), 4000, 'bucket timeout');
   });
 
   test('purgeDeletes clears delete and purge markers and never a value', async () => {

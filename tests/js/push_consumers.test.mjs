@@ -173,6 +173,10 @@ describe('push consumers', () => {
     const s = await stream(1);
     const name = await pushConsumer(s);
     const first = await (await js.consumers.getPushConsumer(s, name)).consume();
+    // The server marks the consumer bound from its own goroutine after the
+    // SUB; a delivered message proves it did.
+    const taken = await within(first[Symbol.asyncIterator]().next(), 5000, 'the first delivery');
+    assert.equal(taken.done, false);
     const other = await conns.connect(srv.wsUrl);
     const c2 = await jetstream(other).consumers.getPushConsumer(s, name);
     await assert.rejects(c2.consume(), (e) => assertNamedError(e, InvalidOperationError) && /bound/.test(e.message));

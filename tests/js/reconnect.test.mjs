@@ -226,10 +226,11 @@ describe('a 3-node cluster', () => {
     const jsm = await whenClusterReady(async () => {
       const m = await jetstreamManager(nc, { timeout: 1000 });
       await m.streams.add({ name: 'R3', subjects: ['r3.>'], num_replicas: 3 });
+      // The same for the R3 durable (adding it again with the same config is no change).
+      await m.consumers.add('R3', { durable_name: 'w', ack_policy: AckPolicy.Explicit, num_replicas: 3 });
       return m;
     });
     const js = jetstream(nc, { timeout: 2000 });
-    await jsm.consumers.add('R3', { durable_name: 'w', ack_policy: AckPolicy.Explicit, num_replicas: 3 });
     const consumer = await js.consumers.get('R3', 'w');
     const seen = new Set();
     const messages = await consumer.consume({ callback: (m) => { m.ack(); seen.add(m.string()); } });
@@ -265,7 +266,8 @@ describe('a 3-node cluster', () => {
     await progress(20);
     // Back to three nodes (a quorum survives the next loss), then the stream leader goes.
     await connected.restart();
-    const info = await jsm.streams.info('R3');
+    // Asked while the restarted node rejoins: retried until answered.
+    const info = await whenClusterReady(() => jsm.streams.info('R3'));
     const leader = cluster.nodes.find((n) => n.name === info.cluster?.leader);
     assert.ok(leader, JSON.stringify(info.cluster));
     t0 = performance.now();

@@ -125,12 +125,13 @@ async def test_working_extends_the_ack_wait():
     nc, jsx = await connected()
     try:
         s = await new_stream(jsx, 1)
-        await jsx.add_consumer(s, durable_name="slow", ack_wait=1)
+        await jsx.add_consumer(s, durable_name="slow", ack_wait=2)
         c = await jsx.get_consumer(s, "slow")
         m = await c.next(max_wait=2)
-        # Keep it in progress past twice the ack wait: never redelivered meanwhile.
+        # Keep it in progress past twice the ack wait: never redelivered
+        # meanwhile (1.5 s of slack for each progress report under load).
         redelivered = []
-        for _ in range(5):
+        for _ in range(10):
             await m.in_progress()
             batch = await c.fetch(1, max_wait=0.5)
             redelivered += [x async for x in batch]
@@ -404,8 +405,10 @@ async def test_queue_group_shares_messages_exactly_once():
         await nc.close()
 
 
-async def first_of(consumer, n, max_wait=2):
-    """The data of up to n messages of an ordered consumer, then closes it."""
+async def first_of(consumer, n, max_wait=2, then_none=False):
+    """The data of up to n messages of an ordered consumer, then closes it.
+    then_none: after the n, a short wait must find nothing more (each of
+    the n still gets the whole max_wait: a slow delivery is no short list)."""
     got = []
     try:
         while len(got) < n:
@@ -413,6 +416,8 @@ async def first_of(consumer, n, max_wait=2):
                 got.append((await consumer.next(max_wait=max_wait)).data)
             except errors.TimeoutError:
                 break
+        if then_none and len(got) == n:
+            await expect(errors.TimeoutError, consumer.next(max_wait=0.5))
         return got
     finally:
         await consumer.close()
@@ -430,7 +435,7 @@ async def test_offsets_on_ordered_consumers():
 
         assert await first_of(await oc(Offset.beginning()), 2) == [b"m0", b"m1"]
         assert await first_of(await oc(Offset.absolute(4)), 2) == [b"m3", b"m4"]
-        assert await first_of(await oc(Offset.from_end(3)), 4, 0.5) == [b"m7", b"m8", b"m9"]
+        assert await first_of(await oc(Offset.from_end(3)), 3, then_none=True) == [b"m7", b"m8", b"m9"]
         hour_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
         assert await first_of(await oc(Offset.from_time(hour_ago)), 1) == [b"m0"]
         end = await oc(Offset.end())
@@ -462,7 +467,8 @@ async def test_partitions_and_consumer_groups():
         p = partition_for("a", 3)
         in_p = [f"{keys[i % 6]}-{i}".encode() for i in range(60) if partition_for(keys[i % 6], 3) == p]
         assert await first_of(await partition_consumer(jsx, topic, p), len(in_p)) == in_p
-        last3 = await first_of(await partition_consumer(jsx, topic, p, Offset.from_end(3)), 4, 0.5)
+        last3 = await first_of(await partition_consumer(jsx, topic, p, Offset.from_end(3)), 3,
+                               then_none=True)
         assert last3 == in_p[-3:], "the last 3 of the partition"
         every = await first_of(await multi_partition_consumer(jsx, topic), 60)
         for k in keys:

@@ -62,8 +62,11 @@ async def test_status_events_and_callbacks():
     errors_seen = []
     closed = asyncio.Event()
 
+    denied = asyncio.Event()
+
     async def error_cb(e):
         errors_seen.append(e)
+        denied.set()
 
     async def closed_cb():
         closed.set()
@@ -79,8 +82,7 @@ async def test_status_events_and_callbacks():
     watcher = asyncio.ensure_future(watch())
     await asyncio.sleep(0)
     await nc.subscribe("secret.x")
-    await nc.flush()
-    await asyncio.sleep(0.1)
+    await asyncio.wait_for(denied.wait(), 5)
     await nc.close()
     await asyncio.wait_for(closed.wait(), 2)
     await asyncio.wait_for(watcher, 2)

@@ -107,7 +107,9 @@ async def test_binding_rules_for_existing_push_consumers():
         e = await expect(jse.Error, jsx.subscribe(f"{s}.>", queue="solo"))
         assert "without a deliver group" in str(e)
         first = await jsx.subscribe(f"{s}.>", durable="solo")
-        await nc.flush()
+        # The server marks the consumer bound from its own goroutine after the
+        # SUB (a flush does not prove it); a delivered message does.
+        assert (await first.next_msg(timeout=5)).data == b"m0"
         e = await expect(jse.Error, jsx.subscribe(f"{s}.>", durable="solo"))
         assert "bound" in str(e)
         await first.unsubscribe()

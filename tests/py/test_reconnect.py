@@ -295,8 +295,10 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
         quick = nc.jetstream(timeout=1)
         await when_cluster_ready(
             lambda: quick.add_stream(name="PYR3", subjects=["pyr3.>"], num_replicas=3))
+        # The R3 durable too (adding it again with the same config is no change).
+        await when_cluster_ready(
+            lambda: quick.add_consumer("PYR3", durable_name="w", num_replicas=3))
         jsx = nc.jetstream(timeout=2)
-        await jsx.add_consumer("PYR3", durable_name="w", num_replicas=3)
         consumer = await jsx.get_consumer("PYR3", "w")
         seen = set()
         state = {"acked": 0, "stop": False}

@@ -22,7 +22,7 @@ async def test_timer_collects_all_replies():
     nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
     try:
         await _with_responders(nc, "py.many.timer", 3)
-        got = [m.data async for m in nc.request_many("py.many.timer", b"q", timeout=0.3)]
+        got = [m.data async for m in nc.request_many("py.many.timer", b"q", timeout=1)]
         assert sorted(got) == [b"r0.0", b"r1.0", b"r2.0"]
     finally:
         await nc.close()

