@@ -119,20 +119,17 @@ void Engine::schedule_attempt() {
 void Engine::attempt() {
   attempt_at_.reset();
   ++attempts_;
-  // A first connect kept trying (wait_on_first_connect) is reported like a
-  // reconnect: nats.py tells error_cb of every failed attempt, first connect
-  // or not.
-  if (ever_connected_ || options_.wait_on_first_connect) {
-    Event ev;
-    ev.type = EventType::reconnecting;
-    ev.text = pool_.current().url.str();
-    ev.num = attempts_;
-    // Why the attempt before this one failed. The first one of an outage
-    // follows the disconnect, which said why already; a first connect's
-    // retry always follows a failed attempt.
-    if (attempts_ > 1 || !ever_connected_) ev.error = last_error_;
-    queue(std::move(ev));
-  }
+  // Every attempt after the first connection's is reported, first connect
+  // or reconnect: nats.py tells error_cb of every failed attempt.
+  Event ev;
+  ev.type = EventType::reconnecting;
+  ev.text = pool_.current().url.str();
+  ev.num = attempts_;
+  // Why the attempt before this one failed. The first one of an outage
+  // follows the disconnect, which said why already; during the first
+  // connect every attempt here follows a failed one.
+  if (attempts_ > 1 || !ever_connected_) ev.error = last_error_;
+  queue(std::move(ev));
   if (options_.connect_timeout.count() > 0) connect_deadline_ = now_ + options_.connect_timeout;
   move_to(State::connecting);
 }

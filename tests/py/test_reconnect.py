@@ -98,6 +98,16 @@ async def test_first_connect_waits_for_the_server_as_nats_py_does():
         e = await expect(errors.Error, nats_wasm.connect(server.wsUrl, allow_reconnect=False,
                                                          connect_timeout=2))
         assert "cannot connect" in str(e), str(e)
+        # Two servers, no retries: each is tried once and error_cb hears of
+        # the first's failure before connect() raises the second's (nats.py
+        # tells error_cb of each).
+        failed = Calls().error_cb()
+        e = await expect(errors.Error, nats_wasm.connect([server.wsUrl, "ws://127.0.0.1:1"],
+                                                         allow_reconnect=False,
+                                                         dont_randomize=True, connect_timeout=2,
+                                                         error_cb=failed))
+        assert "127.0.0.1:1" in str(e), str(e)
+        assert len(failed.kept) == 1 and server.wsUrl in str(failed.kept[0]), failed.kept
         failed = Calls().error_cb()
         connecting = asyncio.ensure_future(nats_wasm.connect(server.wsUrl, error_cb=failed,
                                                              **FAST))
