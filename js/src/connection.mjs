@@ -358,8 +358,26 @@ export class NatsConnection extends ConnectionCore {
  * @returns {Promise<NatsConnection>}
  */
 export async function connect(opts = {}) {
+  return openConnection(opts);
+}
+
+/**
+ * connect(), with `onStatus` given every status until it resolves (nats.js
+ * has no status iterator before then; the Python host reports a first
+ * connect's failed attempts from it).
+ * @param {object} opts
+ * @param {(status: object) => void} [onStatus]
+ * @returns {Promise<NatsConnection>}
+ */
+export async function openConnection(opts, onStatus) {
   const [M, WebSocketImpl] = await Promise.all([loadCore(), getWebSocket()]);
   const nc = new NatsConnection(M, opts, WebSocketImpl);
-  await nc._start();
+  const listener = onStatus ? { push: onStatus, end: () => {} } : null;
+  if (listener) nc._statusQueues.add(listener);
+  try {
+    await nc._start();
+  } finally {
+    if (listener) nc._statusQueues.delete(listener);
+  }
   return nc;
 }

@@ -3,9 +3,8 @@
 // measured in Pyodide under Node), so messages cross as one flat array that
 // Python converts with a single to_py(), all payloads in one Uint8Array.
 // Python uses only what this module exports.
-import { coreIfLoaded, loadCore } from './core.mjs';
-import { NatsConnection } from './connection.mjs';
-import { getWebSocket } from './transport.mjs';
+import { coreIfLoaded } from './core.mjs';
+import { openConnection } from './connection.mjs';
 import { ACK_KIND, API_ERRORS, ERRORS } from '../dist/abi.mjs';
 import { throwIfFailure } from './failure.mjs';
 import { headers } from './headers.mjs';
@@ -17,27 +16,15 @@ import { AsyncQueue, iterableOf } from './queue.mjs';
 
 /**
  * connect(), also telling `onAttemptFailed(error)` why each failed attempt
- * failed while the first connect retries (waitOnFirstConnect): nats.py calls
- * error_cb for each, before Python has a client whose status it could read.
- * The engine reports them as 'reconnecting' statuses carrying the previous
- * attempt's error; the last attempt's error is in the rejection.
+ * failed before the connection is up (nats.py calls error_cb for each, before
+ * Python has a client whose status it could read): the engine reports every
+ * attempt after a failed one as a 'reconnecting' status carrying that error;
+ * the last attempt's error is in the rejection.
  */
-export async function connectReporting(opts, onAttemptFailed) {
-  const [M, WebSocketImpl] = await Promise.all([loadCore(), getWebSocket()]);
-  const nc = new NatsConnection(M, opts, WebSocketImpl);
-  const listener = {
-    push: (s) => {
-      if (s.type === 'reconnecting' && s.error) onAttemptFailed(s.error);
-    },
-    end: () => {},
-  };
-  nc._statusQueues.add(listener);
-  try {
-    await nc._start();
-  } finally {
-    nc._statusQueues.delete(listener);
-  }
-  return nc;
+export function connectReporting(opts, onAttemptFailed) {
+  return openConnection(opts, (s) => {
+    if (s.type === 'reconnecting' && s.error) onAttemptFailed(s.error);
+  });
 }
 
 export * as micro from './pyodide_micro.mjs';

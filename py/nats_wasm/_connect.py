@@ -117,8 +117,8 @@ async def connect_into(nc: "Client", servers: Union[str, list[str]], *,
     if flush_timeout is not None:
         _ffi.ms(flush_timeout, "flush_timeout")  # checked now, as the others
     _ffi.ms(drain_timeout, "drain_timeout")
-    # As nats.py: error_cb (and last_error) hear of every failed attempt
-    # while the first connect retries, before connect() returns or raises.
+    # As nats.py: error_cb (and last_error) hear of every failed attempt of
+    # the first connect, before connect() returns or raises.
     nc._error_cb = error_cb
     reports: list[asyncio.Future[None]] = []
 
