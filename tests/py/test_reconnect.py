@@ -350,7 +350,8 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
         await calls.wait_for("reconnected")
         await progress(10)
         await connected.restart()
-        info = await jsx.stream_info("PYR3")
+        # Asked while the restarted node rejoins: retried until answered.
+        info = await when_cluster_ready(lambda: jsx.stream_info("PYR3"))
         leader = next(n for n in nodes if n.name == info.cluster.leader)
         await leader.kill()
         leader_loss = await progress(1)
@@ -368,6 +369,7 @@ async def test_cluster_discovery_node_and_leader_loss_and_lame_duck():
               f"{leader_loss * 1000:.0f} ms")
         assert lost == 0
         await leader.restart()
+        await nc.flush()  # connected to a node now, so connected_url names it
         # Lame duck: the client moves to another server, no error.
         before = calls.order.count("reconnected")
         here = next(n for n in nodes if n.wsUrl == nc.connected_url.geturl())
