@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build-native.sh
-ctest --test-dir "${NATS_NATIVE_BUILD_DIR:-build/native}" --output-on-failure -j "${JOBS:-2}"
+bash scripts/run-gtests.sh "${NATS_NATIVE_BUILD_DIR:-build/native}"

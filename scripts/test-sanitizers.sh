@@ -8,4 +8,4 @@ cmake -S . -B "$build" -DNATS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j "${JOBS:-2}"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$build" --output-on-failure -j "${JOBS:-2}"
+bash scripts/run-gtests.sh "$build"
