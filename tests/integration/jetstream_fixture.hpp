@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@
 #include "server_fixture.hpp"
 
 namespace nats::testing {
+
+/// How long a test waits for what the server does at once (a watch's entry,
+/// a reconnect on loopback).
+inline constexpr std::chrono::seconds kWait{5};
 
 /// Which native transport a test runs over.
 enum class JsTransport { tcp, ws };

@@ -32,7 +32,7 @@ using nats::testing::JsTransport;
 using nats::testing::NatsServer;
 namespace kv = nats::js::kv;
 
-constexpr auto kWait = 5s;
+using nats::testing::kWait;
 
 using Collector = nats::testing::WatchCollector<KvEntry>;
 

@@ -38,7 +38,7 @@ using nats::testing::JetStreamFixture;
 using nats::testing::JsTransport;
 namespace obj = nats::js::obj;
 
-constexpr auto kWait = 5s;
+using nats::testing::kWait;
 // tests/config/default.conf sets max_payload to 64 KiB: the chunk size of a put.
 constexpr std::size_t kChunk = 65536;
 // SHA-256 of "" and of "abc" as every client writes them (FIPS 180-2 vectors).

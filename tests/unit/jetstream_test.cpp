@@ -24,36 +24,7 @@ using nats::js::ApiOp;
 using json = nlohmann::json;
 
 // A published request as the server sees it: subject, reply, headers, body.
-struct Sent {
-  std::string subject;
-  std::string reply;
-  std::string headers;
-  std::string body;
-};
-
-Sent parse_pub(const std::string &op) {
-  // "PUB <subj> <reply> <n>\r\n<body>" or "HPUB <subj> <reply> <h> <n>\r\n<hdrs><body>"
-  Sent s;
-  std::size_t eol = op.find("\r\n");
-  std::string line = op.substr(0, eol);
-  std::string rest = op.substr(eol + 2);
-  std::vector<std::string> t;
-  for (std::size_t a = 0, b; a < line.size(); a = b + 1) {
-    b = line.find(' ', a);
-    if (b == std::string::npos) b = line.size();
-    t.push_back(line.substr(a, b - a));
-  }
-  s.subject = t.at(1);
-  s.reply = t.at(2);
-  if (t[0] == "HPUB") {
-    std::size_t h = std::stoul(t.at(3));
-    s.headers = rest.substr(0, h);
-    s.body = rest.substr(h);
-  } else {
-    s.body = rest;
-  }
-  return s;
-}
+using Sent = nats_test::Published;
 
 class JetStreamTest : public ::testing::Test {
 protected:
@@ -66,13 +37,7 @@ protected:
   nats::Engine &engine() { return peer_.engine(); }
 
   // The requests written since the last call (mux SUB lines skipped).
-  std::vector<Sent> sent() {
-    std::vector<Sent> out;
-    for (const auto &op : peer_.written()) {
-      if (op.rfind("PUB ", 0) == 0 || op.rfind("HPUB ", 0) == 0) out.push_back(parse_pub(op));
-    }
-    return out;
-  }
+  std::vector<Sent> sent() { return nats_test::published(peer_.written()); }
   Sent one_sent() {
     auto s = sent();
     EXPECT_EQ(s.size(), 1u);

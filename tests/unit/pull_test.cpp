@@ -152,9 +152,7 @@ TEST(PullRules, OrderedConfigs) {
 
 // --- the engine --------------------------------------------------------------------
 
-struct Sent {
-  std::string subject, reply, body;
-};
+using Sent = nats_test::Published;
 
 class PullTest : public ::testing::Test {
 protected:
@@ -166,27 +164,16 @@ protected:
 
   // PUBs written since the last call (SUB/UNSUB lines go to `lines_`).
   std::vector<Sent> sent() {
-    std::vector<Sent> out;
     lines_.clear();
-    for (const auto &op : peer_.written()) {
-      if (op.rfind("PUB ", 0) != 0) {
-        lines_.push_back(op);
-        if (op.rfind("SUB ", 0) == 0 && op.find(".* ") != std::string::npos) {
-          mux_sid_ = std::stoull(op.substr(op.rfind(' ') + 1));
-        }
-        continue;
+    const auto ops = peer_.written();
+    for (const auto &op : ops) {
+      if (op.rfind("PUB ", 0) == 0) continue;
+      lines_.push_back(op);
+      if (op.rfind("SUB ", 0) == 0 && op.find(".* ") != std::string::npos) {
+        mux_sid_ = std::stoull(op.substr(op.rfind(' ') + 1));
       }
-      std::size_t eol = op.find("\r\n");
-      std::string line = op.substr(0, eol);
-      std::vector<std::string> t;
-      for (std::size_t a = 0, b; a < line.size(); a = b + 1) {
-        b = line.find(' ', a);
-        if (b == std::string::npos) b = line.size();
-        t.push_back(line.substr(a, b - a));
-      }
-      out.push_back({t[1], t.size() == 4 ? t[2] : "", op.substr(eol + 2)});
     }
-    return out;
+    return nats_test::published(ops);
   }
   std::uint64_t start(PullOptions o) {
     auto r = engine().pull_start(ctx_, "S", "c", o, peer_.now);

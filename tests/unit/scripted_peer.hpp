@@ -117,9 +117,11 @@ inline std::vector<Published> published(const std::vector<std::string> &ops) {
       if (b == std::string::npos) b = line.size();
       t.push_back(line.substr(a, b - a));
     }
-    Published p{t[1], t[2], "", op.substr(eol + 2)};
+    // PUB <subject> [reply] <size>, HPUB <subject> [reply] <header size> <size>
+    const bool has_reply = t.size() == (h ? 5u : 4u);
+    Published p{t[1], has_reply ? t[2] : "", "", op.substr(eol + 2)};
     if (h) {
-      const auto hl = std::stoul(t[3]);
+      const auto hl = std::stoul(t[t.size() - 2]);
       p.headers = p.body.substr(0, hl);
       p.body = p.body.substr(hl);
     }
