@@ -3,22 +3,18 @@
 #include <algorithm>
 #include <charconv>
 
+#include "text.hpp"
+
 namespace nats {
 namespace {
 
 constexpr std::string_view kVersion = "NATS/1.0";
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Status line after "NATS/1.0": " 503 No Responders" → (503, "No Responders").
 bool parse_status(std::string_view rest, int &code, std::string_view &desc) {
   code = 0;
   desc = {};
-  rest = trim(rest);
+  rest = detail::trim_blanks(rest);
   if (rest.empty()) return true;
   // The blank before the code is optional ("NATS/1.0503" reads as 503), as
   // nats.js and nats.py read it: decoding is lenient, encoding is strict.
@@ -29,7 +25,7 @@ bool parse_status(std::string_view rest, int &code, std::string_view &desc) {
   }
   auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), code);
   if (ec != std::errc() || p != num.data() + num.size() || code < 100) return false;
-  if (sp != std::string_view::npos) desc = trim(rest.substr(sp + 1));
+  if (sp != std::string_view::npos) desc = detail::trim_blanks(rest.substr(sp + 1));
   return true;
 }
 
@@ -165,10 +161,12 @@ Result<Headers> Headers::parse(std::string_view block) {
     std::string_view line = rest.substr(0, eol);
     rest.remove_prefix(eol + 2);
     std::size_t colon = line.find(':');
-    std::string_view key =
-        colon == std::string_view::npos ? std::string_view{} : trim(line.substr(0, colon));
-    std::string_view value =
-        colon == std::string_view::npos ? std::string_view{} : trim(line.substr(colon + 1));
+    std::string_view key = colon == std::string_view::npos
+                               ? std::string_view{}
+                               : detail::trim_blanks(line.substr(0, colon));
+    std::string_view value = colon == std::string_view::npos
+                                 ? std::string_view{}
+                                 : detail::trim_blanks(line.substr(colon + 1));
     // Accept exactly what validate() would let us send.
     if (!valid_key(key) || !valid_value(value)) {
       return Error{Errc::bad_header_block, "malformed header line: '" + std::string(line) + "'"};

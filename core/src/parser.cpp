@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "text.hpp"
+
 namespace nats {
 namespace {
 
@@ -17,12 +19,6 @@ bool starts_with_op(std::string_view line, std::string_view word) {
     if (upper(line[i]) != word[i]) return false;
   }
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // Twice per message (sid and size). Up to 19 digits cannot overflow 64 bits,
@@ -135,7 +131,7 @@ ParseStatus Parser::parse_line(std::string_view line, std::size_t line_len, Op &
   if (starts_with_op(line, "HMSG") && line.size() > 4 && is_blank(line[4])) {
     return parse_msg_args(line.substr(5), true, line_len, op);
   }
-  std::string_view t = trim(line);
+  std::string_view t = detail::trim_blanks(line);
   if (t.size() == 4 && starts_with_op(t, "PING")) {
     op.type = OpType::ping;
   } else if (t.size() == 4 && starts_with_op(t, "PONG")) {
@@ -144,14 +140,14 @@ ParseStatus Parser::parse_line(std::string_view line, std::size_t line_len, Op &
     op.type = OpType::ok;
   } else if (starts_with_op(t, "-ERR") && (t.size() == 4 || is_blank(t[4]))) {
     op.type = OpType::err;
-    std::string_view text = trim(t.substr(4));
+    std::string_view text = detail::trim_blanks(t.substr(4));
     if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
       text = text.substr(1, text.size() - 2);
     }
     op.text = text;
   } else if (starts_with_op(t, "INFO") && t.size() > 4 && is_blank(t[4])) {
     op.type = OpType::info;
-    op.text = trim(t.substr(5));
+    op.text = detail::trim_blanks(t.substr(5));
   } else {
     return fail(Errc::protocol_error, "unknown operation: '" + printable(line) + "'");
   }

@@ -12,13 +12,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-Error blocked_on_io_thread() {
-  return {Errc::illegal_state, "blocking call from a callback on the I/O thread"};
-}
-
-// A little slack over engine timeouts: the engine's own timer normally
-// answers first; this only guards against a stuck I/O thread.
-constexpr milliseconds kSlack{5000};
+using detail::blocked_on_io_thread;
+using detail::kSlack;
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -26,6 +27,16 @@
 #include "transport.hpp"
 
 namespace nats::native::detail {
+
+/// Over the engine's own deadlines for a blocking call: the engine ends every
+/// call itself, so this only guards against a stuck I/O thread.
+inline constexpr std::chrono::milliseconds kSlack{5000};
+
+/// What a blocking call made from a callback on the I/O thread returns: it
+/// would wait for the thread it runs on.
+inline Error blocked_on_io_thread() {
+  return {Errc::illegal_state, "blocking call from a callback on the I/O thread"};
+}
 
 /// Milliseconds on the steady clock: the engine's time.
 Time now_ms();

@@ -16,17 +16,13 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// Over the engine's own deadlines: the engine ends every fetch and ack
-// request itself; this only guards against a stuck I/O thread.
-constexpr milliseconds kSlack{5000};
+using detail::blocked_on_io_thread;
+using detail::kSlack;
+
 // The engine ends a fetch at most this long after its expiry (kFetchGrace
 // in engine_pull.cpp) when the server says nothing.
 constexpr milliseconds kFetchGrace{1000};
 constexpr milliseconds kDefaultExpires{30000};
-
-Error blocked_on_io_thread() {
-  return {Errc::illegal_state, "blocking call from a callback on the I/O thread"};
-}
 
 Error already_acked() { return {Errc::illegal_state, "message already acknowledged"}; }
 

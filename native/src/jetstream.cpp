@@ -14,13 +14,8 @@ using std::chrono::steady_clock;
 
 namespace {
 
-// Over the engine's timeouts: the engine's timer normally answers first; this
-// only guards against a stuck I/O thread (as in client.cpp).
-constexpr milliseconds kSlack{5000};
-
-Error blocked_on_io_thread() {
-  return {Errc::illegal_state, "blocking call from a callback on the I/O thread"};
-}
+using detail::blocked_on_io_thread;
+using detail::kSlack;
 
 // The JSON arguments of an API call. Values are quoted by the core's
 // json_quote(), so a name the engine will refuse still makes valid JSON and

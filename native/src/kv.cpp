@@ -23,13 +23,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// Over the engine's timeouts, as in jetstream.cpp: the engine normally
-// answers first; this only guards against a stuck I/O thread.
-constexpr milliseconds kSlack{5000};
-
-Error blocked_on_io_thread() {
-  return {Errc::illegal_state, "blocking call from a callback on the I/O thread"};
-}
+using detail::blocked_on_io_thread;
+using detail::kSlack;
 
 // {"bucket":...,"key":...,"direct":...}: values quoted by the core's json_quote().
 std::string key_args(std::string_view bucket, std::string_view key, bool direct) {

@@ -22,14 +22,12 @@ namespace obj = js::obj;
 
 namespace {
 
+using detail::blocked_on_io_thread;
+
 // Chunk publishes awaiting their acks during a put: bounds a put's memory.
 constexpr std::size_t kPutsInFlight = 8;
 // Chunks the engine pulls ahead of a get's sink: bounds a get's memory.
 constexpr std::uint64_t kReadAhead = 4;
-
-Error blocked_on_io_thread() {
-  return {Errc::illegal_state, "blocking call from a callback on the I/O thread"};
-}
 
 Error mismatch(const ObjectInfo &info, const std::string &digest, std::uint64_t size,
                std::uint64_t chunks) {

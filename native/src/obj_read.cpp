@@ -11,13 +11,6 @@ namespace nats::native::detail {
 
 using std::chrono::milliseconds;
 
-namespace {
-
-// Over the engine's timeouts (as in kv.cpp): only guards against a stuck I/O thread.
-constexpr milliseconds kSlack{5000};
-
-}  // namespace
-
 Result<std::unique_ptr<ObjRead>> ObjRead::open(std::shared_ptr<ClientImpl> impl,
                                                std::uint64_t context, Options options,
                                                milliseconds timeout) {

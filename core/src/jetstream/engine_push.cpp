@@ -9,8 +9,9 @@
 #include "nats/engine.hpp"
 
 namespace nats {
-
+namespace {
 using Kind = js::PullStatus::Kind;
+}  // namespace
 
 Result<std::uint64_t> Engine::push_start(std::uint64_t context, std::string_view stream,
                                          std::string_view consumer, const js::PushOptions &options,
