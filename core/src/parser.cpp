@@ -8,7 +8,7 @@
 namespace nats {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+using detail::is_blank;
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 

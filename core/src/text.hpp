@@ -6,10 +6,13 @@
 
 namespace nats::detail {
 
-/// `s` without the blanks (spaces and tabs) at either end.
+/// A blank between protocol words: a space or a tab.
+inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/// `s` without the blanks at either end.
 inline std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
 }
 

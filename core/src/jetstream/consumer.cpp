@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "nats/jetstream/types.hpp"  // json_quote
+
 namespace nats::js {
 namespace {
 
@@ -24,17 +26,6 @@ template <typename T>
 bool to_number(std::string_view s, T &out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
-}
-
-// A minimal JSON string escape for names and subjects (they hold no control
-// characters: the engine validated them).
-std::string json_quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -201,22 +192,22 @@ std::string ack_next_payload(std::uint64_t batch, Millis expires, bool no_wait) 
 
 std::string ordered_consumer_config(const OrderedOptions &o, std::string_view name,
                                     std::uint64_t start_seq) {
-  std::string out = "{\"name\":" + json_quoted(name) +
+  std::string out = "{\"name\":" + json_quote(name) +
                     ",\"ack_policy\":\"none\",\"max_deliver\":1,\"mem_storage\":true,"
                     "\"num_replicas\":1,\"inactive_threshold\":" +
                     std::to_string(ns(o.inactive_threshold));
-  if (!o.filter_subject.empty()) out += ",\"filter_subject\":" + json_quoted(o.filter_subject);
+  if (!o.filter_subject.empty()) out += ",\"filter_subject\":" + json_quote(o.filter_subject);
   if (o.headers_only) out += ",\"headers_only\":true";
-  if (!o.replay_policy.empty()) out += ",\"replay_policy\":" + json_quoted(o.replay_policy);
+  if (!o.replay_policy.empty()) out += ",\"replay_policy\":" + json_quote(o.replay_policy);
   if (start_seq > 0) {
     out +=
         ",\"deliver_policy\":\"by_start_sequence\",\"opt_start_seq\":" + std::to_string(start_seq);
   } else if (!o.opt_start_time.empty() || o.deliver_policy == "by_start_time") {
     out +=
-        ",\"deliver_policy\":\"by_start_time\",\"opt_start_time\":" + json_quoted(o.opt_start_time);
+        ",\"deliver_policy\":\"by_start_time\",\"opt_start_time\":" + json_quote(o.opt_start_time);
   } else if (o.deliver_policy == "all" || o.deliver_policy == "last" || o.deliver_policy == "new" ||
              o.deliver_policy == "last_per_subject") {
-    out += ",\"deliver_policy\":" + json_quoted(o.deliver_policy);
+    out += ",\"deliver_policy\":" + json_quote(o.deliver_policy);
     // 2.9 needs a filter for last-per-subject.
     if (o.deliver_policy == "last_per_subject" && o.filter_subject.empty()) {
       out += ",\"filter_subject\":\">\"";
