@@ -208,6 +208,7 @@ export function processEvents(nc, n) {
       for (let i = 0, r = 0; i < b.count; i++, r += W) HANDLERS[b.recs[r]]?.(nc, b, r);
     } finally {
       nc._dispatchDepth--;
+      b.release();
     }
   }
   nc._writeOutput();
