@@ -95,7 +95,7 @@ bool Engine::handle_mux_reply(const Op &op, Event &event) {
   }
   event.id = *id;
   event.msg = Message{op.subject, op.reply, op.headers, op.payload, op.sid};
-  event.error = Error{};
+  event.error.reset();
   event.text.clear();
   if (is_no_responders(op)) {
     // Before any reply it is an error; after replies it just ends the stream.

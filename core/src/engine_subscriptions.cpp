@@ -27,7 +27,7 @@ bool Engine::handle_msg(const Op &op, Event &event) {
   event.type = EventType::message;
   event.id = op.sid;
   event.msg = Message{op.subject, op.reply, op.headers, op.payload, op.sid};
-  event.error = Error{};
+  event.error.reset();
   event.text.clear();
   if (sub->max > 0 && sub->delivered >= sub->max) close_subscription(op.sid, {});
   return true;

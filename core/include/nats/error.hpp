@@ -116,6 +116,14 @@ struct Error {
 
   /// True when this holds an error.
   explicit operator bool() const { return code != Errc::ok; }
+  /// Back to no error. Cheaper than assigning Error{} when there is none
+  /// already (the per-message paths: no strings built and destroyed).
+  void reset() {
+    if (code != Errc::ok || status != 0 || err_code != 0 || !message.empty() ||
+        !operation.empty() || !subject.empty() || !queue.empty()) {
+      *this = Error{};
+    }
+  }
   /// True when the caller misused the API (as opposed to a remote failure).
   bool local() const { return is_local(code); }
 };
