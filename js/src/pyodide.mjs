@@ -1,7 +1,7 @@
 // The bridge the Python package (py/nats_wasm) calls: every FFI crossing
 // costs Python microseconds (an attribute read ~2 us, a call ~2-6 us,
-// measured in Pyodide under Node), so messages cross as one flat array that
-// Python converts with a single to_py(), all payloads in one Uint8Array.
+// measured in Pyodide under Node), so messages cross in batches of four
+// values (packMsgs), all texts in one string and all bytes in one Uint8Array.
 // Python uses only what this module exports.
 import { coreIfLoaded } from './core.mjs';
 import { openConnection } from './connection.mjs';
@@ -36,36 +36,66 @@ export const errorTable = ERRORS;
 /** Specific JetStream API error classes ({errCode, status, js, py}). */
 export const apiErrorTable = API_ERRORS;
 
+/** A message's raw header block (Msg or JsMsg), or undefined. */
+const rawHeadersOf = (m) => m.rawHeaders ?? m._rawHeaders ?? undefined;
+const utf8 = new TextEncoder();
+
 /**
- * Packs messages into one flat array:
- *   [ended, data, ends, subject0, reply0, sid0, headers0, subject1, ...]
- * where message i's payload is data[ends[i-1] .. ends[i]) and headers is the
- * raw header block (Uint8Array) or undefined (None in Python).
- * @param {import('./msg.mjs').Msg[]} msgs
+ * Packs messages into four values, so that Python converts a whole batch
+ * with four conversions (Pyodide converts each value on its own, about a
+ * microsecond apiece, and a value per field was most of a received
+ * message's cost; a JS string converts at about 50 MB/s, UTF-8 bytes at
+ * memory speed):
+ *   [ended, text, bytes, meta]
+ * - text: every message's subject then reply, UTF-8, concatenated;
+ * - bytes: every message's raw header block then payload;
+ * - meta: five u32 per message: where its subject and its reply end in
+ *   text, where its headers and its payload end in bytes, and its sid.
+ * Python's reader: py/nats_wasm/msg.py unpack_msgs.
+ * @param {Array<{subject: string, reply: string, sid: number, data: Uint8Array}>} msgs
  * @param {boolean} [ended]
  */
 export function packMsgs(msgs, ended = false) {
   const n = msgs.length;
   let total = 0;
-  for (let i = 0; i < n; i++) total += msgs[i].data.length;
-  const data = new Uint8Array(total);
-  const ends = new Uint32Array(n);
-  const out = new Array(3 + 4 * n);
-  out[0] = ended;
-  out[1] = data;
-  out[2] = ends;
+  for (let i = 0; i < n; i++) total += msgs[i].data.length + (rawHeadersOf(msgs[i])?.length ?? 0);
+  const bytes = new Uint8Array(total);
+  const meta = new Uint32Array(5 * n);
+  const texts = new Array(2 * n);
   let at = 0;
-  for (let i = 0, k = 3; i < n; i++, k += 4) {
+  let chars = 0;
+  for (let i = 0, k = 0; i < n; i++, k += 5) {
     const m = msgs[i];
-    data.set(m.data, at);
+    texts[2 * i] = m.subject;
+    texts[2 * i + 1] = m.reply;
+    chars += m.subject.length;
+    meta[k] = chars;
+    chars += m.reply.length;
+    meta[k + 1] = chars;
+    const raw = rawHeadersOf(m);
+    if (raw) {
+      bytes.set(raw, at);
+      at += raw.length;
+    }
+    meta[k + 2] = at;
+    bytes.set(m.data, at);
     at += m.data.length;
-    ends[i] = at;
-    out[k] = m.subject;
-    out[k + 1] = m.reply;
-    out[k + 2] = m.sid;
-    out[k + 3] = m.rawHeaders ?? undefined;
+    meta[k + 3] = at;
+    meta[k + 4] = m.sid;
   }
-  return out;
+  const text = utf8.encode(texts.join(''));
+  // Offsets in characters are offsets in bytes only for ASCII: otherwise
+  // they are counted again, in bytes.
+  if (text.length !== chars) {
+    let b = 0;
+    for (let i = 0, k = 0; i < n; i++, k += 5) {
+      b += utf8.encode(texts[2 * i]).length;
+      meta[k] = b;
+      b += utf8.encode(texts[2 * i + 1]).length;
+      meta[k + 1] = b;
+    }
+  }
+  return [ended, text, bytes, meta];
 }
 
 /**
@@ -244,36 +274,14 @@ export function consumerStart(consumer, mode, opts) {
 }
 
 /**
- * JetStream messages queued now, packed for one to_py():
- *   [ended, data, ends, subject0, reply0, sid0, headers0, seq0, delivered0, ...]
- * or undefined when none are queued and more may come.
+ * JetStream messages queued now, packed as packMsgs packs them (Python
+ * reads sequence and delivery count from the reply subject, nats.py's
+ * metadata), or undefined when none are queued and more may come.
  */
 export function takeJsPacked(messages, max = 4096) {
   const { msgs, ended } = messages.takeQueued(max);
   if (msgs.length === 0 && !ended) return undefined;
-  const n = msgs.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += msgs[i].data.length;
-  const data = new Uint8Array(total);
-  const ends = new Uint32Array(n);
-  const out = new Array(3 + 6 * n);
-  out[0] = ended;
-  out[1] = data;
-  out[2] = ends;
-  let at = 0;
-  for (let i = 0, k = 3; i < n; i++, k += 6) {
-    const m = msgs[i];
-    data.set(m.data, at);
-    at += m.data.length;
-    ends[i] = at;
-    out[k] = m.subject;
-    out[k + 1] = m.reply;
-    out[k + 2] = m.sid;
-    out[k + 3] = m.rawHeaders ?? m._rawHeaders ?? undefined;
-    out[k + 4] = m.seq;
-    out[k + 5] = m._deliveryCount;
-  }
-  return out;
+  return packMsgs(msgs, ended);
 }
 
 /**

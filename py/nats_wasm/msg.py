@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import errors
 from .msg_metadata import Metadata
@@ -167,6 +167,56 @@ class Msg:
     __hash__ = None  # type: ignore[assignment]
 
     Metadata = Metadata
+
+
+def received(client: Optional["Client"], subject: str, reply: str, data: bytes, sid: int,
+             raw_headers: Optional[bytes]) -> Msg:
+    """A received Msg without __init__'s argument handling (the per-message
+    path of unpack_msgs: about a third cheaper in Pyodide)."""
+    m = _new_msg(Msg)
+    m._client = client
+    m.subject = subject
+    m.reply = reply
+    m.data = data
+    m._headers = _UNSET if raw_headers else None
+    m._raw_headers = raw_headers
+    m._sid = sid
+    m._metadata = None
+    m._ackd = False
+    return m
+
+
+_new_msg = object.__new__
+
+
+def unpack_msgs(client: Optional["Client"], packed: Any, append: Callable[[Msg], None]) -> bool:
+    """Appends the messages of a js/src/pyodide.mjs packMsgs() batch; returns
+    True when the batch says nothing more will come. Four conversions per
+    batch, then slices: subjects and replies from one text, header blocks
+    and payloads from one bytes."""
+    ended = bool(packed[0])
+    raw_text = packed[1].to_bytes()
+    blob = packed[2].to_bytes()
+    meta = packed[3].to_py().tolist()
+    text = raw_text.decode()
+    # ASCII (the rule for subjects in practice): byte offsets are character
+    # offsets, and the decoded text is sliced; otherwise each field is decoded.
+    ascii_text = len(text) == len(raw_text)
+    t = 0
+    b = 0
+    for k in range(0, len(meta), 5):
+        subject_end, reply_end, headers_end, data_end, sid = meta[k:k + 5]
+        if ascii_text:
+            subject = text[t:subject_end]
+            reply = text[subject_end:reply_end]
+        else:
+            subject = raw_text[t:subject_end].decode()
+            reply = raw_text[subject_end:reply_end].decode()
+        append(received(client, subject, reply, blob[headers_end:data_end], sid,
+                        blob[b:headers_end] if headers_end > b else None))
+        t = reply_end
+        b = data_end
+    return ended
 
 
 def msg_from_js(client: "Client", packed: Any) -> Msg:

@@ -9,7 +9,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Optional
 
 from . import _ffi, errors
-from .msg import Msg
+from .msg import Msg, unpack_msgs
 
 if TYPE_CHECKING:
     from .client import Client
@@ -82,21 +82,7 @@ class Subscription:
             return
         if packed is None:  # nothing queued yet
             return
-        # [ended, data, ends, subject0, reply0, sid0, headers0, ...] (packMsgs)
-        items = packed.to_py()
-        self._done = bool(items[0])
-        data = bytes(items[1])
-        ends = items[2]
-        start = 0
-        client = self._client
-        append = self._buffer.append
-        for i in range(len(ends)):
-            end = ends[i]
-            k = 3 + 4 * i
-            raw = items[k + 3]
-            append(Msg(items[k], items[k + 1], data[start:end], None, items[k + 2], client,
-                       bytes(raw) if raw is not None else None))
-            start = end
+        self._done = unpack_msgs(self._client, packed, self._buffer.append)
 
     async def _next(self, timeout: Optional[float]) -> Optional[Msg]:
         """The next message; None when the subscription ended cleanly."""

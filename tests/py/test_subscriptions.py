@@ -45,6 +45,34 @@ async def test_wildcards_and_binary_payload():
         await nc.close()
 
 
+async def test_one_batch_mixes_ascii_and_utf8_subjects_replies_and_headers():
+    # A batch crosses from JavaScript as one text and one bytes blob
+    # (msg.unpack_msgs): a non-ASCII subject or reply makes Python decode
+    # each field instead of slicing, and every field must still line up.
+    nc = await _connect()
+    try:
+        sub = await nc.subscribe("py.mix.>")
+        await nc.flush()
+        sent = [
+            ("py.mix.a", "", b"one", None),
+            ("py.mix.grüße", "py.réponse.1", b"two", {"X-K": "v"}),
+            ("py.mix.b", "py.reply.2", b"", None),
+            ("py.mix.\U0001F680", "", b"four", {"A": "1", "B": "2"}),
+            ("py.mix.c", "py.reply.3", b"five", None),
+        ]
+        for subject, reply, data, headers in sent:
+            await nc.publish(subject, data, reply=reply, headers=headers)
+        await nc.flush()
+        got = []
+        async for msg in sub.messages:
+            got.append((msg.subject, msg.reply, msg.data, msg.headers))
+            if len(got) == len(sent):
+                break
+        assert got == sent
+    finally:
+        await nc.close()
+
+
 async def test_queue_group_spreads_work():
     nc = await _connect()
     try:

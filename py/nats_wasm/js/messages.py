@@ -1,6 +1,6 @@
 """The messages of one pull session (a fetch or a continuous consume), as an
 async iterator that takes them from JavaScript in batches: one FFI call and
-one to_py() per batch, one await per batch.
+four conversions per batch (msg.unpack_msgs), one await per batch.
 
 Pulling, pending counts, heartbeats, statuses and recovery are the engine's
 (core/src/jetstream/engine_pull.cpp). Messages count as consumed when they
@@ -15,13 +15,12 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, Generator, Optional
 
 from .. import _ffi, errors
-from ..msg import Msg
+from ..msg import Msg, unpack_msgs
 
 if TYPE_CHECKING:
     from ..client import Client
 
 _BATCH = 4096
-_FIELDS = 6  # subject, reply, sid, headers, seq, delivered (pyodide.mjs takeJsPacked)
 
 
 class MessageStream:
@@ -107,20 +106,7 @@ class MessageStream:
             return
         if packed is None:
             return
-        items = packed.to_py()
-        self._done = bool(items[0])
-        data = bytes(items[1])
-        ends = items[2]
-        client = self._client
-        append = self._buffer.append
-        start = 0
-        for i in range(len(ends)):
-            end = ends[i]
-            k = 3 + _FIELDS * i
-            raw = items[k + 3]
-            append(Msg(items[k], items[k + 1], data[start:end], None, items[k + 2], client,
-                       bytes(raw) if raw is not None else None))
-            start = end
+        self._done = unpack_msgs(self._client, packed, self._buffer.append)
 
     # --- ending -------------------------------------------------------------------
     def _stop_now(self) -> None:
