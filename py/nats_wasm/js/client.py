@@ -203,18 +203,29 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
             if packed is None:
                 await mod.jsAcksReady(self._ctx)
                 continue
-            tokens, seqs, dups, streams, errs = packed.to_py()
+            # js/src/pyodide_js_publish.mjs jsTakeAcks: typed arrays, one
+            # conversion each, and failures apart.
+            tokens = packed[0].to_py().tolist()
+            seqs = packed[1].to_py().tolist()
+            dups = packed[2].to_bytes()
+            streams = packed[3].to_py()
+            stream_of = packed[4].to_py().tolist()
+            failed = packed[5]
+            errs = {}
+            if failed is not None:
+                pairs = failed.to_py()
+                errs = {int(pairs[k]): pairs[k + 1] for k in range(0, len(pairs), 2)}
             futures = self._futures
             pub_ack = api.PubAck
             for i, token in enumerate(tokens):
                 future = futures.pop(int(token), None)
                 if future is None or future.done():
                     continue
-                err = errs[i]
-                if err is not None:
-                    future.set_exception(errors_translate(err))
+                if errs and i in errs:
+                    future.set_exception(errors_translate(errs[i]))
                 else:
-                    future.set_result(pub_ack(streams[i], int(seqs[i]), None, bool(dups[i]) or None))
+                    future.set_result(pub_ack(streams[stream_of[i]], int(seqs[i]), None,
+                                              True if dups[i] else None))
             # Room and idleness are told once per batch of acks.
             if len(futures) < self._max_pending:
                 self._room.set()
