@@ -13,8 +13,6 @@ import { startRequestMany } from './request_many.mjs';
 import { STATE } from '../dist/abi.mjs';
 import { ClosedConnectionError, InvalidArgumentError } from './errors.mjs';
 
-const OUTPUT_HIGH_WATER = 64 * 1024;
-
 const now = () => performance.now();
 
 /** A connection to a NATS server over WebSocket (nats.js `NatsConnection`). */
@@ -88,7 +86,7 @@ export class NatsConnection extends ConnectionCore {
     const pending = this._engine.publish(subject, payload, opts?.reply, hdr);
     // A long synchronous publish loop must not pile up megabytes in the
     // engine before the microtask runs: send once a frame's worth is ready.
-    if (pending >= OUTPUT_HIGH_WATER) this._writeOutput();
+    if (pending >= this._frameBytes) this._writeOutput();
     else this._scheduleFlush();
   }
 
