@@ -69,6 +69,36 @@ async def test_publish_async_pipelines_within_the_window():
         await nc.close()
 
 
+async def test_publish_async_settles_each_future_from_a_mixed_batch_of_acks():
+    # Acks cross from JavaScript a batch at a time, as typed arrays with a
+    # table of stream names and the failures apart (pyodide_js_publish.mjs):
+    # two streams and a subject without one, interleaved, must each settle
+    # their own future.
+    nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
+    jsx = nc.jetstream(publish_async_max_pending=256)
+    try:
+        a = await new_stream(jsx)
+        b = await new_stream(jsx)
+        lost = unique("nostream")
+        futures = []
+        for i in range(30):
+            target = (f"{a}.x", f"{b}.x", lost)[i % 3]
+            futures.append((i % 3, await jsx.publish_async(target, b"m%d" % i)))
+        await jsx.publish_async_completed()
+        seqs = {0: [], 1: []}
+        for kind, future in futures:
+            if kind == 2:
+                assert isinstance(future.exception(), jse.NoStreamResponseError)
+                continue
+            ack = future.result()
+            assert ack.stream == (a, b)[kind]
+            assert ack.duplicate is None
+            seqs[kind].append(ack.seq)
+        assert seqs == {0: list(range(1, 11)), 1: list(range(1, 11))}
+    finally:
+        await nc.close()
+
+
 async def test_publish_async_wait_stall_raises():
     nc = await nats_wasm.connect(js.natsTestEnv.wsUrl)
     jsx = nc.jetstream(publish_async_max_pending=1)
