@@ -28,6 +28,9 @@ class PublishBuffer:
         self._queued = False
         # Subjects the engine accepted once (validity does not change), encoded.
         self._known: dict[str, bytes] = {}
+        self._last_subject: Any = None
+        self._last_size = -1
+        self._last_prefix = b""
         self._proxy: Any = create_proxy(self.push)
 
     @property
@@ -43,6 +46,7 @@ class PublishBuffer:
         # over when it is full.
         if len(self._known) >= _KNOWN_SUBJECTS:
             self._known.clear()
+            self._last_subject = None
         self._known[subject] = subject.encode()
 
     def add_known(self, subject: str, payload: Any) -> int:
@@ -50,12 +54,18 @@ class PublishBuffer:
         hot path: one call). -1: the subject is not known, nothing done (the
         caller goes to the engine); 1: buffered and pushed at the high-water
         mark; 0: buffered, a push queued right after the current Python step."""
-        encoded = self._known.get(subject)
-        if encoded is None:
-            return -1
         buf = self._buf
-        buf += _PUB_HEADER.pack(len(encoded), len(payload))
-        buf += encoded
+        size = len(payload)
+        # The common loop repeats subject and size: their packed prefix (the
+        # lengths and the subject) is reused as it is.
+        if subject is not self._last_subject or size != self._last_size:
+            encoded = self._known.get(subject)
+            if encoded is None:
+                return -1
+            self._last_subject = subject
+            self._last_size = size
+            self._last_prefix = _PUB_HEADER.pack(len(encoded), size) + encoded
+        buf += self._last_prefix
         buf += payload
         if len(buf) >= _PUB_HIGH_WATER:
             self.push()

@@ -52,8 +52,10 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
         self._batch = bytearray()
         self._batch_first = 0
         self._batch_queued = False
-        self._last_subject: Optional[str] = None  # publish_async's last subject and its bytes
-        self._last_encoded = b""
+        # publish_async's last subject and payload size, and their packed prefix.
+        self._last_subject: Optional[str] = None
+        self._last_size = -1
+        self._last_prefix = b""
         self._room = asyncio.Event()
         self._room.set()
         self._idle = asyncio.Event()
@@ -126,15 +128,17 @@ class JetStreamContext(ConsumingMixin, KeyValueMixin, ObjectStoreMixin, JetStrea
             asyncio.ensure_future(self._settle_one(token, subject, payload, stream, headers))
             return future
         data = payload if type(payload) is bytes else _ffi.as_bytes(payload)
-        if subject is not self._last_subject:
+        size = len(data)
+        if subject is not self._last_subject or size != self._last_size:
+            # The packed prefix (lengths, subject) is reused while both repeat.
             self._last_subject = subject
-            self._last_encoded = subject.encode()
-        encoded = self._last_encoded
+            self._last_size = size
+            encoded = subject.encode()
+            self._last_prefix = _PUB.pack(len(encoded), size) + encoded
         batch = self._batch
         if not batch:
             self._batch_first = token
-        batch += _PUB.pack(len(encoded), len(data))
-        batch += encoded
+        batch += self._last_prefix
         batch += data
         if len(batch) >= _BATCH_HIGH_WATER:
             self._flush_batch()
