@@ -169,23 +169,6 @@ class Msg:
     Metadata = Metadata
 
 
-def received(client: Optional["Client"], subject: str, reply: str, data: bytes, sid: int,
-             raw_headers: Optional[bytes]) -> Msg:
-    """A received Msg without __init__'s argument handling (the per-message
-    path of unpack_msgs: about a third cheaper in Pyodide)."""
-    m = _new_msg(Msg)
-    m._client = client
-    m.subject = subject
-    m.reply = reply
-    m.data = data
-    m._headers = _UNSET if raw_headers else None
-    m._raw_headers = raw_headers
-    m._sid = sid
-    m._metadata = None
-    m._ackd = False
-    return m
-
-
 _new_msg = object.__new__
 
 
@@ -193,7 +176,8 @@ def unpack_msgs(client: Optional["Client"], packed: Any, append: Callable[[Msg],
     """Appends the messages of a js/src/pyodide.mjs packMsgs() batch; returns
     True when the batch says nothing more will come. Four conversions per
     batch, then slices: subjects and replies from one text, header blocks
-    and payloads from one bytes."""
+    and payloads from one bytes. Msgs are built without __init__'s argument
+    handling (the per-message path: about a fifth cheaper in Pyodide)."""
     ended = bool(packed[0])
     raw_text = packed[1].to_bytes()
     blob = packed[2].to_bytes()
@@ -204,16 +188,27 @@ def unpack_msgs(client: Optional["Client"], packed: Any, append: Callable[[Msg],
     ascii_text = len(text) == len(raw_text)
     t = 0
     b = 0
-    for k in range(0, len(meta), 5):
-        subject_end, reply_end, headers_end, data_end, sid = meta[k:k + 5]
+    for subject_end, reply_end, headers_end, data_end, sid in zip(
+            meta[0::5], meta[1::5], meta[2::5], meta[3::5], meta[4::5]):
+        m = _new_msg(Msg)
+        m._client = client
         if ascii_text:
-            subject = text[t:subject_end]
-            reply = text[subject_end:reply_end]
+            m.subject = text[t:subject_end]
+            m.reply = text[subject_end:reply_end]
         else:
-            subject = raw_text[t:subject_end].decode()
-            reply = raw_text[subject_end:reply_end].decode()
-        append(received(client, subject, reply, blob[headers_end:data_end], sid,
-                        blob[b:headers_end] if headers_end > b else None))
+            m.subject = raw_text[t:subject_end].decode()
+            m.reply = raw_text[subject_end:reply_end].decode()
+        m.data = blob[headers_end:data_end]
+        if headers_end > b:
+            m._raw_headers = blob[b:headers_end]
+            m._headers = _UNSET  # decoded on first use
+        else:
+            m._raw_headers = None
+            m._headers = None
+        m._sid = sid
+        m._metadata = None
+        m._ackd = False
+        append(m)
         t = reply_end
         b = data_end
     return ended
