@@ -1,7 +1,8 @@
 // The bridge the Python package (py/nats_wasm) calls: every FFI crossing
 // costs Python microseconds (an attribute read ~2 us, a call ~2-6 us,
 // measured in Pyodide under Node), so messages cross in batches of four
-// values (packMsgs), all texts in one string and all bytes in one Uint8Array.
+// values (packMsgs): subjects and replies in one UTF-8 Uint8Array, header
+// blocks and payloads in another, and their offsets.
 // Python uses only what this module exports.
 import { coreIfLoaded } from './core.mjs';
 import { openConnection } from './connection.mjs';
