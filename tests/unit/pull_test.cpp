@@ -1,6 +1,6 @@
 // Pull consumers in the engine with a scripted server: requests, pending
 // accounting, every status message, heartbeats and recovery, ordered
-// consumers and their resets, acks.
+// consumers and their resets, acks (the rules alone: pull_rules_test.cpp).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -21,136 +21,6 @@ using nats::js::PullMode;
 using nats::js::PullOptions;
 using json = nlohmann::json;
 using Ms = std::chrono::milliseconds;
-
-// --- rules ----------------------------------------------------------------------
-
-TEST(PullRules, OptionsTakeNatsJsDefaults) {
-  auto o = nats::js::normalize_pull_options({});
-  ASSERT_TRUE(o.ok());
-  EXPECT_EQ(o->max_messages, 100u);
-  EXPECT_EQ(o->expires, Ms{30000});
-  EXPECT_EQ(o->idle_heartbeat, Ms{15000});
-  PullOptions c;
-  c.mode = PullMode::consume;
-  c.max_messages = 10;
-  auto consume = nats::js::normalize_pull_options(c);
-  EXPECT_EQ(consume->threshold_messages, 8u);  // round(0.75 * 10)
-  PullOptions both;
-  both.max_messages = 1;
-  both.max_bytes = 1;
-  EXPECT_EQ(nats::js::normalize_pull_options(both).error().code, Errc::invalid_argument);
-  PullOptions bytes;
-  bytes.max_bytes = 4096;
-  EXPECT_EQ(nats::js::normalize_pull_options(bytes)->max_messages, 1000000u)
-      << "with max_bytes alone the bytes bound the batch";
-  PullOptions quick;
-  quick.expires = Ms{200};
-  EXPECT_EQ(nats::js::normalize_pull_options(quick)->idle_heartbeat, Ms{0})
-      << "a short fetch has no heartbeat";
-  quick.mode = PullMode::consume;
-  EXPECT_EQ(nats::js::normalize_pull_options(quick).error().code, Errc::invalid_argument)
-      << "a continuous pull needs requests of at least 1 s";
-  PullOptions hb;
-  hb.expires = Ms{1000};
-  EXPECT_EQ(nats::js::normalize_pull_options(hb)->idle_heartbeat, Ms{500});
-  hb.idle_heartbeat = Ms{900};
-  EXPECT_EQ(nats::js::normalize_pull_options(hb).error().code, Errc::invalid_argument)
-      << "the server refuses a heartbeat over half the expiry";
-}
-
-TEST(PullRules, RequestBody) {
-  EXPECT_EQ(nats::js::pull_request_json(5, 0, Ms{2000}, Ms{1000}, false),
-            R"({"batch":5,"expires":2000000000,"idle_heartbeat":1000000000})");
-  EXPECT_EQ(nats::js::pull_request_json(3, 1024, Ms{0}, Ms{0}, true),
-            R"({"batch":3,"max_bytes":1024,"no_wait":true})");
-}
-
-TEST(PullRules, EveryStatusIsClassified) {
-  using K = nats::js::PullStatus::Kind;
-  struct Case {
-    const char *block;
-    K kind;
-  } cases[] = {
-      {"NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 7\r\nNats-Last-Stream: 9\r\n\r\n",
-       K::heartbeat},
-      {"NATS/1.0 404 No Messages\r\n\r\n", K::no_messages},
-      {"NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 6\r\nNats-Pending-Bytes: 0\r\n\r\n",
-       K::request_timeout},
-      {"NATS/1.0 408 Requests Pending\r\n\r\n", K::requests_pending},
-      {"NATS/1.0 408 Interest Expired\r\n\r\n", K::interest_expired},
-      {"NATS/1.0 409 Message Size Exceeds MaxBytes\r\n\r\n", K::max_bytes},
-      {"NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n", K::exceeded_limits},
-      {"NATS/1.0 409 Exceeded MaxRequestBatch of 10\r\n\r\n", K::exceeded_limits},
-      {"NATS/1.0 409 Exceeded MaxRequestExpires of 2s\r\n\r\n", K::exceeded_limits},
-      {"NATS/1.0 409 Exceeded MaxRequestMaxBytes of 5\r\n\r\n", K::exceeded_limits},
-      {"NATS/1.0 409 Consumer Deleted\r\n\r\n", K::consumer_deleted},
-      {"NATS/1.0 409 Consumer is push based\r\n\r\n", K::push_based},
-      {"NATS/1.0 409 Leadership Change\r\n\r\n", K::leadership_change},
-      {"NATS/1.0 400 Bad Request - heartbeat value too large\r\n\r\n", K::bad_request},
-      {"NATS/1.0 503\r\n\r\n", K::no_responders},
-  };
-  for (const auto &c : cases) {
-    auto h = nats::Headers::parse(c.block);
-    ASSERT_TRUE(h.ok()) << c.block;
-    EXPECT_EQ(nats::js::classify_pull_status(*h).kind, c.kind) << c.block;
-  }
-  auto hb = nats::js::classify_pull_status(*nats::Headers::parse(cases[0].block));
-  EXPECT_EQ(hb.last_consumer_seq, 7u);
-  EXPECT_EQ(hb.last_stream_seq, 9u);
-  auto t = nats::js::classify_pull_status(*nats::Headers::parse(cases[2].block));
-  EXPECT_EQ(t.pending_messages, 6u);
-}
-
-TEST(PullRules, AckSubjectsInBothForms) {
-  auto v1 = nats::js::parse_ack_reply("$JS.ACK.S.c.2.10.4.1795833604179540086.3");
-  ASSERT_TRUE(v1.has_value());
-  EXPECT_EQ(v1->stream, "S");
-  EXPECT_EQ(v1->consumer, "c");
-  EXPECT_EQ(v1->delivered, 2u);
-  EXPECT_EQ(v1->stream_seq, 10u);
-  EXPECT_EQ(v1->consumer_seq, 4u);
-  EXPECT_EQ(v1->timestamp_ns, 1795833604179540086);
-  EXPECT_EQ(v1->pending, 3u);
-  EXPECT_EQ(v1->domain, "");
-  auto v2 = nats::js::parse_ack_reply("$JS.ACK.hub.ACCHASH.S.c.1.5.5.1700000000000000000.0.xyz");
-  ASSERT_TRUE(v2.has_value());
-  EXPECT_EQ(v2->domain, "hub");
-  EXPECT_EQ(v2->account_hash, "ACCHASH");
-  EXPECT_EQ(v2->stream_seq, 5u);
-  auto underscore = nats::js::parse_ack_reply("$JS.ACK._.H.S.c.1.5.5.1.0");
-  EXPECT_EQ(underscore->domain, "");
-  EXPECT_FALSE(nats::js::parse_ack_reply("_INBOX.abc.1").has_value());
-  EXPECT_FALSE(nats::js::parse_ack_reply("$JS.ACK.S.c.x.1.1.1.1").has_value());
-  EXPECT_FALSE(nats::js::parse_ack_reply("$JS.ACK.S.c.1.1.1.1.1.1").has_value()) << "10 tokens";
-}
-
-TEST(PullRules, AckPayloads) {
-  using nats::js::AckKind;
-  EXPECT_EQ(nats::js::ack_payload(AckKind::ack), "+ACK");
-  EXPECT_EQ(nats::js::ack_payload(AckKind::nak), "-NAK");
-  EXPECT_EQ(nats::js::ack_payload(AckKind::nak, Ms{1500}), R"(-NAK {"delay":1500000000})");
-  EXPECT_EQ(nats::js::ack_payload(AckKind::working), "+WPI");
-  EXPECT_EQ(nats::js::ack_payload(AckKind::term), "+TERM") << "2.9 ignores +TERM <reason>";
-}
-
-TEST(PullRules, OrderedConfigs) {
-  nats::js::OrderedOptions o;
-  auto first = json::parse(nats::js::ordered_consumer_config(o, "p_1", 0));
-  EXPECT_EQ(first["ack_policy"], "none");
-  EXPECT_EQ(first["max_deliver"], 1);
-  EXPECT_EQ(first["mem_storage"], true);
-  EXPECT_EQ(first["deliver_policy"], "by_start_sequence");
-  EXPECT_EQ(first["opt_start_seq"], 1);
-  o.deliver_policy = "last_per_subject";
-  auto lps = json::parse(nats::js::ordered_consumer_config(o, "p_1", 0));
-  EXPECT_EQ(lps["deliver_policy"], "last_per_subject");
-  EXPECT_EQ(lps["filter_subject"], ">") << "2.9 needs a filter for last_per_subject";
-  auto resumed = json::parse(nats::js::ordered_consumer_config(o, "p_2", 42));
-  EXPECT_EQ(resumed["deliver_policy"], "by_start_sequence");
-  EXPECT_EQ(resumed["opt_start_seq"], 42);
-}
-
-// --- the engine --------------------------------------------------------------------
 
 using Sent = nats_test::Published;
 
@@ -217,9 +87,50 @@ protected:
     return out;
   }
 
+  // An ordered consumer "oc" created, consumed, and reset by a sequence gap:
+  // returns its id; reset_ holds what the reset sent (delete, create).
+  std::uint64_t ordered_until_reset() {
+    nats::js::OrderedOptions oo;
+    oo.name_prefix = "oc";
+    auto id = engine().ordered_create(ctx_, "S", oo, Time{0});
+    EXPECT_TRUE(id.ok());
+    auto info = sent();
+    EXPECT_EQ(info.size(), 1u);
+    if (!id.ok() || info.empty()) return 0;
+    EXPECT_EQ(info[0].subject, "$JS.API.STREAM.INFO.S");
+    peer_.feed(nats_test::msg(info[0].reply, 1, R"({"config":{"name":"S"}})"));
+    auto create = sent();
+    EXPECT_EQ(create.size(), 1u);
+    if (create.empty()) return 0;
+    EXPECT_EQ(create[0].subject, "$JS.API.CONSUMER.CREATE.S.oc_1");
+    auto evs = peer_.feed(nats_test::msg(create[0].reply, 1, R"({"name":"oc_1","num_pending":9})"));
+    EXPECT_EQ(evs.size(), 1u);
+    if (evs.empty()) return 0;
+    EXPECT_EQ(evs[0].type, EventType::js_result);
+    EXPECT_EQ(evs[0].id, *id);
+    PullOptions o;
+    o.mode = PullMode::consume;
+    auto session = engine().ordered_pull(*id, o, Time{0});
+    EXPECT_TRUE(session.ok());
+    EXPECT_EQ(engine().ordered_pull(*id, o, Time{0}).error().code, Errc::illegal_state)
+        << "one session at a time";
+    auto s = sent();
+    EXPECT_EQ(s.size(), 1u);
+    if (s.empty()) return 0;
+    pull_ = s[0];
+    EXPECT_EQ(pull_.subject, "$JS.API.CONSUMER.MSG.NEXT.S.oc_1");
+    sid_ = inbox_sid();
+    evs = peer_.feed(data(5, 1, "a", 1, "oc_1", 8) + data(6, 2, "b", 1, "oc_1", 7) +
+                     data(9, 4, "gap", 1, "oc_1", 5));
+    EXPECT_EQ(types(evs), (std::vector<std::string>{"js_msg", "js_msg", "pull_status:reset"}));
+    reset_ = sent();
+    return *id;
+  }
+
   nats_test::ScriptedPeer peer_;
   std::uint64_t ctx_ = 0;
   Sent pull_;
+  std::vector<Sent> reset_;
   std::vector<std::string> lines_;
   std::uint64_t sid_ = 0;
   std::uint64_t mux_sid_ = 0;
@@ -378,50 +289,53 @@ TEST_F(PullTest, PromptFetchReturnsWhatIsThereAtOnce) {
 }
 
 TEST_F(PullTest, OrderedConsumerCreatesThenRecreatesAfterAGap) {
-  nats::js::OrderedOptions oo;
-  oo.name_prefix = "oc";
-  auto id = engine().ordered_create(ctx_, "S", oo, Time{0});
-  ASSERT_TRUE(id.ok());
-  auto info = sent();
-  ASSERT_EQ(info.size(), 1u);
-  EXPECT_EQ(info[0].subject, "$JS.API.STREAM.INFO.S");
-  peer_.feed(nats_test::msg(info[0].reply, 1, R"({"config":{"name":"S"}})"));
-  auto create = sent();
-  ASSERT_EQ(create.size(), 1u);
-  EXPECT_EQ(create[0].subject, "$JS.API.CONSUMER.CREATE.S.oc_1");
-  auto evs = peer_.feed(nats_test::msg(create[0].reply, 1, R"({"name":"oc_1","num_pending":9})"));
-  ASSERT_EQ(evs.size(), 1u);
-  EXPECT_EQ(evs[0].type, EventType::js_result);
-  EXPECT_EQ(evs[0].id, *id);
-  PullOptions o;
-  o.mode = PullMode::consume;
-  auto session = engine().ordered_pull(*id, o, Time{0});
-  ASSERT_TRUE(session.ok());
-  EXPECT_EQ(engine().ordered_pull(*id, o, Time{0}).error().code, Errc::illegal_state)
-      << "one session at a time";
-  auto s = sent();
-  ASSERT_EQ(s.size(), 1u);
-  pull_ = s[0];
-  EXPECT_EQ(pull_.subject, "$JS.API.CONSUMER.MSG.NEXT.S.oc_1");
-  sid_ = inbox_sid();
-  evs = peer_.feed(data(5, 1, "a", 1, "oc_1", 8) + data(6, 2, "b", 1, "oc_1", 7) +
-                   data(9, 4, "gap", 1, "oc_1", 5));
-  EXPECT_EQ(types(evs), (std::vector<std::string>{"js_msg", "js_msg", "pull_status:reset"}));
-  auto reset = sent();
-  ASSERT_EQ(reset.size(), 2u);
-  EXPECT_EQ(reset[0].subject, "$JS.API.CONSUMER.DELETE.S.oc_1");
-  EXPECT_EQ(reset[1].subject, "$JS.API.CONSUMER.CREATE.S.oc_2");
-  auto cfg = json::parse(reset[1].body)["config"];
+  auto id = ordered_until_reset();
+  ASSERT_EQ(reset_.size(), 2u);
+  EXPECT_EQ(reset_[0].subject, "$JS.API.CONSUMER.DELETE.S.oc_1");
+  EXPECT_EQ(reset_[1].subject, "$JS.API.CONSUMER.CREATE.S.oc_2");
+  auto cfg = json::parse(reset_[1].body)["config"];
   EXPECT_EQ(cfg["deliver_policy"], "by_start_sequence");
   EXPECT_EQ(cfg["opt_start_seq"], 7) << "resumes after the last message handed out";
-  evs = peer_.feed(nats_test::msg(reset[1].reply, 1, R"({"name":"oc_2"})"));
+  auto evs = peer_.feed(nats_test::msg(reset_[1].reply, 1, R"({"name":"oc_2"})"));
   EXPECT_EQ(types(evs), (std::vector<std::string>{"pull_status:ordered_consumer_recreated"}));
   auto resumed = sent();
   ASSERT_EQ(resumed.size(), 1u);
   EXPECT_EQ(resumed[0].subject, "$JS.API.CONSUMER.MSG.NEXT.S.oc_2");
   EXPECT_NE(resumed[0].reply, pull_.reply)
       << "a fresh inbox: the old consumer's messages go nowhere";
-  EXPECT_EQ(engine().ordered_name(*id), "oc_2");
+  EXPECT_EQ(engine().ordered_name(id), "oc_2");
+}
+
+TEST_F(PullTest, TheDeleteOfTheOldOrderedConsumerIsNotTakenForTheRecreation) {
+  ordered_until_reset();
+  ASSERT_EQ(reset_.size(), 2u);
+  // The old consumer is gone (a restarted server): its delete fails first.
+  auto evs = peer_.feed(nats_test::msg(
+      reset_[0].reply, 1,
+      R"({"error":{"code":404,"err_code":10014,"description":"consumer not found"}})"));
+  EXPECT_TRUE(evs.empty()) << "the delete's outcome moves nothing";
+  EXPECT_TRUE(sent().empty()) << "no pull before the creation is answered";
+  evs = peer_.feed(nats_test::msg(reset_[1].reply, 1, R"({"name":"oc_2"})"));
+  EXPECT_EQ(types(evs), (std::vector<std::string>{"pull_status:ordered_consumer_recreated"}));
+  auto pulls = sent();
+  ASSERT_EQ(pulls.size(), 1u);
+  EXPECT_EQ(pulls[0].subject, "$JS.API.CONSUMER.MSG.NEXT.S.oc_2");
+  // No retry was scheduled by the failed delete: time passing resets nothing.
+  peer_.now = Time{Ms{1000}};
+  engine().handle_timeout(peer_.now);
+  EXPECT_TRUE(sent().empty()) << "a working consumer is not recreated";
+  EXPECT_TRUE(peer_.events().empty());
+}
+
+TEST_F(PullTest, ASuccessfulDeleteDoesNotAnnounceTheRecreation) {
+  ordered_until_reset();
+  ASSERT_EQ(reset_.size(), 2u);
+  auto evs = peer_.feed(nats_test::msg(reset_[0].reply, 1, R"({"success":true})"));
+  EXPECT_TRUE(evs.empty());
+  EXPECT_TRUE(sent().empty()) << "oc_2 does not exist yet: nothing is pulled from it";
+  evs = peer_.feed(nats_test::msg(reset_[1].reply, 1, R"({"name":"oc_2"})"));
+  EXPECT_EQ(types(evs), (std::vector<std::string>{"pull_status:ordered_consumer_recreated"}));
+  EXPECT_EQ(sent().size(), 1u) << "one pull, from the consumer just created";
 }
 
 TEST_F(PullTest, OrderedConsumerOnAMissingStreamFails) {

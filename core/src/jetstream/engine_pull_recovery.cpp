@@ -29,8 +29,13 @@ void Engine::pull_recover(std::uint64_t id) {
 
 void Engine::pull_call_done(std::uint64_t owner, std::uint64_t call, const Error &error,
                             const std::string &result) {
-  if (js_.ordered.count(owner) != 0) {
-    ordered_call_done(owner, error, result);
+  if (auto o = js_.ordered.find(owner); o != js_.ordered.end()) {
+    // Only the call the ordered consumer waits for (the stream lookup or a
+    // creation) moves it on. The best-effort delete of its previous consumer
+    // (ordered_reset) also answers here: taken for the creation, a "not
+    // found" counted as a failed creation and scheduled a needless reset,
+    // and a success announced a consumer not created yet.
+    if (call == o->second.pending_call) ordered_call_done(owner, error, result);
     return;
   }
   auto it = js_.pulls.find(owner);
