@@ -88,8 +88,8 @@ export class ConnectionCore {
     this._closedError = undefined;
     this._isClosed = false;
     this._flushScheduled = false;
-    // A publish loop writes once this much output is waiting (set per socket).
-    this._frameBytes = FRAME_BYTES_WS;
+    // A publish loop writes once this much output is waiting.
+    this._frameBytes = WebSocketImpl.isWsPackage ? FRAME_BYTES_WS : FRAME_BYTES_NATIVE;
     this._timer = null;
     this._timerAt = -1;
     this._dispatchDepth = 0; // > 0 while a batch is handed out
@@ -145,7 +145,6 @@ export class ConnectionCore {
     this._server = url;
     this._listen = this._engine.c.currentServer();
     try {
-      this._frameBytes = this._WebSocket.isWsPackage ? FRAME_BYTES_WS : FRAME_BYTES_NATIVE;
       this._transport = new WsTransport(this._WebSocket, url, {
         onOpen: () => processEvents(this, this._engine.c.transportOpened(now())),
         onData: (bytes) => {

@@ -370,11 +370,7 @@ export class Batch {
     const len = this.recs[r + REC.replyLen];
     if (len === 0) return EMPTY;
     const ptr = this.recs[r + REC.replyPtr];
-    if (ptr >= this.freshPtr && ptr + len <= this.freshEnd) {
-      const at = ptr - this.freshPtr;
-      return this.fresh.subarray(at, at + len);
-    }
-    return this.M.HEAPU8.slice(ptr, ptr + len);
+    return this._freshView(ptr, len) ?? this.M.HEAPU8.slice(ptr, ptr + len);
   }
   /** The payload of record r (a view into the batch copy). */
   payload(r) { return this._bytes(r, REC.payloadPtr, REC.payloadLen); }
@@ -387,13 +383,19 @@ export class Batch {
     if (len === 0) return EMPTY;
     const ptr = this.recs[r + ptrWord];
     if ((this.recs[r + REC.flags] & FLAGS.arenaBody) !== 0) return this.text.subarray(ptr, ptr + len);
-    // (A view made with the constructor: subarray() measured about twice
-    // as slow per message.)
-    if (ptr >= this.freshPtr && ptr + len <= this.freshEnd) {
-      return new Uint8Array(this.fresh.buffer, this.fresh.byteOffset + ptr - this.freshPtr, len);
-    }
+    const fresh = this._freshView(ptr, len);
+    if (fresh !== null) return fresh;
     if (this.bodies !== null) return new Uint8Array(this.bodies.buffer, ptr - this.bodiesAt, len);
     // HEAPU8 is re-read: user code run before may have grown memory.
     return this.M.HEAPU8.slice(ptr, ptr + len);
+  }
+  /**
+   * A view of the fed chunk for heap bytes ptr/len that lie in it, or null.
+   * Made with the constructor: subarray() measured about twice as slow per
+   * message.
+   */
+  _freshView(ptr, len) {
+    if (ptr < this.freshPtr || ptr + len > this.freshEnd) return null;
+    return new Uint8Array(this.fresh.buffer, this.fresh.byteOffset + ptr - this.freshPtr, len);
   }
 }

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "nats/engine.hpp"
+#include "nats/jetstream/types.hpp"  // json_quote
 #include "nats/subject.hpp"
 
 namespace nats {
@@ -14,15 +15,6 @@ namespace {
 constexpr std::array<int, 7> kBackoff{0, 250, 250, 500, 500, 3000, 5000};
 // Attempts to create before giving up, when nothing was ever received.
 constexpr int kMaxCreateFails = 30;
-
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -52,7 +44,7 @@ Result<std::uint64_t> Engine::ordered_create(std::uint64_t context, std::string_
   // The stream first: a missing one is StreamNotFoundError, as in nats.js.
   // With an offset, resolving it reads the stream (and counts, for the last
   // n of a filter).
-  std::string args = "{\"name\":" + quoted(stream) + "}";
+  std::string args = "{\"name\":" + js::json_quote(stream) + "}";
   js::ApiOp op = js::ApiOp::stream_info;
   if (options.offset) {
     if (Error e = js::validate_offset(*options.offset)) {
@@ -60,7 +52,8 @@ Result<std::uint64_t> Engine::ordered_create(std::uint64_t context, std::string_
       return e;
     }
     op = js::ApiOp::offset_start;
-    args = "{\"stream\":" + quoted(stream) + ",\"filter\":" + quoted(options.filter_subject) +
+    args = "{\"stream\":" + js::json_quote(stream) +
+           ",\"filter\":" + js::json_quote(options.filter_subject) +
            ",\"offset\":" + js::offset_json(*options.offset) + "}";
   }
   auto call = js_start_internal(context, op, args, id);
@@ -78,7 +71,7 @@ void Engine::ordered_create_next(std::uint64_t id, std::uint64_t owner) {
   o.name = o.prefix + "_" + std::to_string(o.serial);
   // Resume after the last message handed out; before any, the user's policy.
   const std::uint64_t start = o.received_any ? o.stream_seq + 1 : 0;
-  const std::string args = "{\"stream\":" + quoted(o.stream) +
+  const std::string args = "{\"stream\":" + js::json_quote(o.stream) +
                            ",\"config\":" + js::ordered_consumer_config(o.options, o.name, start) +
                            "}";
   auto call = js_start_internal(o.context, js::ApiOp::consumer_create, args, owner);
@@ -165,9 +158,10 @@ void Engine::ordered_reset(std::uint64_t session) {
   s.heartbeats_missed = 0;
   if (!o.name.empty() && wire_up()) {
     // Best effort: an ephemeral that is not deleted goes after inactive_threshold.
-    js_start_internal(o.context, js::ApiOp::consumer_delete,
-                      "{\"stream\":" + quoted(o.stream) + ",\"name\":" + quoted(o.name) + "}",
-                      s.ordered);
+    js_start_internal(
+        o.context, js::ApiOp::consumer_delete,
+        "{\"stream\":" + js::json_quote(o.stream) + ",\"name\":" + js::json_quote(o.name) + "}",
+        s.ordered);
   }
   if (!wire_up()) {
     s.retry_at = now_ + Duration{kBackoff[1]};
@@ -220,8 +214,10 @@ Error Engine::ordered_delete(std::uint64_t ordered) {
   const std::uint64_t context = it->second.context;
   js_.ordered.erase(ordered);
   if (!name.empty() && wire_up()) {
-    js_start_internal(context, js::ApiOp::consumer_delete,
-                      "{\"stream\":" + quoted(stream) + ",\"name\":" + quoted(name) + "}", ordered);
+    js_start_internal(
+        context, js::ApiOp::consumer_delete,
+        "{\"stream\":" + js::json_quote(stream) + ",\"name\":" + js::json_quote(name) + "}",
+        ordered);
   }
   return {};
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "nats/engine.hpp"
+#include "nats/jetstream/types.hpp"  // json_quote
 
 namespace nats {
 
@@ -22,7 +23,8 @@ void Engine::pull_recover(std::uint64_t id) {
     return;
   }
   if (s.pending_call != 0) return;
-  const std::string args = "{\"stream\":\"" + s.stream + "\",\"name\":\"" + s.consumer + "\"}";
+  const std::string args =
+      "{\"stream\":" + js::json_quote(s.stream) + ",\"name\":" + js::json_quote(s.consumer) + "}";
   auto call = js_start_internal(s.context, js::ApiOp::consumer_info, args, id);
   if (call) s.pending_call = *call;
 }
