@@ -76,6 +76,48 @@ async def test_subscription_survives_ten_restarts_with_callbacks_in_order():
 test_subscription_survives_ten_restarts_with_callbacks_in_order.timeout = 90
 
 
+async def test_kv_watch_resumes_after_a_restart_with_nothing_missed_or_repeated():
+    # The watch's ordered consumer is recreated after the reconnect from the
+    # next revision (core: ordered_reset; the old consumer's delete, which
+    # fails on a restarted server, must not count as the recreation).
+    server = await js.natsTestEnv.startServer()
+    calls = Calls()
+    nc = await nats_wasm.connect(server.wsUrl, reconnected_cb=calls.cb("reconnected"), **FAST)
+    jsx = nc.jetstream(timeout=2)
+    try:
+        kv = await jsx.create_key_value(bucket="PYRESTARTKV", history=5)
+        await kv.put("a", b"1")
+        w = await kv.watchall()
+        first = await w.updates(timeout=5)
+        assert first.revision == 1
+        assert await w.updates(timeout=5) is None, "the marker after the initial values"
+        await kv.put("a", b"2")
+        await server.kill()
+        await server.restart()
+        await calls.wait_for("reconnected")
+        for i in range(3, 7):
+            for attempt in range(40):
+                try:
+                    await kv.put(f"k{i}", str(i).encode())
+                    break
+                except errors.Error:
+                    if attempt == 39:
+                        raise  # JetStream never came back
+                    await asyncio.sleep(0.25)
+        seen = [first.revision]
+        while len(seen) < 6:
+            e = await w.updates(timeout=15)
+            assert e is not None
+            seen.append(e.revision)
+        assert seen == [1, 2, 3, 4, 5, 6]
+        await w.stop()
+    finally:
+        await nc.close()
+        await server.stop()
+
+test_kv_watch_resumes_after_a_restart_with_nothing_missed_or_repeated.timeout = 90
+
+
 async def test_first_connect_waits_for_the_server_as_nats_py_does():
     """nats.py retries the first connect like a reconnect (max_reconnect_attempts
     per server) unless allow_reconnect=False: a notebook started before its
