@@ -35,13 +35,21 @@ Result<std::unique_ptr<Client>> Client::connect(Options options) {
     options.seed[0] = (std::uint64_t{rd()} << 32) ^ rd();
     options.seed[1] = (std::uint64_t{rd()} << 32) ^ rd();
   }
+  const bool keep_trying = options.wait_on_first_connect;
   auto impl = std::make_shared<detail::ClientImpl>(std::move(options), std::move(*tls));
   std::unique_ptr<Client> client(new Client(impl));
   impl->start();
   std::unique_lock lock(impl->mu);
-  bool done = impl->cv.wait_for(lock, timeout + milliseconds(500), [&] {
-    return impl->connected || impl->engine.state() == State::closed;
-  });
+  auto settled = [&] { return impl->connected || impl->engine.state() == State::closed; };
+  bool done = true;
+  if (keep_trying) {
+    // The engine tries until a server answers or its attempts run out (then
+    // it closes), as nats.js's connect() does: no deadline here.
+    impl->cv.wait(lock, settled);
+  } else {
+    // A safety net only: the engine times each attempt out itself.
+    done = impl->cv.wait_for(lock, timeout + milliseconds(500), settled);
+  }
   if (impl->connected) return client;
   Error why = impl->engine.last_error();
   if (!done || !why) why = {Errc::timeout, "connect timed out"};
@@ -214,6 +222,7 @@ Error Client::drain(milliseconds timeout) {
 }
 
 void Client::close() {
+  impl_->close_called = true;
   {
     std::lock_guard lock(impl_->mu);
     impl_->engine.close();

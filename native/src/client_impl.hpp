@@ -51,6 +51,9 @@ struct SubState {
   Error reason;
   std::uint64_t delivered = 0;
   std::uint64_t dropped = 0;  ///< the last count reported (kept after the sub closed)
+  /// Set by unsubscribe(): messages already taken from the engine for this
+  /// batch's callbacks are not delivered after it (read without the lock).
+  std::atomic<bool> unsubscribed{false};
 };
 
 /// A request, request_many, flush or JetStream call waiting for its events.
@@ -133,6 +136,9 @@ struct ClientImpl : std::enable_shared_from_this<ClientImpl> {
   bool writing = false;
   std::string write_buf;
   std::atomic<bool> kick_posted{false};
+  /// Set by Client::close(): the callbacks left in a batch do not run after
+  /// it (close() from a callback stops the batch there, as in nats.js).
+  std::atomic<bool> close_called{false};
   std::atomic<std::uint64_t> callback_errors{0};
   std::array<char, 64 * 1024> read_buf{};
   std::optional<Time> armed;

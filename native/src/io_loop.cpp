@@ -165,6 +165,12 @@ void ClientImpl::pump() {
   if (closed) timer.cancel();
   if (open) open_transport();
   for (auto &[sub, msg] : calls) {
+    // A callback before this one may have closed the client or ended this
+    // subscription: nothing is delivered after that.
+    if (close_called.load(std::memory_order_relaxed) ||
+        sub->unsubscribed.load(std::memory_order_relaxed)) {
+      continue;
+    }
     // An exception must not unwind through io.run() (std::terminate) nor
     // cost the other messages of this batch.
     try {
@@ -404,7 +410,7 @@ void ClientImpl::run_pull_calls(std::vector<PullCall> &pull_calls) {
   for (auto &call : pull_calls) {
     PullState &p = *call.pull;
     std::lock_guard running(p.callback_mu);
-    if (p.stopped) continue;
+    if (p.stopped || close_called.load(std::memory_order_relaxed)) continue;
     try {
       if (call.msg) {
         p.callback(*call.msg);

@@ -29,6 +29,7 @@ Result<Msg> Subscription::next_msg(milliseconds timeout) {
 }
 
 Error Subscription::unsubscribe(std::uint64_t max) {
+  if (max == 0) state_->unsubscribed = true;
   Error e;
   {
     std::lock_guard lock(impl_->mu);
