@@ -1,7 +1,7 @@
 // A native client's own lifecycle against a real nats-server, over TCP and
-// WebSocket: closed or destroyed from inside its own callbacks (on its I/O
-// thread, which cannot join itself), and declared stale when a frozen
-// server stops answering PINGs. Every wait is bounded.
+// WebSocket: closed, unsubscribed or destroyed from inside its own
+// callbacks (on its I/O thread, which cannot join itself), and declared
+// stale when a frozen server stops answering PINGs. Every wait is bounded.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -69,6 +69,29 @@ TEST_P(LifecycleTest, CloseFromASubscriptionCallbackMidBatch) {
   EXPECT_EQ(calls, 1) << "no callback after the close";
   EXPECT_FALSE((*c)->last_error()) << "closed by us: cleanly";
   EXPECT_EQ((*c)->publish("life.other", "late").code, Errc::connection_closed);
+}
+
+TEST_P(LifecycleTest, UnsubscribeFromItsCallbackMidBatch) {
+  auto c = Client::connect(url());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  std::atomic<int> calls{0};
+  std::shared_ptr<nats::native::Subscription> self;
+  std::atomic<bool> armed{false};
+  auto sub = (*c)->subscribe("life.unsub", [&](const nats::native::Msg &) {
+    ++calls;
+    if (armed) (void)self->unsubscribe();
+  });
+  ASSERT_TRUE(sub.ok());
+  self = *sub;
+  armed = true;
+  ASSERT_FALSE((*c)->flush());
+  auto pub = Client::connect(url());
+  ASSERT_TRUE(pub.ok());
+  for (int i = 0; i < 20; ++i) ASSERT_FALSE((*pub)->publish("life.unsub", std::to_string(i)));
+  ASSERT_FALSE((*pub)->flush());
+  EXPECT_TRUE(polled_within(3s, [&] { return self->is_closed(); }));
+  ASSERT_FALSE((*c)->flush());
+  EXPECT_EQ(calls, 1) << "nothing delivered after unsubscribe()";
 }
 
 TEST_P(LifecycleTest, DestroyedFromItsOwnCallback) {

@@ -7,6 +7,7 @@
 
 #include "auth_keys.hpp"
 #include "nats/native/client.hpp"
+#include "round_trip.hpp"
 #include "server_fixture.hpp"
 
 namespace {
@@ -14,6 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 using nats::Errc;
 using nats::native::Client;
+using nats::testing::expect_round_trip;
 using nats::testing::JwtSetup;
 using nats::testing::NatsServer;
 using nats::testing::TestKey;
@@ -48,16 +50,6 @@ std::unique_ptr<TestKey> NkeyAuthTest::nkey_user_;
 std::unique_ptr<NatsServer> NkeyAuthTest::nkey_server_;
 std::unique_ptr<JwtSetup> NkeyAuthTest::jwt_;
 std::unique_ptr<NatsServer> NkeyAuthTest::jwt_server_;
-
-// Connected for real: a message makes the round trip.
-void expect_round_trip(Client &c) {
-  auto sub = c.subscribe("auth.check");
-  ASSERT_TRUE(sub.ok()) << sub.error().message;
-  ASSERT_FALSE(c.publish("auth.check", "signed in"));
-  auto m = (*sub)->next_msg(5s);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->data, "signed in");
-}
 
 TEST_P(NkeyAuthTest, NkeySeedSignsTheNonce) {
   nats::Options o;

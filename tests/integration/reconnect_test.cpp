@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@
 #include "nats/native/consumer.hpp"
 #include "nats/native/jetstream.hpp"
 #include "server_fixture.hpp"
+#include "status_watch.hpp"
 
 namespace {
 
@@ -28,52 +30,10 @@ using namespace std::chrono_literals;
 using nats::Errc;
 using nats::native::Client;
 using nats::native::Status;
+using nats::testing::fast_reconnect;
 using nats::testing::NatsServer;
+using Watch = nats::testing::StatusWatch;
 using Clock = std::chrono::steady_clock;
-
-nats::Options fast_reconnect() {
-  nats::Options o;
-  o.max_reconnect_attempts = -1;
-  o.reconnect_time_wait = 500ms;
-  o.reconnect_jitter = 0ms;
-  o.connect_timeout = 2000ms;
-  return o;
-}
-
-// Counts status changes; waits for one.
-class Watch {
-public:
-  void attach(Client &c) {
-    c.on_status([this](const Status &st) {
-      std::lock_guard lock(mu_);
-      if (st.type == Status::Type::reconnected) ++reconnects_;
-      if (st.type == Status::Type::disconnected) ++disconnects_;
-      if (st.type == Status::Type::reconnecting && st.error) failed_attempts_.push_back(st);
-      cv_.notify_all();
-    });
-  }
-  bool wait_reconnects(int n, std::chrono::milliseconds limit) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, limit, [&] { return reconnects_ >= n; });
-  }
-  int disconnects() {
-    std::lock_guard lock(mu_);
-    return disconnects_;
-  }
-  /// The first reconnecting status that says why an attempt failed.
-  std::optional<Status> wait_failed_attempt(std::chrono::milliseconds limit) {
-    std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, limit, [&] { return !failed_attempts_.empty(); })) return {};
-    return failed_attempts_.front();
-  }
-
-private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int reconnects_ = 0;
-  int disconnects_ = 0;
-  std::vector<Status> failed_attempts_;
-};
 
 class ReconnectTest : public ::testing::TestWithParam<bool> {
 protected:
@@ -151,6 +111,92 @@ TEST_P(ReconnectTest, EachFailedAttemptIsReportedWithWhyItFailed) {
   server.restart();
   ASSERT_TRUE(watch.wait_reconnects(1, 10s));
   EXPECT_FALSE((*c)->flush());
+}
+
+// As nats.js: a request in flight fails when the connection is lost (not at
+// its timeout), a flush made while down waits for the reconnect, and
+// reconnect() forces one more.
+TEST_P(ReconnectTest, RequestsInFlightFailAtTheLossFlushWaitsAndReconnectForcesOne) {
+  NatsServer server("default.conf");
+  auto c = Client::connect(url(server), fast_reconnect());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Watch watch;
+  watch.attach(**c);
+  auto silent = (*c)->subscribe("silent.svc", [](const nats::native::Msg &) {});
+  ASSERT_TRUE(silent.ok());
+  ASSERT_FALSE((*c)->flush());
+  std::atomic<bool> answered{false};
+  std::optional<nats::Result<nats::native::Msg>> reply;
+  std::thread requester([&] {
+    reply.emplace((*c)->request("silent.svc", "x", 20s));
+    answered = true;
+  });
+  for (int i = 0; i < 500 && (*c)->pending_requests() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ((*c)->pending_requests(), 1u) << "the request is in flight";
+  server.kill_hard();
+  for (int i = 0; i < 500 && !answered; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(answered) << "failed at the loss, within 5 s of its 20";
+  requester.join();
+  ASSERT_FALSE(reply->ok());
+  EXPECT_EQ(reply->error().code, Errc::connection_lost) << reply->error().message;
+
+  std::atomic<bool> flushed{false};
+  nats::Error flush_error;
+  std::thread flusher([&] {
+    flush_error = (*c)->flush(10s);
+    flushed = true;
+  });
+  server.restart();
+  for (int i = 0; i < 1000 && !flushed; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(flushed) << "the flush made while down ends after the reconnect";
+  flusher.join();
+  EXPECT_FALSE(flush_error) << flush_error.message;
+  EXPECT_TRUE(watch.wait_reconnects(1, 10s));
+
+  ASSERT_FALSE((*c)->reconnect());
+  EXPECT_TRUE(watch.wait_reconnects(2, 10s)) << "reconnect() forces one";
+  EXPECT_EQ(watch.disconnects(), 2);
+  EXPECT_FALSE((*c)->flush());
+}
+
+// nats.js's waitOnFirstConnect: connect() keeps trying until a server
+// answers, however long after connect_timeout that is, and fails once the
+// attempts run out. (It used to give up after connect_timeout + 0.5 s.)
+TEST_P(ReconnectTest, WaitOnFirstConnectWaitsForAServerThatStartsLater) {
+  NatsServer late("default.conf");
+  late.stop();  // its ports are known; nothing listens there now
+  nats::Options o = fast_reconnect();
+  o.reconnect_time_wait = 50ms;
+  o.connect_timeout = 300ms;
+  EXPECT_FALSE(Client::connect(url(late), o).ok()) << "without it: fails at once";
+
+  o.wait_on_first_connect = true;
+  std::atomic<bool> returned{false};
+  std::optional<nats::Result<std::unique_ptr<Client>>> waited;
+  std::thread connecting([&] {
+    waited.emplace(Client::connect(url(late), o));
+    returned = true;
+  });
+  // Not a synchronization: the case the option is for is a server that
+  // comes up well after connect_timeout (and the 0.5 s of slack it had).
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(returned) << "with it: still trying";
+  late.restart();
+  for (int i = 0; i < 1500 && !returned; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(returned) << "connected within 15 s of the server starting";
+  connecting.join();
+  ASSERT_TRUE(waited->ok()) << waited->error().message;
+  EXPECT_FALSE((**waited)->flush());
+  EXPECT_EQ((**waited)->info().port, late.port());
+  waited.reset();
+
+  // With a limit, it fails once the attempts are used up.
+  late.stop();
+  o.max_reconnect_attempts = 3;
+  const auto t0 = Clock::now();
+  auto gave_up = Client::connect(url(late), o);
+  EXPECT_FALSE(gave_up.ok());
+  EXPECT_LT(Clock::now() - t0, 10s);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, ReconnectTest, ::testing::Values(false, true),
@@ -232,16 +278,18 @@ TEST(ReconnectJetStream, NoAcknowledgedMessageLostAcrossTwentyRestarts) {
   stop = true;
   producer.join();
   const int total = acked;
-  {
-    std::unique_lock lock(mu);
-    cv.wait_for(lock, 30s, [&] { return static_cast<int>(seen.size()) >= total; });
-  }
+  // Waits for every acknowledged message, not for as many messages: one
+  // stored while its PubAck was lost (and not counted) would end a wait for
+  // a count early, before a redelivery still due (ack_wait 5 s).
+  auto count_lost = [&] {
+    int n = 0;
+    for (int i = 0; i < total; ++i) n += seen.count("m-" + std::to_string(i)) == 0 ? 1 : 0;
+    return n;
+  };
   std::sort(recovery_ms.begin(), recovery_ms.end());
-  std::lock_guard lock(mu);
-  int lost = 0;
-  for (int i = 0; i < total; ++i) {
-    if (seen.count("m-" + std::to_string(i)) == 0) ++lost;
-  }
+  std::unique_lock lock(mu);
+  cv.wait_for(lock, 30s, [&] { return count_lost() == 0; });
+  const int lost = count_lost();
   auto info = (*js)->stream_info("RESTARTS");
   const auto stored = info.ok() ? info->state.messages : 0;
   std::printf(

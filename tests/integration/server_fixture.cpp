@@ -24,9 +24,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+}  // namespace
+
 // Asks the kernel for a free loopback port. Another process could take it
 // before the server binds; the server then fails to start and we retry.
-std::uint16_t free_port() {
+std::uint16_t free_loopback_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -38,6 +40,8 @@ std::uint16_t free_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+
+namespace {
 
 bool port_open(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -82,8 +86,8 @@ NatsServer::NatsServer(const std::string &config_name, const std::string &extra_
   char dir_template[] = "/tmp/nats-wasm-test-XXXXXX";
   dir_ = ::mkdtemp(dir_template);
   for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = free_port();
-    ws_port_ = free_port();
+    port_ = free_loopback_port();
+    ws_port_ = free_loopback_port();
     if (ws_port_ == port_) continue;
     std::string conf = tmpl;
     replace_all(conf, "{{PORT}}", std::to_string(port_));

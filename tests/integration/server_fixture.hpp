@@ -9,6 +9,9 @@
 
 namespace nats::testing {
 
+/// A loopback port free now (another process may take it before it is bound).
+std::uint16_t free_loopback_port();
+
 /// A running nats-server. The destructor stops it (SIGTERM, then SIGKILL).
 class NatsServer {
 public:

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "nats/native/client.hpp"
+#include "round_trip.hpp"
 #include "server_fixture.hpp"
 
 namespace {
@@ -19,6 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 using nats::Errc;
 using nats::native::Client;
+using nats::testing::expect_round_trip;
 using nats::testing::NatsServer;
 
 std::string certs_dir() {
@@ -75,15 +77,6 @@ protected:
 };
 std::unique_ptr<NatsServer> TlsTest::tls_;
 std::unique_ptr<NatsServer> TlsTest::mtls_;
-
-void expect_round_trip(Client &c) {
-  auto sub = c.subscribe("tls.check");
-  ASSERT_TRUE(sub.ok());
-  ASSERT_FALSE(c.publish("tls.check", "over TLS"));
-  auto m = (*sub)->next_msg(5s);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->data, "over TLS");
-}
 
 TEST_F(TlsTest, TlsUrlWithTheCaConnects) {
   auto c = Client::connect(url("tls", *tls_), trusting());
