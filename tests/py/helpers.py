@@ -66,3 +66,11 @@ async def expect(exc_type, awaitable, why=""):
         assert str(e), "errors carry a message"
         return e
     raise AssertionError(why or f"expected {exc_type.__name__}")
+
+
+def missing(seen, prefix, n):
+    """How many of prefix-0 .. prefix-(n-1) (bytes) are not in `seen`. Tests
+    wait on this, not on len(seen): a message stored while its PubAck was
+    lost (so not counted) would end a wait for a count early, before a
+    redelivery still due."""
+    return sum(1 for i in range(n) if b"%s-%d" % (prefix, i) not in seen)
