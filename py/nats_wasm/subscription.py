@@ -132,10 +132,15 @@ class Subscription:
             raise errors.BadSubscriptionError("nats: invalid subscription", "bad_subscription")
 
     async def unsubscribe(self, limit: int = 0) -> None:
-        """Unsubscribes now, or after ``limit`` messages in total."""
+        """Unsubscribes now, or after ``limit`` messages in total. Now: the
+        messages not yet handed out are discarded, as in nats.py (a callback
+        that unsubscribes gets nothing more, an iterator ends)."""
         self._check_usable()
         self._client._push_pubs()
         _ffi.call(self._js_sub.unsubscribe, limit)
+        if limit == 0:
+            self._buffer.clear()
+            self._done = True
 
     async def drain(self) -> None:
         """Stops interest, delivers what is in flight, then closes."""

@@ -382,6 +382,21 @@ describe('Msg', () => {
     assert.equal(msgs[0].string(), 'first-payload');
   });
 
+  test('a callback that unsubscribes its own subscription mid-batch gets nothing more', async () => {
+    const c = await conns.connect(srv.wsUrl);
+    let calls = 0;
+    const sub = c.subscribe('reent.unsub', { callback: () => { calls++; sub.unsubscribe(); } });
+    await c.flush();
+    const pub = await conns.connect(srv.wsUrl);
+    for (let i = 0; i < 20; i++) pub.publish('reent.unsub', `${i}`); // one frame
+    await pub.flush();
+    await within(sub.closed, 2000, 'closed');
+    await c.flush();
+    assert.equal(calls, 1);
+    await pub.close();
+    await c.close();
+  });
+
   test('a callback that closes the connection mid-batch is safe', async () => {
     const c = await conns.connect(srv.wsUrl);
     const other = c.subscribe('reent.other');

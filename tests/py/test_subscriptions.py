@@ -114,6 +114,34 @@ async def test_max_msgs_auto_unsubscribes():
         await nc.close()
 
 
+async def test_a_callback_that_unsubscribes_mid_batch_gets_nothing_more():
+    nc = await _connect()
+    pub = await _connect()
+    try:
+        calls = []
+        sub = None
+
+        async def cb(msg):
+            calls.append(msg.data)
+            await sub.unsubscribe()
+
+        sub = await nc.subscribe("py.unsub.cb", cb=cb)
+        await nc.flush()
+        for i in range(20):
+            await pub.publish("py.unsub.cb", str(i).encode())
+        await pub.flush()
+        for _ in range(200):
+            if calls:
+                break
+            await asyncio.sleep(0.01)
+        await nc.flush()
+        await nc.flush()
+        assert calls == [b"0"], "nothing after unsubscribe(), as in nats.py"
+    finally:
+        await pub.close()
+        await nc.close()
+
+
 async def test_unsubscribe_with_limit():
     nc = await _connect()
     try:
