@@ -130,6 +130,8 @@ class Client(StatusEvents, ClientState):
         Publishes buffered before the call are sent first."""
         self._pubs.push()
         self._closing = True
+        for sub in list(self._subs):
+            sub._discard()  # as nats.py: no callback or iteration after close()
         await _ffi.settle(self._nc.close())
         await self._finish_status()
 

@@ -139,8 +139,13 @@ class Subscription:
         self._client._push_pubs()
         _ffi.call(self._js_sub.unsubscribe, limit)
         if limit == 0:
-            self._buffer.clear()
-            self._done = True
+            self._discard()
+
+    def _discard(self) -> None:
+        """Ends delivery here: what was taken and not handed out is dropped
+        (nats.py's unsubscribe() and close() stop processing at once)."""
+        self._buffer.clear()
+        self._done = True
 
     async def drain(self) -> None:
         """Stops interest, delivers what is in flight, then closes."""

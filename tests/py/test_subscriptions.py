@@ -142,6 +142,33 @@ async def test_a_callback_that_unsubscribes_mid_batch_gets_nothing_more():
         await nc.close()
 
 
+async def test_a_callback_that_closes_the_connection_mid_batch_gets_nothing_more():
+    nc = await _connect()
+    pub = await _connect()
+    try:
+        calls = []
+
+        async def cb(msg):
+            calls.append(msg.data)
+            await nc.close()
+
+        await nc.subscribe("py.close.cb", cb=cb)
+        await nc.flush()
+        for i in range(20):
+            await pub.publish("py.close.cb", str(i).encode())
+        await pub.flush()
+        for _ in range(300):
+            if nc.is_closed:
+                break
+            await asyncio.sleep(0.01)
+        assert nc.is_closed
+        await pub.flush()
+        assert calls == [b"0"], "nothing after close(), as in nats.py"
+    finally:
+        await pub.close()
+        await nc.close()
+
+
 async def test_unsubscribe_with_limit():
     nc = await _connect()
     try:
