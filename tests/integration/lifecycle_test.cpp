@@ -2,8 +2,12 @@
 // WebSocket: closed, unsubscribed or destroyed from inside its own
 // callbacks (on its I/O thread, which cannot join itself), and declared
 // stale when a frozen server stops answering PINGs. Every wait is bounded.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -134,6 +138,32 @@ TEST_P(LifecycleTest, AFrozenServerMakesTheConnectionStale) {
   ::kill(own.pid(), SIGCONT);
   ASSERT_TRUE(closed) << "two PINGs unanswered close the connection";
   EXPECT_EQ((*c)->last_error().code, Errc::stale_connection) << (*c)->last_error().message;
+}
+
+// Accepts TCP (the kernel's backlog does) but never says a word: no INFO
+// over TCP, no WebSocket upgrade. connect() fails with a timeout after
+// connect_timeout, not later and not never.
+TEST_P(LifecycleTest, AServerThatNeverAnswersTimesTheConnectOut) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  nats::Options o;
+  o.connect_timeout = 300ms;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto c = Client::connect((GetParam() ? "ws://127.0.0.1:" : "nats://127.0.0.1:") + port, o);
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  ::close(fd);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Errc::timeout) << c.error().message;
+  EXPECT_GE(elapsed, 250ms);
+  EXPECT_LT(elapsed, 3s);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, LifecycleTest, ::testing::Values(false, true),

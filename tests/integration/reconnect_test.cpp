@@ -159,6 +159,30 @@ TEST_P(ReconnectTest, RequestsInFlightFailAtTheLossFlushWaitsAndReconnectForcesO
   EXPECT_FALSE((*c)->flush());
 }
 
+// Without reconnects the loss closes the client; with two attempts it
+// closes once both failed, with no_servers (nats.js: ConnectionError with
+// that code), and refuses publishes after.
+TEST_P(ReconnectTest, NoReconnectOrExhaustedAttemptsCloseWithATypedError) {
+  NatsServer own("default.conf");
+  nats::Options once = fast_reconnect();
+  once.allow_reconnect = false;
+  nats::Options few = fast_reconnect();
+  few.max_reconnect_attempts = 2;
+  few.reconnect_time_wait = 50ms;
+  auto a = Client::connect(url(own), once);
+  auto b = Client::connect(url(own), few);
+  ASSERT_TRUE(a.ok() && b.ok());
+  own.kill_hard();
+  for (int i = 0; i < 500 && !((*a)->is_closed() && (*b)->is_closed()); ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE((*a)->is_closed()) << "closed at the loss";
+  EXPECT_TRUE((*a)->last_error()) << "with why";
+  ASSERT_TRUE((*b)->is_closed()) << "closed after its two attempts";
+  EXPECT_EQ((*b)->last_error().code, Errc::no_servers) << (*b)->last_error().message;
+  EXPECT_EQ((*b)->publish("after", "x").code, Errc::connection_closed);
+}
+
 // nats.js's waitOnFirstConnect: connect() keeps trying until a server
 // answers, however long after connect_timeout that is, and fails once the
 // attempts run out. (It used to give up after connect_timeout + 0.5 s.)
