@@ -28,8 +28,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using nats::native::Client;
+using nats::testing::missing_ids;
 using nats::testing::NatsCluster;
 using nats::testing::NatsServer;
+using nats::testing::polled_within;
 using nats::testing::StatusWatch;
 using ClusterClock = std::chrono::steady_clock;
 
@@ -58,7 +60,7 @@ TEST_P(ClusterTest, DiscoveryNodeAndLeaderLossLoseNothingAndLameDuckMovesTheClie
   ASSERT_TRUE(c.ok()) << c.error().message;
   StatusWatch watch;
   watch.attach(**c);
-  for (int i = 0; i < 500 && (*c)->servers().size() < 3; ++i) std::this_thread::sleep_for(20ms);
+  polled_within(10s, [&] { return (*c)->servers().size() >= 3; });
   ASSERT_EQ((*c)->servers().size(), 3u) << "the other two nodes are announced";
 
   nats::js::ContextOptions fast_api;
@@ -83,7 +85,6 @@ TEST_P(ClusterTest, DiscoveryNodeAndLeaderLossLoseNothingAndLameDuckMovesTheClie
   std::mutex mu;
   std::condition_variable cv;
   std::set<std::string> seen;
-  std::set<std::string> acked_ids;  // what the server acknowledged
   auto handle = consumer->consume([&](const nats::native::JsMsg &m) {
     (void)m.ack();
     std::lock_guard lock(mu);
@@ -102,9 +103,7 @@ TEST_P(ClusterTest, DiscoveryNodeAndLeaderLossLoseNothingAndLameDuckMovesTheClie
       // errors (no responders, timeouts) for seconds.
       while (!stop) {
         if ((*js)->publish("r3.x", po.msg_id, po).ok()) {
-          std::lock_guard lock(mu);
-          acked_ids.insert(po.msg_id);
-          ++acked;
+          ++acked;  // c-0 .. c-(acked-1): each is retried until acknowledged
           break;
         }
         std::this_thread::sleep_for(20ms);  // the same msg id again, a little later
@@ -115,8 +114,7 @@ TEST_P(ClusterTest, DiscoveryNodeAndLeaderLossLoseNothingAndLameDuckMovesTheClie
   // under the sanitizers with both cores busy it took 18-20 s here.
   auto progress = [&](int n) {
     const int from = acked;
-    for (int i = 0; i < 4500 && acked < from + n; ++i) std::this_thread::sleep_for(10ms);
-    return acked >= from + n;
+    return polled_within(45s, [&] { return acked >= from + n; });
   };
   auto connected_node = [&] { return cluster.by_name((*c)->info().server_name); };
 
@@ -149,23 +147,14 @@ TEST_P(ClusterTest, DiscoveryNodeAndLeaderLossLoseNothingAndLameDuckMovesTheClie
   stop = true;
   producer.join();
 
-  // Every acknowledged id, not as many messages: one stored while its
-  // PubAck was lost is delivered but not counted, and a count reached with
-  // it would end the wait before a redelivery still due (ack_wait 5 s).
-  std::vector<std::string> missing;
-  {
-    auto find_missing = [&] {
-      missing.clear();
-      for (const auto &id : acked_ids) {
-        if (seen.count(id) == 0) missing.push_back(id);
-      }
-      return missing.empty();
-    };
-    std::unique_lock lock(mu);
-    cv.wait_for(lock, 30s, find_missing);
-  }
   const int total = acked;
-  const int lost = static_cast<int>(missing.size());
+  std::set<std::string> seen_now;  // a copy: the diagnostics below call the client
+  {
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, 30s, [&] { return missing_ids(seen, "c", total) == 0; });
+    seen_now = seen;
+  }
+  const int lost = missing_ids(seen_now, "c", total);
   std::printf(
       "[ cluster ] acked %d, lost %d; next PubAck %lld ms after the connected node was "
       "killed, %lld ms after the stream leader\n",
@@ -183,7 +172,9 @@ TEST_P(ClusterTest, DiscoveryNodeAndLeaderLossLoseNothingAndLameDuckMovesTheClie
       if (!m.ok()) break;
       stored.insert(m->data);
     }
-    for (const auto &id : missing) {
+    for (int i = 0; i < total; ++i) {
+      const std::string id = "c-" + std::to_string(i);
+      if (seen_now.count(id) != 0) continue;
       std::printf("[ cluster ] %s: %s\n", id.c_str(),
                   stored.count(id) ? "in the stream" : "not in the stream");
     }

@@ -17,6 +17,7 @@
 
 #include "nats/native/client.hpp"
 #include "server_fixture.hpp"
+#include "status_watch.hpp"
 
 namespace {
 
@@ -24,27 +25,16 @@ using namespace std::chrono_literals;
 using nats::Errc;
 using nats::native::Client;
 using nats::testing::NatsServer;
+using nats::testing::polled_within;
 
 class LifecycleTest : public ::testing::TestWithParam<bool> {
 protected:
-  static void SetUpTestSuite() { server_ = new NatsServer("default.conf"); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { server_ = std::make_unique<NatsServer>("default.conf"); }
+  static void TearDownTestSuite() { server_.reset(); }
   std::string url() const { return GetParam() ? server_->ws_url() : server_->tcp_url(); }
-  static NatsServer *server_;
+  static std::unique_ptr<NatsServer> server_;
 };
-NatsServer *LifecycleTest::server_ = nullptr;
-
-// Polls `done` every 10 ms for up to `limit`.
-template <typename Done>
-bool polled_within(std::chrono::milliseconds limit, Done done) {
-  for (auto waited = 0ms; waited < limit && !done(); waited += 10ms) {
-    std::this_thread::sleep_for(10ms);
-  }
-  return done();
-}
+std::unique_ptr<NatsServer> LifecycleTest::server_;
 
 TEST_P(LifecycleTest, CloseFromASubscriptionCallbackMidBatch) {
   auto c = Client::connect(url());

@@ -31,7 +31,9 @@ using nats::Errc;
 using nats::native::Client;
 using nats::native::Status;
 using nats::testing::fast_reconnect;
+using nats::testing::missing_ids;
 using nats::testing::NatsServer;
+using nats::testing::polled_within;
 using Watch = nats::testing::StatusWatch;
 using Clock = std::chrono::steady_clock;
 
@@ -131,11 +133,11 @@ TEST_P(ReconnectTest, RequestsInFlightFailAtTheLossFlushWaitsAndReconnectForcesO
     reply.emplace((*c)->request("silent.svc", "x", 20s));
     answered = true;
   });
-  for (int i = 0; i < 500 && (*c)->pending_requests() == 0; ++i) std::this_thread::sleep_for(10ms);
+  polled_within(5s, [&] { return (*c)->pending_requests() != 0; });
   ASSERT_EQ((*c)->pending_requests(), 1u) << "the request is in flight";
   server.kill_hard();
-  for (int i = 0; i < 500 && !answered; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(answered) << "failed at the loss, within 5 s of its 20";
+  EXPECT_TRUE(polled_within(5s, [&] { return answered.load(); }))
+      << "failed at the loss, within 5 s of its 20";
   requester.join();
   ASSERT_FALSE(reply->ok());
   EXPECT_EQ(reply->error().code, Errc::connection_lost) << reply->error().message;
@@ -147,8 +149,8 @@ TEST_P(ReconnectTest, RequestsInFlightFailAtTheLossFlushWaitsAndReconnectForcesO
     flushed = true;
   });
   server.restart();
-  for (int i = 0; i < 1000 && !flushed; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(flushed) << "the flush made while down ends after the reconnect";
+  EXPECT_TRUE(polled_within(10s, [&] { return flushed.load(); }))
+      << "the flush made while down ends after the reconnect";
   flusher.join();
   EXPECT_FALSE(flush_error) << flush_error.message;
   EXPECT_TRUE(watch.wait_reconnects(1, 10s));
@@ -173,9 +175,7 @@ TEST_P(ReconnectTest, NoReconnectOrExhaustedAttemptsCloseWithATypedError) {
   auto b = Client::connect(url(own), few);
   ASSERT_TRUE(a.ok() && b.ok());
   own.kill_hard();
-  for (int i = 0; i < 500 && !((*a)->is_closed() && (*b)->is_closed()); ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
+  polled_within(5s, [&] { return (*a)->is_closed() && (*b)->is_closed(); });
   ASSERT_TRUE((*a)->is_closed()) << "closed at the loss";
   EXPECT_TRUE((*a)->last_error()) << "with why";
   ASSERT_TRUE((*b)->is_closed()) << "closed after its two attempts";
@@ -206,8 +206,8 @@ TEST_P(ReconnectTest, WaitOnFirstConnectWaitsForAServerThatStartsLater) {
   std::this_thread::sleep_for(1500ms);
   EXPECT_FALSE(returned) << "with it: still trying";
   late.restart();
-  for (int i = 0; i < 1500 && !returned; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(returned) << "connected within 15 s of the server starting";
+  EXPECT_TRUE(polled_within(15s, [&] { return returned.load(); }))
+      << "connected within 15 s of the server starting";
   connecting.join();
   ASSERT_TRUE(waited->ok()) << waited->error().message;
   EXPECT_FALSE((**waited)->flush());
@@ -303,24 +303,25 @@ TEST(ReconnectJetStream, NoAcknowledgedMessageLostAcrossTwentyRestarts) {
   stop = true;
   producer.join();
   const int total = acked;
-  // Waits for every acknowledged message, not for as many messages: one
-  // stored while its PubAck was lost (and not counted) would end a wait for
-  // a count early, before a redelivery still due (ack_wait 5 s).
-  auto count_lost = [&] {
-    int n = 0;
-    for (int i = 0; i < total; ++i) n += seen.count("m-" + std::to_string(i)) == 0 ? 1 : 0;
-    return n;
-  };
   std::sort(recovery_ms.begin(), recovery_ms.end());
-  std::unique_lock lock(mu);
-  cv.wait_for(lock, 30s, [&] { return count_lost() == 0; });
-  const int lost = count_lost();
+  int lost = 0;
+  int dup_count = 0;
+  int redelivered_count = 0;
+  {
+    // Released before stream_info: a late redelivery's callback takes mu on
+    // the I/O thread that the call's reply needs.
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, 30s, [&] { return missing_ids(seen, "m", total) == 0; });
+    lost = missing_ids(seen, "m", total);
+    dup_count = duplicates;
+    redelivered_count = redeliveries;
+  }
   auto info = (*js)->stream_info("RESTARTS");
   const auto stored = info.ok() ? info->state.messages : 0;
   std::printf(
       "[ restarts ] acked %d, stored %llu, lost %d, duplicates %d (redelivered %d), "
       "ready->PubAck median %lld ms, max %lld ms\n",
-      total, static_cast<unsigned long long>(stored), lost, duplicates, redeliveries,
+      total, static_cast<unsigned long long>(stored), lost, dup_count, redelivered_count,
       recovery_ms[recovery_ms.size() / 2], recovery_ms.back());
   EXPECT_EQ(lost, 0) << "every acknowledged message is delivered";
   EXPECT_GT(total, 100);

@@ -1,12 +1,16 @@
 #pragma once
-// What the reconnect and cluster tests share: options that reconnect at
-// once and forever, and a watch over a client's status changes that waits
-// for one with a bound.
+// What the reconnect, cluster and lifecycle tests share: options that
+// reconnect at once and forever, a watch over a client's status changes
+// that waits for one with a bound, a bounded poll, and which acknowledged
+// messages a consumer has not seen.
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "nats/native/client.hpp"
@@ -21,6 +25,26 @@ inline nats::Options fast_reconnect() {
   o.reconnect_jitter = std::chrono::milliseconds(0);
   o.connect_timeout = std::chrono::milliseconds(2000);
   return o;
+}
+
+/// Polls `done` every 10 ms for up to `limit`; returns done() at the end.
+template <typename Done>
+bool polled_within(std::chrono::milliseconds limit, Done done) {
+  for (auto waited = std::chrono::milliseconds(0); waited < limit && !done();
+       waited += std::chrono::milliseconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
+/// How many of `<prefix>-0` .. `<prefix>-<n-1>` are not in `seen`. The
+/// restart and cluster tests publish those ids in order, each retried until
+/// acknowledged, and wait on this rather than on seen.size(): a message
+/// stored while its PubAck was lost is delivered but not counted.
+inline int missing_ids(const std::set<std::string> &seen, const std::string &prefix, int n) {
+  int missing = 0;
+  for (int i = 0; i < n; ++i) missing += seen.count(prefix + "-" + std::to_string(i)) == 0 ? 1 : 0;
+  return missing;
 }
 
 /// Counts a client's status changes; waits for them.
